@@ -1,0 +1,29 @@
+/* Private structure of MSPDE (see src/pde/). */
+#pragma once
+#include <mspinn.h>
+#include <petsc/private/petscimpl.h>
+
+typedef struct _MSPDEOps *MSPDEOps;
+struct _MSPDEOps {
+  PetscErrorCode (*setfromoptions)(MSPDE, PetscOptionItems *);
+  PetscErrorCode (*view)(MSPDE, PetscViewer);
+  PetscErrorCode (*destroy)(MSPDE);
+};
+
+struct _p_MSPDE {
+  PETSCHEADER(struct _MSPDEOps);
+  MSPDEResidualFn residual;                 /* NULL: no equation (pure data fit) */
+  PetscInt        sdim;                     /* space dimension */
+  PetscBool       timedep;                  /* inputs are (space..., t) */
+  MSJetSpec       spec;                     /* jets the residual reads */
+  PetscInt        ncoef;
+  char           *coefname[MSPDE_MAX_COEF];
+  char           *coefhelp[MSPDE_MAX_COEF];
+  PetscReal       coef[MSPDE_MAX_COEF];
+  void           *data;
+};
+
+PETSC_INTERN PetscFunctionList MSPDEList;
+PETSC_INTERN PetscErrorCode    MSPDECreate_Poisson(MSPDE);
+PETSC_INTERN PetscErrorCode    MSPDECreate_Burgers(MSPDE);
+PETSC_INTERN PetscErrorCode    MSPDECreate_Fit(MSPDE);

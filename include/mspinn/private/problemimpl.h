@@ -1,0 +1,37 @@
+/* Private structure of MSProblem (see src/problem/). */
+#pragma once
+#include <mspinn.h>
+#include <petsc/private/petscimpl.h>
+
+typedef enum {
+  MS_POINTS_GRID,
+  MS_POINTS_CHEBYSHEV,
+  MS_POINTS_RANDOM,
+  MS_POINTS_HALTON
+} MSPointsType;
+PETSC_INTERN const char *const MSPointsTypes[];
+
+/* how one point set is generated */
+typedef struct {
+  MSPointsType type;
+  PetscInt     n; /* per direction for grids, in all for random/halton */
+} MSPointsSpec;
+
+struct _p_MSProblem {
+  PETSCHEADER(int);
+  char         name[256];
+  MSPDE        pde;
+  PetscInt     sdim, nin;
+  PetscBool    timedep;
+  PetscReal    lo[MS_JET_DIM], hi[MS_JET_DIM]; /* box over all inputs (time last) */
+  MSExpr       exact, source, boundary, initial;
+  MSExpr       dexact[1 + 2 * MS_JET_DIM + 3]; /* exact solution's jet channels */
+  MSPointsSpec pts[MS_NUM_SETS];
+  PetscReal    weight[MS_NUM_SETS];
+  unsigned long seed;
+  MSPointSet   set[MS_NUM_SETS];
+  PetscBool    setupcalled;
+};
+
+PETSC_INTERN PetscErrorCode MSPointsGenerate_Private(MSPointsType, PetscInt nd, const PetscReal lo[], const PetscReal hi[], PetscInt n, PetscRandom, PetscInt *N, PetscReal **X);
+PETSC_INTERN PetscErrorCode MSProblemExactJets_Private(MSProblem, const PetscReal x[], MSDual jets[]);

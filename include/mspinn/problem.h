@@ -1,0 +1,113 @@
+/* mspinn public API, continued: expressions, PDE kinds, problems, the loss, the optimizers and the
+   solver that runs stages and writes the output. Included by <mspinn.h>. */
+#pragma once
+
+/* ======================================================================== expressions
+   Formulas in the inputs (x, y, z, t), parsed by GNU libmatheval. Errors name the option. */
+typedef struct _n_MSExpr *MSExpr;
+PETSC_EXTERN PetscErrorCode MSExprCreate(MPI_Comm, const char optname[], const char text[], PetscInt nvars, const char *const vars[], MSExpr *);
+PETSC_EXTERN PetscErrorCode MSExprDerivative(MSExpr, PetscInt var, MSExpr *);
+PETSC_EXTERN PetscErrorCode MSExprEvaluate(MSExpr, const PetscReal x[], PetscReal *);
+PETSC_EXTERN PetscErrorCode MSExprGetString(MSExpr, const char **);
+PETSC_EXTERN PetscErrorCode MSExprDestroy(MSExpr *);
+
+/* ======================================================================== PDE kinds */
+typedef struct _p_MSPDE *MSPDE;
+PETSC_EXTERN PetscClassId MSPDE_CLASSID;
+typedef const char       *MSPDEType;
+#define MSPDEPOISSON "poisson"
+#define MSPDEBURGERS "burgers"
+#define MSPDEFIT     "fit"
+#define MSPDE_MAX_COEF 8
+
+/* Pointwise residual in dual arithmetic: jets[c] are the solution's jet channels (see MSJetSpec),
+   coef[k] the coefficients, f the source at x. The dual parts of the result are its exact
+   linearization in whatever the caller seeded (jet channels, coefficients). */
+typedef PetscErrorCode (*MSPDEResidualFn)(MSPDE, const PetscReal x[], const MSDual jets[], const MSDual coef[], PetscReal f, MSDual *r);
+
+PETSC_EXTERN PetscErrorCode MSPDECreate(MPI_Comm, MSPDE *);
+PETSC_EXTERN PetscErrorCode MSPDESetType(MSPDE, MSPDEType);
+PETSC_EXTERN PetscErrorCode MSPDEGetType(MSPDE, MSPDEType *);
+PETSC_EXTERN PetscErrorCode MSPDERegister(const char[], PetscErrorCode (*)(MSPDE));
+PETSC_EXTERN PetscErrorCode MSPDESetFromOptions(MSPDE);
+PETSC_EXTERN PetscErrorCode MSPDEView(MSPDE, PetscViewer);
+PETSC_EXTERN PetscErrorCode MSPDEDestroy(MSPDE *);
+/* for implementations (called from their create routine) */
+PETSC_EXTERN PetscErrorCode MSPDESetResidual(MSPDE, MSPDEResidualFn);
+PETSC_EXTERN PetscErrorCode MSPDESetSpaceDimension(MSPDE, PetscInt dim, PetscBool timedependent);
+PETSC_EXTERN PetscErrorCode MSPDESetJetSpec(MSPDE, PetscInt order, PetscBool mixed);
+PETSC_EXTERN PetscErrorCode MSPDEAddCoefficient(MSPDE, const char name[], PetscReal value, const char help[]);
+/* queries */
+PETSC_EXTERN PetscErrorCode MSPDEGetDimensions(MSPDE, PetscInt *space, PetscBool *timedependent, PetscInt *ninputs);
+PETSC_EXTERN PetscErrorCode MSPDEGetJetSpec(MSPDE, MSJetSpec *);
+PETSC_EXTERN PetscErrorCode MSPDEGetCoefficients(MSPDE, PetscInt *n, const char *const **names, PetscReal **values);
+PETSC_EXTERN PetscErrorCode MSPDEHasEquation(MSPDE, PetscBool *);
+PETSC_EXTERN PetscErrorCode MSPDEResidual(MSPDE, const PetscReal x[], const MSDual jets[], const MSDual coef[], PetscReal f, MSDual *r);
+
+/* ======================================================================== problems */
+typedef struct _p_MSProblem *MSProblem;
+PETSC_EXTERN PetscClassId MSPROBLEM_CLASSID;
+
+/* A point set: n points (X[p*dim+i]) and, for data sets, target values g[p]. Each rank holds the
+   slice [rstart, rstart + n) of the global set of size N. */
+typedef struct {
+  const char *name;
+  PetscInt    N, n, rstart, dim;
+  PetscReal  *X;
+  PetscReal  *g;      /* data targets (NULL for equation sets) */
+  PetscReal  *f;      /* source values (equation sets) */
+  PetscReal  *exact;  /* exact/reference values where known, else NULL */
+  PetscReal   weight; /* loss weight */
+} MSPointSet;
+
+typedef enum {
+  MS_SET_INTERIOR,
+  MS_SET_BOUNDARY,
+  MS_SET_INITIAL,
+  MS_SET_DATA,
+  MS_SET_EVAL,
+  MS_NUM_SETS
+} MSSetKind;
+PETSC_EXTERN const char *const MSSetKinds[];
+
+PETSC_EXTERN PetscErrorCode MSProblemCreate(MPI_Comm, MSProblem *);
+PETSC_EXTERN PetscErrorCode MSProblemSetFromOptions(MSProblem);
+PETSC_EXTERN PetscErrorCode MSProblemSetUp(MSProblem);
+PETSC_EXTERN PetscErrorCode MSProblemView(MSProblem, PetscViewer);
+PETSC_EXTERN PetscErrorCode MSProblemDestroy(MSProblem *);
+PETSC_EXTERN PetscErrorCode MSProblemGetPDE(MSProblem, MSPDE *);
+PETSC_EXTERN PetscErrorCode MSProblemGetName(MSProblem, const char **);
+PETSC_EXTERN PetscErrorCode MSProblemGetPointSet(MSProblem, MSSetKind, MSPointSet **);
+PETSC_EXTERN PetscErrorCode MSProblemHasExact(MSProblem, PetscBool *);
+
+/* ======================================================================== loss
+   r = [ sqrt(w_d / N_d) (u - g) over each data set ; sqrt(gamma / N_e) R(u) over equation points ],
+   u = U_base + eps N(x) when earlier stages are frozen (U_base their cached jets). */
+typedef struct _p_MSLoss *MSLoss;
+PETSC_EXTERN PetscErrorCode MSLossCreate(MSProblem, MSNet, MSLoss *);
+PETSC_EXTERN PetscErrorCode MSLossSetGamma(MSLoss, PetscReal);
+PETSC_EXTERN PetscErrorCode MSLossSetStage(MSLoss, PetscReal eps, PetscReal *const base[MS_NUM_SETS]);
+PETSC_EXTERN PetscErrorCode MSLossSetUp(MSLoss);
+PETSC_EXTERN PetscErrorCode MSLossGetVectors(MSLoss, Vec *x, Vec *r, Mat *J);
+PETSC_EXTERN PetscErrorCode MSLossResidual(Tao, Vec, Vec, void *);
+PETSC_EXTERN PetscErrorCode MSLossJacobian(Tao, Vec, Mat, Mat, void *);
+PETSC_EXTERN PetscErrorCode MSLossParts(MSLoss, Vec r, PetscReal *data, PetscReal *eq);
+PETSC_EXTERN PetscErrorCode MSLossDestroy(MSLoss *);
+
+/* ======================================================================== optimizers */
+#define TAOMSLM "mslm"
+PETSC_EXTERN PetscErrorCode TaoCreate_MSLM(Tao);
+PETSC_EXTERN PetscErrorCode TaoMSLMGetDamping(Tao, PetscReal *);
+
+/* ======================================================================== solver (stages + output) */
+typedef struct _p_MSSolver *MSSolver;
+PETSC_EXTERN PetscClassId MSSOLVER_CLASSID;
+PETSC_EXTERN PetscErrorCode MSSolverCreate(MPI_Comm, MSSolver *);
+PETSC_EXTERN PetscErrorCode MSSolverSetFromOptions(MSSolver);
+PETSC_EXTERN PetscErrorCode MSSolverSolve(MSSolver);
+PETSC_EXTERN PetscErrorCode MSSolverWriteOutput(MSSolver);
+PETSC_EXTERN PetscErrorCode MSSolverViewSummary(MSSolver, PetscViewer);
+PETSC_EXTERN PetscErrorCode MSSolverRemovePartialOutput(MSSolver);
+PETSC_EXTERN PetscErrorCode MSSolverDestroy(MSSolver *);
+
+PETSC_INTERN PetscErrorCode MSRegisterAll_Private(void);

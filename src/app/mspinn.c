@@ -1,0 +1,123 @@
+static const char help[] = "mspinn: physics-informed neural networks to machine precision.\n"
+                           "Solves the PDE problem described by the options (default: problems/poisson1d.opts, the 1D Poisson\n"
+                           "problem) with multi-stage networks trained by Levenberg-Marquardt, prints the per-stage table and a\n"
+                           "summary, and writes them with the solution to an HDF5 file (-output FILE.h5).\n"
+                           "  mspinn -options_file problems/<name>.opts [-output FILE.h5] [options]\n\n";
+
+#include <mspinn.h>
+#include <stdio.h>
+#include <string.h>
+
+/* Errors reach the user as one line naming what is wrong: the message of the error where it was
+   raised, without PETSc's traceback (-mspinn_traceback restores it). */
+static PetscErrorCode MSErrorHandlerOneLine(MPI_Comm comm, int line, const char *fun, const char *file, PetscErrorCode n, PetscErrorType p, const char *mess, void *ctx)
+{
+  PetscMPIInt rank = 0;
+
+  (void)comm;
+  (void)line;
+  (void)fun;
+  (void)file;
+  (void)ctx;
+  if (p != PETSC_ERROR_INITIAL) return n;
+  MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+  if (!rank || comm == PETSC_COMM_SELF) {
+    if (mess && mess[0]) fprintf(stderr, "mspinn: error: %s\n", mess);
+    else fprintf(stderr, "mspinn: error: %s (in %s)\n", n == PETSC_ERR_MEM ? "out of memory" : "PETSc error", fun);
+    fflush(stderr);
+  }
+  return n;
+}
+
+/* PetscInitialize reports a missing options file with a traceback; check it first */
+static int MSCheckOptionsFiles(int argc, char **argv)
+{
+  for (int i = 1; i < argc; i++) {
+    if (!strcmp(argv[i], "-options_file") || !strcmp(argv[i], "-options_file_yaml")) {
+      FILE *f;
+      if (i + 1 >= argc) {
+        fprintf(stderr, "mspinn: error: %s needs a file name\n", argv[i]);
+        return 1;
+      }
+      f = fopen(argv[i + 1], "r");
+      if (!f) {
+        fprintf(stderr, "mspinn: error: %s %s: cannot open the file\n", argv[i], argv[i + 1]);
+        return 1;
+      }
+      fclose(f);
+    }
+  }
+  return 0;
+}
+
+/* options nobody read (typos): reported, PETSc's own run-time options excepted */
+static PetscErrorCode MSReportUnusedOptions(void)
+{
+  PetscInt    N;
+  char      **names, **values;
+  const char *petsc[] = {"log", "malloc", "options_", "info", "history", "checkstack", "objects_dump", "fp_trap", "on_error", "no_signal_handler", "skip_petscrc", "use_gpu_aware_mpi", "mspinn_traceback", "mpi_", "viewer_", "help", "version"};
+
+  PetscFunctionBegin;
+  PetscCall(PetscOptionsLeftGet(NULL, &N, &names, &values));
+  for (PetscInt i = 0; i < N; i++) {
+    PetscBool skip = PETSC_FALSE;
+    for (size_t k = 0; k < sizeof(petsc) / sizeof(petsc[0]); k++) {
+      size_t len = strlen(petsc[k]);
+      if (!strncmp(names[i], petsc[k], len)) skip = PETSC_TRUE;
+    }
+    if (!skip) PetscCall(PetscPrintf(PETSC_COMM_WORLD, "mspinn: warning: option -%s was not used (misspelled, or not for this problem?)\n", names[i]));
+  }
+  PetscCall(PetscOptionsLeftRestore(NULL, &N, &names, &values));
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode MSRun(MSSolver *sol)
+{
+  PetscBool help;
+
+  PetscFunctionBegin;
+  PetscCall(MSSolverCreate(PETSC_COMM_WORLD, sol));
+  PetscCall(MSSolverSetFromOptions(*sol));
+  PetscCall(PetscOptionsHasHelp(NULL, &help));
+  if (help) { /* list the optimizer's options too, then stop */
+    Tao tao;
+    PetscCall(TaoCreate(PETSC_COMM_WORLD, &tao));
+    PetscCall(TaoSetType(tao, TAOMSLM));
+    PetscCall(TaoSetFromOptions(tao));
+    PetscCall(TaoDestroy(&tao));
+    PetscFunctionReturn(0);
+  }
+  PetscCall(MSSolverSolve(*sol));
+  PetscCall(MSSolverWriteOutput(*sol));
+  PetscCall(MSSolverViewSummary(*sol, PETSC_VIEWER_STDOUT_WORLD));
+  PetscCall(MSReportUnusedOptions());
+  PetscFunctionReturn(0);
+}
+
+int main(int argc, char **argv)
+{
+  MSSolver       sol = NULL;
+  PetscErrorCode ierr;
+  PetscBool      traceback = PETSC_FALSE;
+
+  if (MSCheckOptionsFiles(argc, argv)) return 1;
+  ierr = PetscInitialize(&argc, &argv, NULL, help);
+  if (ierr) return 1;
+  ierr = PetscOptionsGetBool(NULL, NULL, "-mspinn_traceback", &traceback, NULL);
+  if (ierr) return 1;
+  if (!traceback) {
+    ierr = PetscPushErrorHandler(MSErrorHandlerOneLine, NULL);
+    if (ierr) return 1;
+  }
+  ierr = MSRun(&sol);
+  if (ierr) {
+    (void)MSSolverRemovePartialOutput(sol);
+    (void)MSSolverDestroy(&sol);
+    (void)PetscFinalize();
+    return 1;
+  }
+  ierr = MSSolverDestroy(&sol);
+  if (ierr) return 1;
+  ierr = PetscFinalize();
+  return ierr ? 1 : 0;
+}

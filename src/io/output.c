@@ -1,0 +1,211 @@
+/* HDF5 output of a run, written collectively through PETSc's HDF5 viewer into a temporary file
+   that is renamed onto the output path only when complete (no half-written file is ever at the
+   output path). Layout (documented in README.md):
+     /summary   attributes: problem, stages, wall_time_s, residual_rms, residual_max, residual_floor,
+                error_l2_rel and error_max (when the exact solution is known), pde_<coefficient>
+     /stages    one dataset per column of the per-stage table, length = stages
+     /history   one dataset per column of the per-iteration history
+     /eval      points (N x dim), u, residual, and exact and error when known
+     attribute "options" on / : the options database of the run, as text */
+#include <mspinn/private/solverimpl.h>
+#include <mspinn/private/problemimpl.h>
+#include <petscviewerhdf5.h>
+#include <unistd.h>
+#include <libgen.h>
+#include <errno.h>
+#include <string.h>
+#include <sys/stat.h>
+
+PetscErrorCode MSSolverCheckOutputPath_Private(MSSolver sol)
+{
+  MPI_Comm    comm = PetscObjectComm((PetscObject)sol);
+  PetscMPIInt rank;
+  int         code = 0; /* 0 ok, 1 no directory, 2 not writable, 3 is a directory */
+  char        dir[PETSC_MAX_PATH_LEN];
+  struct stat st;
+
+  PetscFunctionBegin;
+  PetscCheck(sol->output[0], comm, PETSC_ERR_ARG_WRONG, "-output: empty file name");
+  PetscCallMPI(MPI_Comm_rank(comm, &rank));
+  PetscCall(PetscStrncpy(dir, sol->output, sizeof(dir)));
+  if (rank == 0) {
+    const char *d = dirname(dir);
+    if (stat(d, &st) || !S_ISDIR(st.st_mode)) code = 1;
+    else if (access(d, W_OK)) code = 2;
+    else if (!stat(sol->output, &st) && S_ISDIR(st.st_mode)) code = 3;
+  }
+  PetscCallMPI(MPI_Bcast(&code, 1, MPI_INT, 0, comm));
+  PetscCheck(code != 1, comm, PETSC_ERR_FILE_OPEN, "-output %s: directory %s does not exist", sol->output, dir);
+  PetscCheck(code != 2, comm, PETSC_ERR_FILE_OPEN, "-output %s: directory %s is not writable", sol->output, dir);
+  PetscCheck(code != 3, comm, PETSC_ERR_FILE_OPEN, "-output %s: is a directory", sol->output);
+  PetscFunctionReturn(0);
+}
+
+/* a dataset of n values held on rank 0 (small tables), n x bs when bs > 1 */
+static PetscErrorCode MSWriteRootArray_Private(PetscViewer v, MPI_Comm comm, const char name[], PetscInt n, PetscInt bs, const PetscReal a[])
+{
+  PetscMPIInt rank;
+  Vec         x;
+  PetscReal  *xa;
+
+  PetscFunctionBegin;
+  if (n == 0) PetscFunctionReturn(0);
+  PetscCallMPI(MPI_Comm_rank(comm, &rank));
+  PetscCall(VecCreate(comm, &x));
+  PetscCall(VecSetSizes(x, rank ? 0 : n * bs, n * bs));
+  PetscCall(VecSetBlockSize(x, bs));
+  PetscCall(VecSetType(x, VECSTANDARD));
+  PetscCall(PetscObjectSetName((PetscObject)x, name));
+  PetscCall(VecGetArray(x, &xa));
+  if (!rank) PetscCall(PetscArraycpy(xa, a, n * bs));
+  PetscCall(VecRestoreArray(x, &xa));
+  PetscCall(VecView(x, v));
+  PetscCall(VecDestroy(&x));
+  PetscFunctionReturn(0);
+}
+
+/* a dataset of a distributed point set's values: each rank's n local values (times bs) */
+static PetscErrorCode MSWriteSetArray_Private(PetscViewer v, MPI_Comm comm, const char name[], PetscInt n, PetscInt N, PetscInt bs, const PetscReal a[])
+{
+  Vec        x;
+  PetscReal *xa;
+
+  PetscFunctionBegin;
+  if (N == 0) PetscFunctionReturn(0);
+  PetscCall(VecCreate(comm, &x));
+  PetscCall(VecSetSizes(x, n * bs, N * bs));
+  PetscCall(VecSetBlockSize(x, bs));
+  PetscCall(VecSetType(x, VECSTANDARD));
+  PetscCall(PetscObjectSetName((PetscObject)x, name));
+  PetscCall(VecGetArray(x, &xa));
+  PetscCall(PetscArraycpy(xa, a, n * bs));
+  PetscCall(VecRestoreArray(x, &xa));
+  PetscCall(VecView(x, v));
+  PetscCall(VecDestroy(&x));
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode MSSolverWriteSummary_Private(MSSolver sol, PetscViewer v)
+{
+  const char        *name;
+  PetscInt           nc;
+  const char *const *cn;
+  PetscReal         *cv;
+
+  PetscFunctionBegin;
+  PetscCall(MSProblemGetName(sol->prob, &name));
+  PetscCall(PetscViewerHDF5WriteAttribute(v, "/summary", "problem", PETSC_STRING, name));
+  PetscCall(PetscViewerHDF5WriteAttribute(v, "/summary", "stages", PETSC_INT, &sol->nstages));
+  PetscCall(PetscViewerHDF5WriteAttribute(v, "/summary", "wall_time_s", PETSC_REAL, &sol->wall));
+  PetscCall(PetscViewerHDF5WriteAttribute(v, "/summary", "residual_rms", PETSC_REAL, &sol->res_rms));
+  PetscCall(PetscViewerHDF5WriteAttribute(v, "/summary", "residual_max", PETSC_REAL, &sol->res_max));
+  PetscCall(PetscViewerHDF5WriteAttribute(v, "/summary", "residual_floor", PETSC_REAL, &sol->res_floor));
+  if (sol->hasexact) {
+    PetscCall(PetscViewerHDF5WriteAttribute(v, "/summary", "error_l2_rel", PETSC_REAL, &sol->err_l2));
+    PetscCall(PetscViewerHDF5WriteAttribute(v, "/summary", "error_max", PETSC_REAL, &sol->err_max));
+  }
+  PetscCall(MSPDEGetCoefficients(sol->prob->pde, &nc, &cn, &cv));
+  for (PetscInt k = 0; k < nc; k++) {
+    char an[64];
+    PetscCall(PetscSNPrintf(an, sizeof(an), "pde_%s", cn[k]));
+    PetscCall(PetscViewerHDF5WriteAttribute(v, "/summary", an, PETSC_REAL, &cv[k]));
+  }
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode MSSolverWriteTables_Private(MSSolver sol, PetscViewer v)
+{
+  MPI_Comm   comm = PetscObjectComm((PetscObject)sol);
+  PetscInt   ns = sol->nstages, nh = sol->nhist;
+  PetscReal *col;
+  static const char *const scols[] = {"stage", "parameters", "iterations", "seconds", "eps", "kappa", "gamma", "loss", "residual_rms", "residual_max", "error_l2", "error_max"};
+  static const char *const hcols[] = {"stage", "iteration", "loss", "data", "equation", "damping", "gamma", "time"};
+
+  PetscFunctionBegin;
+  PetscCall(PetscMalloc1(PetscMax(PetscMax(ns, nh), 1), &col));
+  PetscCall(PetscViewerHDF5PushGroup(v, "/stages"));
+  for (PetscInt c = 0; c < (PetscInt)PETSC_STATIC_ARRAY_LENGTH(scols); c++) {
+    for (PetscInt s = 0; s < ns; s++) {
+      const MSStageRecord *r = &sol->rec[s];
+      PetscReal            vals[] = {r->stage, r->params, r->iterations, r->seconds, r->eps, r->kappa, r->gamma, r->loss, r->res_rms, r->res_max, r->err_l2, r->err_max};
+      col[s]                      = vals[c];
+    }
+    PetscCall(MSWriteRootArray_Private(v, comm, scols[c], ns, 1, col));
+  }
+  PetscCall(PetscViewerHDF5PopGroup(v));
+  PetscCall(PetscViewerHDF5PushGroup(v, "/history"));
+  for (PetscInt c = 0; c < (PetscInt)PETSC_STATIC_ARRAY_LENGTH(hcols); c++) {
+    for (PetscInt i = 0; i < nh; i++) {
+      const MSHistoryRecord *h      = &sol->hist[i];
+      PetscReal              vals[] = {h->stage, h->iteration, h->loss, h->data, h->eq, h->damping, h->gamma, h->time};
+      col[i]                        = vals[c];
+    }
+    PetscCall(MSWriteRootArray_Private(v, comm, hcols[c], nh, 1, col));
+  }
+  PetscCall(PetscViewerHDF5PopGroup(v));
+  PetscCall(PetscFree(col));
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode MSSolverWriteEval_Private(MSSolver sol, PetscViewer v)
+{
+  MPI_Comm    comm = PetscObjectComm((PetscObject)sol);
+  MSPointSet *ev;
+
+  PetscFunctionBegin;
+  PetscCall(MSProblemGetPointSet(sol->prob, MS_SET_EVAL, &ev));
+  PetscCall(PetscViewerHDF5PushGroup(v, "/eval"));
+  PetscCall(MSWriteSetArray_Private(v, comm, "points", ev->n, ev->N, ev->dim, ev->X));
+  PetscCall(MSWriteSetArray_Private(v, comm, "u", ev->n, ev->N, 1, sol->u));
+  PetscCall(MSWriteSetArray_Private(v, comm, "residual", ev->n, ev->N, 1, sol->res));
+  if (ev->exact) {
+    PetscReal *err;
+    PetscCall(MSWriteSetArray_Private(v, comm, "exact", ev->n, ev->N, 1, ev->exact));
+    PetscCall(PetscMalloc1(PetscMax(ev->n, 1), &err));
+    for (PetscInt p = 0; p < ev->n; p++) err[p] = sol->u[p] - ev->exact[p];
+    PetscCall(MSWriteSetArray_Private(v, comm, "error", ev->n, ev->N, 1, err));
+    PetscCall(PetscFree(err));
+  }
+  PetscCall(PetscViewerHDF5PopGroup(v));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode MSSolverWriteOutput(MSSolver sol)
+{
+  MPI_Comm    comm = PetscObjectComm((PetscObject)sol);
+  PetscViewer v;
+  PetscMPIInt rank;
+  char       *opts;
+  int         err = 0;
+
+  PetscFunctionBegin;
+  if (!sol->write) PetscFunctionReturn(0);
+  PetscCallMPI(MPI_Comm_rank(comm, &rank));
+  PetscCall(PetscSNPrintf(sol->tmpoutput, sizeof(sol->tmpoutput), "%s.partial", sol->output));
+  PetscCall(PetscViewerHDF5Open(comm, sol->tmpoutput, FILE_MODE_WRITE, &v));
+  PetscCall(MSSolverWriteSummary_Private(sol, v));
+  PetscCall(MSSolverWriteTables_Private(sol, v));
+  PetscCall(MSSolverWriteEval_Private(sol, v));
+  PetscCall(PetscOptionsGetAll(NULL, &opts));
+  PetscCall(PetscViewerHDF5WriteAttribute(v, "/", "options", PETSC_STRING, opts));
+  PetscCall(PetscFree(opts));
+  PetscCall(PetscViewerDestroy(&v));
+  if (!rank && rename(sol->tmpoutput, sol->output)) err = errno;
+  PetscCallMPI(MPI_Bcast(&err, 1, MPI_INT, 0, comm));
+  PetscCheck(!err, comm, PETSC_ERR_FILE_WRITE, "-output %s: cannot rename %s onto it: %s", sol->output, sol->tmpoutput, strerror(err));
+  sol->tmpoutput[0] = 0;
+  PetscFunctionReturn(0);
+}
+
+/* after a failure: remove the temporary file, so nothing half-written is left behind */
+PetscErrorCode MSSolverRemovePartialOutput(MSSolver sol)
+{
+  PetscMPIInt rank;
+
+  PetscFunctionBegin;
+  if (!sol || !sol->tmpoutput[0]) PetscFunctionReturn(0);
+  PetscCallMPI(MPI_Comm_rank(PetscObjectComm((PetscObject)sol), &rank));
+  if (!rank) (void)unlink(sol->tmpoutput);
+  sol->tmpoutput[0] = 0;
+  PetscFunctionReturn(0);
+}

@@ -1,0 +1,248 @@
+/* MSLoss: the training loss as a least-squares residual vector and its exact Jacobian.
+
+     r = [ sqrt(w_k / N_k) (u - g)   for every data set k (boundary, initial, data) ;
+           sqrt(gamma / N_e) R(u)    at the equation (interior) points ]
+
+   with u = U_base + eps N(x; theta): U_base the frozen earlier stages' jets (0 for the first stage)
+   and N the network being trained. Loss = 1/2 ||r||^2. Rows follow the points each rank holds;
+   parameters theta form a distributed Vec that is gathered to every rank (the network is
+   replicated). Jacobian rows: dr/dtheta = scale * eps * sum_c dR/du_c dN_c/dtheta, with dR/du_c from
+   the PDE's dual-number residual and the sum done by MSNetJacobianRows. */
+#include <mspinn/private/problemimpl.h>
+#include <mspinn/private/netimpl.h>
+
+struct _p_MSLoss {
+  MSProblem  prob;
+  MSNet      net;
+  MSPDE      pde;
+  MSJetSpec  spec;
+  PetscReal  gamma, eps;
+  PetscReal *base[MS_NUM_SETS]; /* C x n jets of the frozen stages per set (not owned), or NULL */
+  PetscInt   P, m, M;           /* parameters, local and global rows */
+  PetscInt   row[MS_NUM_SETS];  /* first local row of each set, -1 when not trained on */
+  Vec        x, r, xall;
+  Mat        J;
+  VecScatter toall;
+  PetscReal *U, *G, *rb;        /* block workspace */
+};
+
+static PetscBool MSLossTrains_Private(MSProblem prob, MSSetKind k)
+{
+  return (k != MS_SET_EVAL && prob->set[k].N > 0) ? PETSC_TRUE : PETSC_FALSE;
+}
+
+PetscErrorCode MSLossCreate(MSProblem prob, MSNet net, MSLoss *loss)
+{
+  MSLoss l;
+
+  PetscFunctionBegin;
+  PetscCall(PetscNew(&l));
+  l->prob  = prob;
+  l->net   = net;
+  l->gamma = 1.0;
+  l->eps   = 1.0;
+  PetscCall(MSProblemGetPDE(prob, &l->pde));
+  *loss = l;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode MSLossSetGamma(MSLoss loss, PetscReal gamma)
+{
+  PetscFunctionBegin;
+  loss->gamma = gamma;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode MSLossSetStage(MSLoss loss, PetscReal eps, PetscReal *const base[MS_NUM_SETS])
+{
+  PetscFunctionBegin;
+  loss->eps = eps;
+  for (PetscInt k = 0; k < MS_NUM_SETS; k++) loss->base[k] = base ? base[k] : NULL;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode MSLossSetUp(MSLoss loss)
+{
+  MPI_Comm comm = PetscObjectComm((PetscObject)loss->prob);
+  PetscInt bs, C;
+
+  PetscFunctionBegin;
+  PetscCall(MSProblemSetUp(loss->prob));
+  PetscCall(MSPDEGetJetSpec(loss->pde, &loss->spec));
+  PetscCall(MSNetGetNumParameters(loss->net, &loss->P));
+  loss->m = 0;
+  loss->M = 0;
+  for (PetscInt k = 0; k < MS_NUM_SETS; k++) {
+    loss->row[k] = -1;
+    if (!MSLossTrains_Private(loss->prob, (MSSetKind)k)) continue;
+    loss->row[k] = loss->m;
+    loss->m += loss->prob->set[k].n;
+    loss->M += loss->prob->set[k].N;
+  }
+  PetscCheck(loss->M > 0, comm, PETSC_ERR_ARG_WRONG, "The problem has no training points");
+  PetscCall(VecCreateMPI(comm, PETSC_DECIDE, loss->P, &loss->x));
+  PetscCall(PetscObjectSetName((PetscObject)loss->x, "parameters"));
+  PetscCall(VecCreateMPI(comm, loss->m, loss->M, &loss->r));
+  PetscCall(MatCreateDense(comm, loss->m, PETSC_DECIDE, loss->M, loss->P, NULL, &loss->J));
+  PetscCall(VecScatterCreateToAll(loss->x, &loss->toall, &loss->xall));
+  PetscCall(MSNetGetBlockSize(loss->net, &bs));
+  C = MSJetSpecNumChannels(&loss->spec);
+  PetscCall(PetscMalloc3(C * bs, &loss->U, C * bs, &loss->G, bs, &loss->rb));
+  { /* the network's current parameters are the starting point */
+    Vec                params;
+    const PetscScalar *p;
+    PetscInt           lo, hi;
+    PetscCall(MSNetGetParameters(loss->net, &params));
+    PetscCall(VecGetOwnershipRange(loss->x, &lo, &hi));
+    PetscCall(VecGetArrayRead(params, &p));
+    for (PetscInt i = lo; i < hi; i++) PetscCall(VecSetValue(loss->x, i, p[i], INSERT_VALUES));
+    PetscCall(VecRestoreArrayRead(params, &p));
+    PetscCall(VecAssemblyBegin(loss->x));
+    PetscCall(VecAssemblyEnd(loss->x));
+  }
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode MSLossGetVectors(MSLoss loss, Vec *x, Vec *r, Mat *J)
+{
+  PetscFunctionBegin;
+  if (x) *x = loss->x;
+  if (r) *r = loss->r;
+  if (J) *J = loss->J;
+  PetscFunctionReturn(0);
+}
+
+/* gather theta to every rank and load it into the network */
+static PetscErrorCode MSLossLoadParameters_Private(MSLoss loss, Vec x)
+{
+  const PetscScalar *p;
+
+  PetscFunctionBegin;
+  PetscCall(VecScatterBegin(loss->toall, x, loss->xall, INSERT_VALUES, SCATTER_FORWARD));
+  PetscCall(VecScatterEnd(loss->toall, x, loss->xall, INSERT_VALUES, SCATTER_FORWARD));
+  PetscCall(VecGetArrayRead(loss->xall, &p));
+  PetscCall(MSNetSetParameters(loss->net, p));
+  PetscCall(VecRestoreArrayRead(loss->xall, &p));
+  PetscFunctionReturn(0);
+}
+
+/* residual rows (and, when J != NULL, Jacobian rows) of one block of nb points of set k, starting
+   at the set's local point p0; r and J point at the block's first row */
+static PetscErrorCode MSLossBlock_Private(MSLoss loss, MSSetKind k, PetscInt p0, PetscInt nb, PetscReal *r, PetscInt ldJ, PetscReal *J)
+{
+  MSPointSet *set = &loss->prob->set[k];
+  PetscInt    d = set->dim, Cn = MSJetSpecNumChannels(&loss->spec);
+  PetscReal   eps = loss->eps, *base = loss->base[k];
+  MSJetSpec   spec = loss->spec;
+
+  PetscFunctionBegin;
+  if (k != MS_SET_INTERIOR) spec.order = 0; /* data rows need u only */
+  Cn = MSJetSpecNumChannels(&spec);
+  PetscCall(MSNetForward(loss->net, &spec, nb, set->X + p0 * d, loss->U));
+  if (k != MS_SET_INTERIOR) {
+    PetscReal s = PetscSqrtReal(set->weight / set->N);
+    for (PetscInt p = 0; p < nb; p++) {
+      PetscReal u  = (base ? base[p0 + p] : 0.0) + eps * loss->U[p];
+      r[p]         = s * (u - set->g[p0 + p]);
+      loss->G[p]   = s * eps;
+    }
+  } else {
+    PetscReal  s = PetscSqrtReal(loss->gamma / set->N), *cv;
+    MSDual     jets[1 + 2 * MS_JET_DIM + 3], coef[MSPDE_MAX_COEF], R;
+    PetscInt   nc;
+    PetscCheck(Cn <= MS_DUAL_MAX, PETSC_COMM_SELF, PETSC_ERR_SUP, "Too many jet channels for MSDual");
+    PetscCall(MSPDEGetCoefficients(loss->pde, &nc, NULL, &cv));
+    for (PetscInt c = 0; c < nc; c++) coef[c] = MSDualConst(cv[c]);
+    for (PetscInt p = 0; p < nb; p++) {
+      for (PetscInt c = 0; c < Cn; c++) jets[c] = MSDualVar((base ? base[c * set->n + p0 + p] : 0.0) + eps * loss->U[c * nb + p], (int)c);
+      PetscCall(MSPDEResidual(loss->pde, set->X + (p0 + p) * d, jets, coef, set->f[p0 + p], &R));
+      r[p] = s * R.v;
+      for (PetscInt c = 0; c < Cn; c++) loss->G[c * nb + p] = s * eps * R.d[c];
+    }
+  }
+  if (J) PetscCall(MSNetJacobianRows(loss->net, loss->G, ldJ, J));
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode MSLossEvaluate_Private(MSLoss loss, Vec x, Vec rv, Mat Jm)
+{
+  PetscReal *r, *J = NULL;
+  PetscInt   bs, ldJ = 0;
+
+  PetscFunctionBegin;
+  PetscCall(MSLossLoadParameters_Private(loss, x));
+  PetscCall(MSNetGetBlockSize(loss->net, &bs));
+  PetscCall(VecGetArray(rv, &r));
+  if (Jm) {
+    PetscCall(MatDenseGetArrayWrite(Jm, &J));
+    PetscCall(MatDenseGetLDA(Jm, &ldJ));
+  }
+  for (PetscInt k = 0; k < MS_NUM_SETS; k++) {
+    if (loss->row[k] < 0) continue;
+    for (PetscInt p0 = 0; p0 < loss->prob->set[k].n; p0 += bs) {
+      PetscInt nb = PetscMin(bs, loss->prob->set[k].n - p0), row = loss->row[k] + p0;
+      PetscCall(MSLossBlock_Private(loss, (MSSetKind)k, p0, nb, J ? loss->rb : r + row, ldJ, J ? J + row : NULL));
+      if (J) PetscCall(PetscArraycpy(r + row, loss->rb, nb));
+    }
+  }
+  PetscCall(VecRestoreArray(rv, &r));
+  if (Jm) {
+    PetscCall(MatDenseRestoreArrayWrite(Jm, &J));
+    PetscCall(MatAssemblyBegin(Jm, MAT_FINAL_ASSEMBLY));
+    PetscCall(MatAssemblyEnd(Jm, MAT_FINAL_ASSEMBLY));
+  }
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode MSLossResidual(Tao tao, Vec x, Vec r, void *ctx)
+{
+  PetscFunctionBegin;
+  (void)tao;
+  PetscCall(MSLossEvaluate_Private((MSLoss)ctx, x, r, NULL));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode MSLossJacobian(Tao tao, Vec x, Mat J, Mat Jpre, void *ctx)
+{
+  MSLoss loss = (MSLoss)ctx;
+
+  PetscFunctionBegin;
+  (void)tao;
+  (void)Jpre;
+  /* the residual at x is recomputed with the rows; TAO asked for it at the same x just before */
+  PetscCall(MSLossEvaluate_Private(loss, x, loss->r, J));
+  PetscFunctionReturn(0);
+}
+
+/* 1/2 ||r||^2 split into data rows and equation rows */
+PetscErrorCode MSLossParts(MSLoss loss, Vec rv, PetscReal *data, PetscReal *eq)
+{
+  const PetscReal *r;
+  PetscReal        s[2] = {0, 0};
+
+  PetscFunctionBegin;
+  PetscCall(VecGetArrayRead(rv, &r));
+  for (PetscInt k = 0; k < MS_NUM_SETS; k++) {
+    if (loss->row[k] < 0) continue;
+    for (PetscInt p = 0; p < loss->prob->set[k].n; p++) s[k == MS_SET_INTERIOR] += 0.5 * r[loss->row[k] + p] * r[loss->row[k] + p];
+  }
+  PetscCall(VecRestoreArrayRead(rv, &r));
+  PetscCall(MPIU_Allreduce(MPI_IN_PLACE, s, 2, MPIU_REAL, MPIU_SUM, PetscObjectComm((PetscObject)rv)));
+  if (data) *data = s[0];
+  if (eq) *eq = s[1];
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode MSLossDestroy(MSLoss *loss)
+{
+  PetscFunctionBegin;
+  if (!*loss) PetscFunctionReturn(0);
+  PetscCall(VecDestroy(&(*loss)->x));
+  PetscCall(VecDestroy(&(*loss)->r));
+  PetscCall(VecDestroy(&(*loss)->xall));
+  PetscCall(MatDestroy(&(*loss)->J));
+  PetscCall(VecScatterDestroy(&(*loss)->toall));
+  PetscCall(PetscFree3((*loss)->U, (*loss)->G, (*loss)->rb));
+  PetscCall(PetscFree(*loss));
+  PetscFunctionReturn(0);
+}

@@ -1,0 +1,194 @@
+/* MSPDE: a PDE kind, registered by name (MSPDERegister) and chosen with -pde_type. Each kind is a
+   pointwise residual R(x, jets, coefficients, f) = L(u) - f written in MSDual arithmetic, so its
+   linearization in the jets and coefficients is exact. */
+#include <mspinn/private/pdeimpl.h>
+
+PetscClassId      MSPDE_CLASSID;
+PetscFunctionList MSPDEList = NULL;
+
+PetscErrorCode MSPDERegister(const char name[], PetscErrorCode (*create)(MSPDE))
+{
+  PetscFunctionBegin;
+  PetscCall(MSInitializePackage());
+  PetscCall(PetscFunctionListAdd(&MSPDEList, name, create));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode MSPDECreate(MPI_Comm comm, MSPDE *pde)
+{
+  MSPDE p;
+
+  PetscFunctionBegin;
+  PetscCall(MSInitializePackage());
+  PetscCall(PetscHeaderCreate(p, MSPDE_CLASSID, "MSPDE", "PDE", "MSPDE", comm, MSPDEDestroy, MSPDEView));
+  p->sdim       = 1;
+  p->spec.dim   = 1;
+  p->spec.order = 0;
+  *pde          = p;
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode MSPDEReset_Private(MSPDE pde)
+{
+  PetscFunctionBegin;
+  if (pde->ops->destroy) PetscCall((*pde->ops->destroy)(pde));
+  PetscCall(PetscMemzero(pde->ops, sizeof(struct _MSPDEOps)));
+  for (PetscInt k = 0; k < pde->ncoef; k++) {
+    PetscCall(PetscFree(pde->coefname[k]));
+    PetscCall(PetscFree(pde->coefhelp[k]));
+  }
+  pde->ncoef    = 0;
+  pde->residual = NULL;
+  pde->data     = NULL;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode MSPDESetType(MSPDE pde, MSPDEType type)
+{
+  PetscErrorCode (*create)(MSPDE);
+  PetscBool same;
+
+  PetscFunctionBegin;
+  PetscValidHeaderSpecific(pde, MSPDE_CLASSID, 1);
+  PetscCall(PetscObjectTypeCompare((PetscObject)pde, type, &same));
+  if (same) PetscFunctionReturn(0);
+  PetscCall(PetscFunctionListFind(MSPDEList, type, &create));
+  PetscCheck(create, PetscObjectComm((PetscObject)pde), PETSC_ERR_ARG_UNKNOWN_TYPE, "-pde_type: unknown PDE kind '%s' (registered: poisson, burgers, fit, or one added with MSPDERegister)", type);
+  PetscCall(MSPDEReset_Private(pde));
+  PetscCall(PetscObjectChangeTypeName((PetscObject)pde, type));
+  PetscCall((*create)(pde));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode MSPDEGetType(MSPDE pde, MSPDEType *type)
+{
+  PetscFunctionBegin;
+  *type = ((PetscObject)pde)->type_name;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode MSPDESetResidual(MSPDE pde, MSPDEResidualFn fn)
+{
+  PetscFunctionBegin;
+  pde->residual = fn;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode MSPDESetSpaceDimension(MSPDE pde, PetscInt dim, PetscBool timedep)
+{
+  PetscFunctionBegin;
+  PetscCheck(dim >= 1 && dim + (timedep ? 1 : 0) <= MS_JET_DIM, PetscObjectComm((PetscObject)pde), PETSC_ERR_ARG_OUTOFRANGE, "-pde_dim: space dimension %" PetscInt_FMT "%s is not supported (at most %d inputs in all)", dim, timedep ? " plus time" : "", MS_JET_DIM);
+  pde->sdim     = dim;
+  pde->timedep  = timedep;
+  pde->spec.dim = dim + (timedep ? 1 : 0);
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode MSPDESetJetSpec(MSPDE pde, PetscInt order, PetscBool mixed)
+{
+  PetscFunctionBegin;
+  pde->spec.order = order;
+  pde->spec.mixed = mixed;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode MSPDEAddCoefficient(MSPDE pde, const char name[], PetscReal value, const char help[])
+{
+  PetscFunctionBegin;
+  PetscCheck(pde->ncoef < MSPDE_MAX_COEF, PetscObjectComm((PetscObject)pde), PETSC_ERR_ARG_OUTOFRANGE, "At most %d coefficients", MSPDE_MAX_COEF);
+  PetscCall(PetscStrallocpy(name, &pde->coefname[pde->ncoef]));
+  PetscCall(PetscStrallocpy(help, &pde->coefhelp[pde->ncoef]));
+  pde->coef[pde->ncoef++] = value;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode MSPDESetFromOptions(MSPDE pde)
+{
+  char      type[256] = MSPDEPOISSON;
+  PetscBool flg;
+
+  PetscFunctionBegin;
+  PetscValidHeaderSpecific(pde, MSPDE_CLASSID, 1);
+  if (((PetscObject)pde)->type_name) PetscCall(PetscStrncpy(type, ((PetscObject)pde)->type_name, sizeof(type)));
+  PetscObjectOptionsBegin((PetscObject)pde);
+  PetscCall(PetscOptionsFList("-pde_type", "PDE kind", "MSPDESetType", MSPDEList, type, type, sizeof(type), &flg));
+  PetscCall(MSPDESetType(pde, type));
+  if (pde->ops->setfromoptions) PetscCall((*pde->ops->setfromoptions)(pde, PetscOptionsObject));
+  for (PetscInt k = 0; k < pde->ncoef; k++) {
+    char opt[64];
+    PetscCall(PetscSNPrintf(opt, sizeof(opt), "-pde_%s", pde->coefname[k]));
+    PetscCall(PetscOptionsReal(opt, pde->coefhelp[k], "MSPDEAddCoefficient", pde->coef[k], &pde->coef[k], NULL));
+  }
+  PetscOptionsEnd();
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode MSPDEGetDimensions(MSPDE pde, PetscInt *space, PetscBool *timedep, PetscInt *nin)
+{
+  PetscFunctionBegin;
+  if (space) *space = pde->sdim;
+  if (timedep) *timedep = pde->timedep;
+  if (nin) *nin = pde->spec.dim;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode MSPDEGetJetSpec(MSPDE pde, MSJetSpec *spec)
+{
+  PetscFunctionBegin;
+  *spec = pde->spec;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode MSPDEGetCoefficients(MSPDE pde, PetscInt *n, const char *const **names, PetscReal **values)
+{
+  PetscFunctionBegin;
+  if (n) *n = pde->ncoef;
+  if (names) *names = (const char *const *)pde->coefname;
+  if (values) *values = pde->coef;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode MSPDEHasEquation(MSPDE pde, PetscBool *has)
+{
+  PetscFunctionBegin;
+  *has = pde->residual ? PETSC_TRUE : PETSC_FALSE;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode MSPDEResidual(MSPDE pde, const PetscReal x[], const MSDual jets[], const MSDual coef[], PetscReal f, MSDual *r)
+{
+  PetscFunctionBegin;
+  PetscCheck(pde->residual, PetscObjectComm((PetscObject)pde), PETSC_ERR_ARG_WRONGSTATE, "PDE kind %s has no equation residual", ((PetscObject)pde)->type_name);
+  PetscCall((*pde->residual)(pde, x, jets, coef, f, r));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode MSPDEView(MSPDE pde, PetscViewer viewer)
+{
+  PetscBool isascii;
+
+  PetscFunctionBegin;
+  if (!viewer) PetscCall(PetscViewerASCIIGetStdout(PetscObjectComm((PetscObject)pde), &viewer));
+  PetscCall(PetscObjectTypeCompare((PetscObject)viewer, PETSCVIEWERASCII, &isascii));
+  if (!isascii) PetscFunctionReturn(0);
+  PetscCall(PetscObjectPrintClassNamePrefixType((PetscObject)pde, viewer));
+  PetscCall(PetscViewerASCIIPushTab(viewer));
+  PetscCall(PetscViewerASCIIPrintf(viewer, "space dimension %" PetscInt_FMT "%s\n", pde->sdim, pde->timedep ? " + time" : ""));
+  for (PetscInt k = 0; k < pde->ncoef; k++) PetscCall(PetscViewerASCIIPrintf(viewer, "%s = %.17g\n", pde->coefname[k], (double)pde->coef[k]));
+  if (pde->ops->view) PetscCall((*pde->ops->view)(pde, viewer));
+  PetscCall(PetscViewerASCIIPopTab(viewer));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode MSPDEDestroy(MSPDE *pde)
+{
+  PetscFunctionBegin;
+  if (!*pde) PetscFunctionReturn(0);
+  if (--((PetscObject)(*pde))->refct > 0) {
+    *pde = NULL;
+    PetscFunctionReturn(0);
+  }
+  PetscCall(MSPDEReset_Private(*pde));
+  PetscCall(PetscHeaderDestroy(pde));
+  PetscFunctionReturn(0);
+}

@@ -1,0 +1,379 @@
+/* MSProblem: a PDE on a box (space, plus a time interval for evolution equations), the expressions
+   for its data (source, boundary, initial, exact solution) and its point sets. Every rank generates
+   the same global point sets from the seed and keeps its contiguous slice of each. */
+#include <mspinn/private/problemimpl.h>
+#include <mspinn/private/pdeimpl.h>
+
+PetscClassId      MSPROBLEM_CLASSID;
+const char *const MSSetKinds[] = {"interior", "boundary", "initial", "data", "eval", "MSSetKind", "MS_SET_", NULL};
+static const char *const MSInputNames[] = {"x", "y", "z"};
+
+PetscErrorCode MSProblemCreate(MPI_Comm comm, MSProblem *prob)
+{
+  MSProblem p;
+
+  PetscFunctionBegin;
+  PetscCall(MSInitializePackage());
+  PetscCall(PetscHeaderCreate(p, MSPROBLEM_CLASSID, "MSProblem", "PDE problem", "MSProblem", comm, MSProblemDestroy, MSProblemView));
+  PetscCall(PetscStrncpy(p->name, "poisson1d", sizeof(p->name)));
+  PetscCall(MSPDECreate(comm, &p->pde));
+  for (PetscInt k = 0; k < MS_NUM_SETS; k++) {
+    p->pts[k].type = MS_POINTS_CHEBYSHEV;
+    p->pts[k].n    = 32;
+    p->weight[k]   = 1.0;
+    p->set[k].name = MSSetKinds[k];
+  }
+  p->pts[MS_SET_INTERIOR].n   = 64;
+  p->pts[MS_SET_DATA].n       = 64;
+  p->pts[MS_SET_BOUNDARY].n   = 32;
+  p->pts[MS_SET_EVAL].type    = MS_POINTS_GRID;
+  p->pts[MS_SET_EVAL].n       = 0; /* 0: by dimension, see MSProblemSetUp */
+  *prob = p;
+  PetscFunctionReturn(0);
+}
+
+/* the default problem (no options at all) is problems/poisson1d.opts */
+#define MS_DEFAULT_EXACT "sin(2*x+1)+0.2*exp(1.3*x)"
+
+PetscErrorCode MSProblemSetFromOptions(MSProblem prob)
+{
+  MPI_Comm  comm = PetscObjectComm((PetscObject)prob);
+  char      exact[4096] = MS_DEFAULT_EXACT, source[4096] = "", boundary[4096] = "", initial[4096] = "";
+  PetscBool hasexact, hassource, hasboundary, hasinitial, flg;
+  PetscReal lo[MS_JET_DIM], hi[MS_JET_DIM], time[2] = {0.0, 1.0}, seed = 0;
+  PetscInt  n, nt = 2;
+
+  PetscFunctionBegin;
+  PetscCall(MSPDESetFromOptions(prob->pde));
+  PetscCall(MSPDEGetDimensions(prob->pde, &prob->sdim, &prob->timedep, &prob->nin));
+  for (PetscInt i = 0; i < MS_JET_DIM; i++) {
+    lo[i] = -1.0;
+    hi[i] = 1.0;
+  }
+  PetscObjectOptionsBegin((PetscObject)prob);
+  PetscCall(PetscOptionsString("-problem_name", "Name of the problem (recorded in the output)", "MSProblemSetFromOptions", prob->name, prob->name, sizeof(prob->name), NULL));
+  n = prob->sdim;
+  PetscCall(PetscOptionsRealArray("-domain_lower", "Lower corner of the space box, one value per dimension", "MSProblemSetFromOptions", lo, &n, &flg));
+  PetscCheck(!flg || n == prob->sdim, comm, PETSC_ERR_ARG_SIZ, "-domain_lower: %" PetscInt_FMT " values given for a %" PetscInt_FMT "-dimensional domain", n, prob->sdim);
+  n = prob->sdim;
+  PetscCall(PetscOptionsRealArray("-domain_upper", "Upper corner of the space box, one value per dimension", "MSProblemSetFromOptions", hi, &n, &flg));
+  PetscCheck(!flg || n == prob->sdim, comm, PETSC_ERR_ARG_SIZ, "-domain_upper: %" PetscInt_FMT " values given for a %" PetscInt_FMT "-dimensional domain", n, prob->sdim);
+  if (prob->timedep) {
+    PetscCall(PetscOptionsRealArray("-domain_time", "Time interval t0,t1 of an evolution problem", "MSProblemSetFromOptions", time, &nt, &flg));
+    PetscCheck(!flg || nt == 2, comm, PETSC_ERR_ARG_SIZ, "-domain_time needs two values t0,t1");
+  }
+  PetscCall(PetscOptionsString("-pde_exact", "Exact solution u(x,y,z,t) (libmatheval syntax); also the default boundary/initial data and the source of a manufactured solution", "MSProblemSetFromOptions", exact, exact, sizeof(exact), &hasexact));
+  PetscCall(PetscOptionsString("-pde_source", "Source f (default: manufactured from -pde_exact)", "MSProblemSetFromOptions", source, source, sizeof(source), &hassource));
+  PetscCall(PetscOptionsString("-pde_boundary", "Dirichlet data g on the boundary (default: -pde_exact)", "MSProblemSetFromOptions", boundary, boundary, sizeof(boundary), &hasboundary));
+  PetscCall(PetscOptionsString("-pde_initial", "Initial data u(x,t0) of an evolution problem (default: -pde_exact)", "MSProblemSetFromOptions", initial, initial, sizeof(initial), &hasinitial));
+  for (PetscInt k = 0; k < MS_NUM_SETS; k++) {
+    char opt[64], help[128];
+    PetscCall(PetscSNPrintf(opt, sizeof(opt), "-points_%s_type", MSSetKinds[k]));
+    PetscCall(PetscSNPrintf(help, sizeof(help), "How the %s points are placed", MSSetKinds[k]));
+    PetscCall(PetscOptionsEnum(opt, help, "MSProblemSetFromOptions", MSPointsTypes, (PetscEnum)prob->pts[k].type, (PetscEnum *)&prob->pts[k].type, NULL));
+    PetscCall(PetscSNPrintf(opt, sizeof(opt), "-points_%s_n", MSSetKinds[k]));
+    PetscCall(PetscSNPrintf(help, sizeof(help), "Number of %s points (per direction for grids, in all otherwise%s)", MSSetKinds[k], k == MS_SET_EVAL ? "; 0: 1000, 100, 32 by dimension" : ""));
+    PetscCall(PetscOptionsBoundedInt(opt, help, "MSProblemSetFromOptions", prob->pts[k].n, &prob->pts[k].n, NULL, k == MS_SET_EVAL ? 0 : 1));
+    if (k != MS_SET_EVAL) {
+      PetscCall(PetscSNPrintf(opt, sizeof(opt), "-loss_%s_weight", MSSetKinds[k]));
+      PetscCall(PetscSNPrintf(help, sizeof(help), "Weight of the %s points in the loss", MSSetKinds[k]));
+      PetscCall(PetscOptionsReal(opt, help, "MSProblemSetFromOptions", prob->weight[k], &prob->weight[k], NULL));
+      PetscCheck(prob->weight[k] >= 0, comm, PETSC_ERR_ARG_OUTOFRANGE, "%s must be non-negative", opt);
+    }
+  }
+  PetscCall(PetscOptionsReal("-points_seed", "Seed of the random point sets (an integer)", "MSProblemSetFromOptions", seed, &seed, NULL));
+  PetscOptionsEnd();
+  PetscCheck(seed >= 0 && seed == PetscFloorReal(seed), comm, PETSC_ERR_ARG_OUTOFRANGE, "-points_seed must be a non-negative integer, not %g", (double)seed);
+  prob->seed = (unsigned long)seed;
+  for (PetscInt i = 0; i < prob->sdim; i++) {
+    PetscCheck(lo[i] < hi[i], comm, PETSC_ERR_ARG_OUTOFRANGE, "-domain_lower/-domain_upper: empty interval [%g, %g] in direction %" PetscInt_FMT, (double)lo[i], (double)hi[i], i);
+    prob->lo[i] = lo[i];
+    prob->hi[i] = hi[i];
+  }
+  if (prob->timedep) {
+    PetscCheck(time[0] < time[1], comm, PETSC_ERR_ARG_OUTOFRANGE, "-domain_time: empty interval [%g, %g]", (double)time[0], (double)time[1]);
+    prob->lo[prob->sdim] = time[0];
+    prob->hi[prob->sdim] = time[1];
+  }
+
+  { /* expressions, checked now so that a typo fails before any work */
+    const char *vars[MS_JET_DIM + 1];
+    PetscBool   haseq;
+    for (PetscInt i = 0; i < prob->sdim; i++) vars[i] = MSInputNames[i];
+    if (prob->timedep) vars[prob->sdim] = "t";
+    PetscCall(MSPDEHasEquation(prob->pde, &haseq));
+    PetscCall(MSExprDestroy(&prob->exact));
+    PetscCall(MSExprDestroy(&prob->source));
+    PetscCall(MSExprDestroy(&prob->boundary));
+    PetscCall(MSExprDestroy(&prob->initial));
+    /* the built-in default exact solution belongs to the default (1D Poisson) problem only */
+    if (hasexact || (prob->nin == 1 && !hassource)) PetscCall(MSExprCreate(comm, "-pde_exact", exact, prob->nin, vars, &prob->exact));
+    if (hassource) PetscCall(MSExprCreate(comm, "-pde_source", source, prob->nin, vars, &prob->source));
+    if (hasboundary) PetscCall(MSExprCreate(comm, "-pde_boundary", boundary, prob->nin, vars, &prob->boundary));
+    if (hasinitial) PetscCall(MSExprCreate(comm, "-pde_initial", initial, prob->nin, vars, &prob->initial));
+    if (haseq) {
+      PetscCheck(prob->exact || prob->source, comm, PETSC_ERR_ARG_WRONG, "-pde_source: missing (give -pde_source, or -pde_exact for a manufactured source)");
+      PetscCheck(prob->exact || prob->boundary, comm, PETSC_ERR_ARG_WRONG, "-pde_boundary: missing (give -pde_boundary or -pde_exact)");
+      PetscCheck(!prob->timedep || prob->exact || prob->initial, comm, PETSC_ERR_ARG_WRONG, "-pde_initial: missing (give -pde_initial or -pde_exact)");
+    } else PetscCheck(prob->exact, comm, PETSC_ERR_ARG_WRONG, "-pde_exact: missing (a fit problem needs the function to fit)");
+    if (prob->exact) { /* derivatives for the exact jets (manufactured source, reported derivatives) */
+      MSJetSpec spec;
+      PetscCall(MSPDEGetJetSpec(prob->pde, &spec));
+      spec.order = 2;
+      spec.mixed = PETSC_TRUE;
+      for (PetscInt c = 0; c < (PetscInt)PETSC_STATIC_ARRAY_LENGTH(prob->dexact); c++) PetscCall(MSExprDestroy(&prob->dexact[c]));
+      for (PetscInt i = 0; i < prob->nin; i++) {
+        PetscCall(MSExprDerivative(prob->exact, i, &prob->dexact[MSJetSpecChannelD(&spec, i)]));
+        for (PetscInt j = i; j < prob->nin; j++) PetscCall(MSExprDerivative(prob->dexact[MSJetSpecChannelD(&spec, i)], j, &prob->dexact[MSJetSpecChannelDD(&spec, i, j)]));
+      }
+    }
+  }
+  PetscFunctionReturn(0);
+}
+
+/* jets of the exact solution at x, in the channel layout of the PDE's jet spec, as constants */
+PetscErrorCode MSProblemExactJets_Private(MSProblem prob, const PetscReal x[], MSDual jets[])
+{
+  MSJetSpec spec, full;
+
+  PetscFunctionBegin;
+  PetscCall(MSPDEGetJetSpec(prob->pde, &spec));
+  full       = spec;
+  full.order = 2;
+  full.mixed = PETSC_TRUE;
+  for (PetscInt c = 0; c < MSJetSpecNumChannels(&spec); c++) jets[c] = MSDualConst(0.0);
+  PetscCall(MSExprEvaluate(prob->exact, x, &jets[0].v));
+  if (spec.order >= 1)
+    for (PetscInt i = 0; i < spec.dim; i++) PetscCall(MSExprEvaluate(prob->dexact[MSJetSpecChannelD(&full, i)], x, &jets[MSJetSpecChannelD(&spec, i)].v));
+  if (spec.order >= 2)
+    for (PetscInt i = 0; i < spec.dim; i++)
+      for (PetscInt j = i; j < spec.dim; j++) {
+        PetscInt c = MSJetSpecChannelDD(&spec, i, j);
+        if (c >= 0) PetscCall(MSExprEvaluate(prob->dexact[MSJetSpecChannelDD(&full, i, j)], x, &jets[c].v));
+      }
+  PetscFunctionReturn(0);
+}
+
+/* f at x: the given source, or the manufactured one L(u_exact) = R(u_exact; f = 0) */
+static PetscErrorCode MSProblemSource_Private(MSProblem prob, const PetscReal x[], PetscReal *f)
+{
+  MSDual     jets[1 + 2 * MS_JET_DIM + 3], coef[MSPDE_MAX_COEF], r;
+  PetscInt   nc;
+  PetscReal *cv;
+
+  PetscFunctionBegin;
+  if (prob->source) {
+    PetscCall(MSExprEvaluate(prob->source, x, f));
+    PetscFunctionReturn(0);
+  }
+  PetscCall(MSPDEGetCoefficients(prob->pde, &nc, NULL, &cv));
+  for (PetscInt k = 0; k < nc; k++) coef[k] = MSDualConst(cv[k]);
+  PetscCall(MSProblemExactJets_Private(prob, x, jets));
+  PetscCall(MSPDEResidual(prob->pde, x, jets, coef, 0.0, &r));
+  *f = r.v;
+  PetscFunctionReturn(0);
+}
+
+/* keep this rank's contiguous slice [rstart, rstart + n) of a global set of N points */
+static PetscErrorCode MSPointSetFromGlobal_Private(MPI_Comm comm, PetscInt nd, PetscInt N, PetscReal *X, MSPointSet *set)
+{
+  PetscMPIInt rank, size;
+
+  PetscFunctionBegin;
+  PetscCallMPI(MPI_Comm_rank(comm, &rank));
+  PetscCallMPI(MPI_Comm_size(comm, &size));
+  set->N      = N;
+  set->dim    = nd;
+  set->rstart = (N / size) * rank + PetscMin(rank, N % size);
+  set->n      = N / size + (rank < N % size ? 1 : 0);
+  PetscCall(PetscMalloc1(PetscMax(set->n, 1) * nd, &set->X));
+  PetscCall(PetscArraycpy(set->X, X + set->rstart * nd, set->n * nd));
+  PetscFunctionReturn(0);
+}
+
+/* the boundary of the space box (times the time interval): every face, points by the face's spec */
+static PetscErrorCode MSProblemBoundaryPoints_Private(MSProblem prob, PetscRandom rnd, PetscInt *N, PetscReal **X)
+{
+  PetscInt   nin = prob->nin, total = 0, cap = 0;
+  PetscReal *all = NULL;
+
+  PetscFunctionBegin;
+  for (PetscInt i = 0; i < prob->sdim; i++)
+    for (PetscInt side = 0; side < 2; side++) {
+      PetscReal flo[MS_JET_DIM], fhi[MS_JET_DIM], *F;
+      PetscInt  nf = 0, Nf;
+      for (PetscInt j = 0; j < nin; j++)
+        if (j != i) {
+          flo[nf]   = prob->lo[j];
+          fhi[nf++] = prob->hi[j];
+        }
+      PetscCall(MSPointsGenerate_Private(prob->pts[MS_SET_BOUNDARY].type, nf, flo, fhi, prob->pts[MS_SET_BOUNDARY].n, rnd, &Nf, &F));
+      if (total + Nf > cap) {
+        cap = 2 * (total + Nf);
+        PetscCall(PetscRealloc(sizeof(PetscReal) * cap * nin, &all));
+      }
+      for (PetscInt q = 0; q < Nf; q++) {
+        PetscInt m = 0;
+        for (PetscInt j = 0; j < nin; j++) all[(total + q) * nin + j] = j == i ? (side ? prob->hi[i] : prob->lo[i]) : F[q * nf + m++];
+      }
+      total += Nf;
+      PetscCall(PetscFree(F));
+    }
+  *N = total;
+  *X = all;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode MSProblemSetUp(MSProblem prob)
+{
+  MPI_Comm    comm = PetscObjectComm((PetscObject)prob);
+  PetscRandom rnd;
+  PetscBool   haseq;
+  PetscInt    nin  = prob->nin;
+
+  PetscFunctionBegin;
+  if (prob->setupcalled) PetscFunctionReturn(0);
+  PetscCall(MSPDEHasEquation(prob->pde, &haseq));
+  PetscCall(PetscRandomCreate(PETSC_COMM_SELF, &rnd));
+  PetscCall(PetscRandomSetType(rnd, PETSCRAND48));
+  PetscCall(PetscRandomSetSeed(rnd, prob->seed + 12345));
+  PetscCall(PetscRandomSeed(rnd));
+  for (PetscInt k = 0; k < MS_NUM_SETS; k++) {
+    MSPointSet *set = &prob->set[k];
+    PetscReal  *X   = NULL;
+    PetscInt    N   = 0;
+
+    set->weight = prob->weight[k];
+    set->dim    = nin;
+    switch ((MSSetKind)k) {
+    case MS_SET_INTERIOR:
+      if (haseq) PetscCall(MSPointsGenerate_Private(prob->pts[k].type, nin, prob->lo, prob->hi, prob->pts[k].n, rnd, &N, &X));
+      break;
+    case MS_SET_DATA:
+      if (!haseq) PetscCall(MSPointsGenerate_Private(prob->pts[k].type, nin, prob->lo, prob->hi, prob->pts[k].n, rnd, &N, &X));
+      break;
+    case MS_SET_BOUNDARY:
+      if (haseq) PetscCall(MSProblemBoundaryPoints_Private(prob, rnd, &N, &X));
+      break;
+    case MS_SET_INITIAL:
+      if (haseq && prob->timedep) {
+        PetscCall(MSPointsGenerate_Private(prob->pts[k].type, prob->sdim, prob->lo, prob->hi, prob->pts[k].n, rnd, &N, &X));
+        PetscCall(PetscRealloc(sizeof(PetscReal) * N * nin, &X));
+        for (PetscInt q = N - 1; q >= 0; q--) { /* spread (x..) to (x.., t0) in place */
+          for (PetscInt i = prob->sdim - 1; i >= 0; i--) X[q * nin + i] = X[q * prob->sdim + i];
+          X[q * nin + prob->sdim] = prob->lo[prob->sdim];
+        }
+      }
+      break;
+    case MS_SET_EVAL: { /* a cell-centred uniform grid: never a training point of a grid or a Gauss-Lobatto set's ends */
+      static const PetscInt defn[] = {1000, 100, 32};
+      PetscInt  n                  = prob->pts[k].n ? prob->pts[k].n : defn[nin - 1];
+      PetscReal elo[MS_JET_DIM], ehi[MS_JET_DIM];
+      for (PetscInt i = 0; i < nin; i++) {
+        PetscReal h = (prob->hi[i] - prob->lo[i]) / n;
+        elo[i]      = prob->lo[i] + 0.5 * h;
+        ehi[i]      = prob->hi[i] - 0.5 * h;
+      }
+      PetscCall(MSPointsGenerate_Private(prob->pts[k].type, nin, elo, ehi, n, rnd, &N, &X));
+    } break;
+    default:
+      break;
+    }
+    PetscCall(MSPointSetFromGlobal_Private(comm, nin, N, X, set));
+    PetscCall(PetscFree(X));
+    /* values at this rank's points */
+    if (prob->exact) PetscCall(PetscMalloc1(PetscMax(set->n, 1), &set->exact));
+    if (k == MS_SET_BOUNDARY || k == MS_SET_INITIAL || k == MS_SET_DATA) PetscCall(PetscMalloc1(PetscMax(set->n, 1), &set->g));
+    if (haseq && (k == MS_SET_INTERIOR || k == MS_SET_EVAL)) PetscCall(PetscMalloc1(PetscMax(set->n, 1), &set->f));
+    for (PetscInt p = 0; p < set->n; p++) {
+      const PetscReal *x = set->X + p * nin;
+      if (set->exact) PetscCall(MSExprEvaluate(prob->exact, x, &set->exact[p]));
+      if (set->f) PetscCall(MSProblemSource_Private(prob, x, &set->f[p]));
+      if (set->g) {
+        MSExpr e = k == MS_SET_BOUNDARY ? prob->boundary : k == MS_SET_INITIAL ? prob->initial : NULL;
+        if (e) PetscCall(MSExprEvaluate(e, x, &set->g[p]));
+        else set->g[p] = set->exact[p];
+      }
+    }
+  }
+  PetscCall(PetscRandomDestroy(&rnd));
+  prob->setupcalled = PETSC_TRUE;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode MSProblemGetPDE(MSProblem prob, MSPDE *pde)
+{
+  PetscFunctionBegin;
+  *pde = prob->pde;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode MSProblemGetName(MSProblem prob, const char **name)
+{
+  PetscFunctionBegin;
+  *name = prob->name;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode MSProblemGetPointSet(MSProblem prob, MSSetKind k, MSPointSet **set)
+{
+  PetscFunctionBegin;
+  PetscCall(MSProblemSetUp(prob));
+  *set = &prob->set[k];
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode MSProblemHasExact(MSProblem prob, PetscBool *has)
+{
+  PetscFunctionBegin;
+  *has = prob->exact ? PETSC_TRUE : PETSC_FALSE;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode MSProblemView(MSProblem prob, PetscViewer viewer)
+{
+  PetscBool   isascii;
+  const char *s;
+
+  PetscFunctionBegin;
+  if (!viewer) PetscCall(PetscViewerASCIIGetStdout(PetscObjectComm((PetscObject)prob), &viewer));
+  PetscCall(PetscObjectTypeCompare((PetscObject)viewer, PETSCVIEWERASCII, &isascii));
+  if (!isascii) PetscFunctionReturn(0);
+  PetscCall(PetscViewerASCIIPrintf(viewer, "Problem %s\n", prob->name));
+  PetscCall(PetscViewerASCIIPushTab(viewer));
+  PetscCall(MSPDEView(prob->pde, viewer));
+  for (PetscInt i = 0; i < prob->nin; i++) PetscCall(PetscViewerASCIIPrintf(viewer, "%s in [%g, %g]\n", i < prob->sdim ? MSInputNames[i] : "t", (double)prob->lo[i], (double)prob->hi[i]));
+  if (prob->exact) {
+    PetscCall(MSExprGetString(prob->exact, &s));
+    PetscCall(PetscViewerASCIIPrintf(viewer, "exact solution %s\n", s));
+  }
+  for (PetscInt k = 0; k < MS_NUM_SETS; k++)
+    if (prob->set[k].N) PetscCall(PetscViewerASCIIPrintf(viewer, "%s points: %" PetscInt_FMT " (%s)\n", MSSetKinds[k], prob->set[k].N, MSPointsTypes[prob->pts[k].type]));
+  PetscCall(PetscViewerASCIIPopTab(viewer));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode MSProblemDestroy(MSProblem *prob)
+{
+  PetscFunctionBegin;
+  if (!*prob) PetscFunctionReturn(0);
+  if (--((PetscObject)(*prob))->refct > 0) {
+    *prob = NULL;
+    PetscFunctionReturn(0);
+  }
+  PetscCall(MSPDEDestroy(&(*prob)->pde));
+  PetscCall(MSExprDestroy(&(*prob)->exact));
+  PetscCall(MSExprDestroy(&(*prob)->source));
+  PetscCall(MSExprDestroy(&(*prob)->boundary));
+  PetscCall(MSExprDestroy(&(*prob)->initial));
+  for (PetscInt c = 0; c < (PetscInt)PETSC_STATIC_ARRAY_LENGTH((*prob)->dexact); c++) PetscCall(MSExprDestroy(&(*prob)->dexact[c]));
+  for (PetscInt k = 0; k < MS_NUM_SETS; k++) {
+    MSPointSet *s = &(*prob)->set[k];
+    PetscCall(PetscFree(s->X));
+    PetscCall(PetscFree(s->g));
+    PetscCall(PetscFree(s->f));
+    PetscCall(PetscFree(s->exact));
+  }
+  PetscCall(PetscHeaderDestroy(prob));
+  PetscFunctionReturn(0);
+}

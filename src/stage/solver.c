@@ -1,0 +1,208 @@
+/* MSSolver: trains the solution stage by stage and reports it.
+
+   Stage s trains a network N_s on what is left, u = U_{s-1} + eps_s N_s (U_0 = 0, eps_1 = 1),
+   with the optimizer chosen by -tao_type (default: the Levenberg-Marquardt TAOMSLM). After each
+   stage the composite solution is evaluated on the evaluation set and a row of the per-stage table
+   is printed and kept for the output file. */
+#include <mspinn/private/solverimpl.h>
+#include <mspinn/private/problemimpl.h>
+
+PetscClassId MSSOLVER_CLASSID;
+
+PetscErrorCode MSSolverCreate(MPI_Comm comm, MSSolver *solver)
+{
+  MSSolver s;
+
+  PetscFunctionBegin;
+  PetscCall(MSInitializePackage());
+  PetscCall(PetscHeaderCreate(s, MSSOLVER_CLASSID, "MSSolver", "Multi-stage PINN solver", "MSSolver", comm, MSSolverDestroy, NULL));
+  PetscCall(MSProblemCreate(comm, &s->prob));
+  s->stage_max = 1;
+  s->gamma     = 1.0;
+  s->write     = PETSC_TRUE;
+  PetscCall(PetscTime(&s->t0));
+  *solver = s;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode MSSolverSetFromOptions(MSSolver sol)
+{
+  PetscBool flg;
+  PetscInt  nin;
+  const char *name;
+
+  PetscFunctionBegin;
+  PetscCall(MSProblemSetFromOptions(sol->prob));
+  PetscCall(MSProblemGetName(sol->prob, &name));
+  PetscCall(PetscSNPrintf(sol->output, sizeof(sol->output), "%s.h5", name));
+  PetscObjectOptionsBegin((PetscObject)sol);
+  PetscCall(PetscOptionsString("-output", "HDF5 output file (written atomically: a temporary file, then rename)", "MSSolverWriteOutput", sol->output, sol->output, sizeof(sol->output), &flg));
+  PetscCall(PetscOptionsBool("-output_write", "Write the output file", "MSSolverWriteOutput", sol->write, &sol->write, NULL));
+  PetscCall(PetscOptionsBool("-monitor", "Print every training iteration (stage, iteration, loss, data and equation parts, damping, seconds)", "MSSolverSolve", sol->monitor, &sol->monitor, NULL));
+  PetscCall(PetscOptionsReal("-stage_gamma", "Weight gamma of the equation residual against the data", "MSLossSetGamma", sol->gamma, &sol->gamma, NULL));
+  PetscOptionsEnd();
+  PetscCheck(sol->gamma > 0, PetscObjectComm((PetscObject)sol), PETSC_ERR_ARG_OUTOFRANGE, "-stage_gamma must be positive, not %g", (double)sol->gamma);
+  if (sol->write) PetscCall(MSSolverCheckOutputPath_Private(sol));
+
+  /* the first stage's network, so that -help lists its options and typos fail before training */
+  PetscCall(MSNetDestroy(&sol->net[0]));
+  PetscCall(MSPDEGetDimensions(sol->prob->pde, NULL, NULL, &nin));
+  PetscCall(MSNetCreate(PetscObjectComm((PetscObject)sol), &sol->net[0]));
+  PetscCall(MSNetSetInputDimension(sol->net[0], nin));
+  PetscCall(MSNetSetFromOptions(sol->net[0]));
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode MSSolverMonitor_Private(Tao tao, void *ctx)
+{
+  MSSolver        sol = (MSSolver)ctx;
+  PetscInt        its;
+  PetscReal       f, gnorm, cnorm, xdiff, lambda;
+  TaoConvergedReason reason;
+  Vec             r;
+  MSHistoryRecord h;
+  PetscLogDouble  now;
+
+  PetscFunctionBegin;
+  PetscCall(TaoGetSolutionStatus(tao, &its, &f, &gnorm, &cnorm, &xdiff, &reason));
+  PetscCall(MSLossGetVectors(sol->loss, NULL, &r, NULL));
+  PetscCall(TaoMSLMGetDamping(tao, &lambda));
+  PetscCall(PetscTime(&now));
+  h.stage     = sol->nstages + 1;
+  h.iteration = its;
+  h.loss      = f;
+  PetscCall(MSLossParts(sol->loss, r, &h.data, &h.eq));
+  h.damping = lambda;
+  h.gamma   = sol->gamma;
+  h.time    = now - sol->t0;
+  if (sol->nhist == sol->maxhist) {
+    sol->maxhist = PetscMax(2 * sol->maxhist, 256);
+    PetscCall(PetscRealloc(sizeof(MSHistoryRecord) * sol->maxhist, &sol->hist));
+  }
+  sol->hist[sol->nhist++] = h;
+  if (sol->monitor) PetscCall(PetscPrintf(PetscObjectComm((PetscObject)sol), "  stage %" PetscInt_FMT " it %4" PetscInt_FMT "  loss %.6e  data %.3e  eq %.3e  damping %.2e  |g| %.2e  %.2fs\n", h.stage, its, (double)f, (double)h.data, (double)h.eq, (double)lambda, (double)gnorm, (double)h.time));
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode MSSolverPrintStageHeader_Private(MSSolver sol)
+{
+  PetscFunctionBegin;
+  PetscCall(PetscPrintf(PetscObjectComm((PetscObject)sol), "%5s %7s %6s %8s %9s %9s %9s %10s %10s %10s %10s %10s\n", "stage", "params", "iters", "seconds", "eps", "kappa", "gamma", "loss", "res_rms", "res_max", "err_l2", "err_max"));
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode MSSolverPrintStage_Private(MSSolver sol, const MSStageRecord *r)
+{
+  PetscFunctionBegin;
+  PetscCall(PetscPrintf(PetscObjectComm((PetscObject)sol), "%5" PetscInt_FMT " %7" PetscInt_FMT " %6" PetscInt_FMT " %8.2f %9.2e %9.2e %9.2e %10.3e %10.3e %10.3e %10.3e %10.3e\n", r->stage, r->params, r->iterations, (double)r->seconds, (double)r->eps, (double)r->kappa, (double)r->gamma, (double)r->loss, (double)r->res_rms, (double)r->res_max, (double)r->err_l2, (double)r->err_max));
+  PetscFunctionReturn(0);
+}
+
+/* train stage number s (0-based) */
+static PetscErrorCode MSSolverTrainStage_Private(MSSolver sol, PetscInt s)
+{
+  MPI_Comm       comm = PetscObjectComm((PetscObject)sol);
+  Tao            tao;
+  Vec            x, r;
+  Mat            J;
+  PetscLogDouble t0, t1;
+  MSStageRecord *rec = &sol->rec[s];
+  PetscReal      f;
+  PetscInt       its;
+
+  PetscFunctionBegin;
+  PetscCall(PetscTime(&t0));
+  sol->eps[s] = 1.0;
+  PetscCall(MSLossCreate(sol->prob, sol->net[s], &sol->loss));
+  PetscCall(MSLossSetGamma(sol->loss, sol->gamma));
+  PetscCall(MSLossSetUp(sol->loss));
+  PetscCall(MSLossGetVectors(sol->loss, &x, &r, &J));
+  PetscCall(TaoCreate(comm, &tao));
+  PetscCall(TaoSetType(tao, TAOMSLM));
+  PetscCall(TaoSetSolution(tao, x));
+  PetscCall(TaoSetResidualRoutine(tao, r, MSLossResidual, sol->loss));
+  PetscCall(TaoSetJacobianResidualRoutine(tao, J, J, MSLossJacobian, sol->loss));
+  PetscCall(TaoSetMonitor(tao, MSSolverMonitor_Private, sol, NULL));
+  PetscCall(TaoSetFromOptions(tao));
+  PetscCall(TaoSolve(tao));
+  PetscCall(TaoGetSolutionStatus(tao, &its, &f, NULL, NULL, NULL, NULL));
+  PetscCall(MSLossResidual(tao, x, r, sol->loss)); /* leaves the trained parameters in the network */
+  PetscCall(TaoDestroy(&tao));
+  PetscCall(MSLossDestroy(&sol->loss));
+  PetscCall(PetscTime(&t1));
+  rec->stage      = s + 1;
+  PetscCall(MSNetGetNumParameters(sol->net[s], &rec->params));
+  rec->iterations = its;
+  rec->seconds    = t1 - t0;
+  rec->eps        = sol->eps[s];
+  PetscCall(MSNetGetFirstLayerScale(sol->net[s], &rec->kappa));
+  rec->gamma = sol->gamma;
+  rec->loss  = f;
+  PetscCall(MSSolverEvaluate_Private(sol, s + 1, rec));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode MSSolverSolve(MSSolver sol)
+{
+  PetscLogDouble t;
+
+  PetscFunctionBegin;
+  PetscCall(MSProblemSetUp(sol->prob));
+  PetscCall(MSProblemView(sol->prob, PETSC_VIEWER_STDOUT_(PetscObjectComm((PetscObject)sol))));
+  PetscCall(MSNetView(sol->net[0], PETSC_VIEWER_STDOUT_(PetscObjectComm((PetscObject)sol))));
+  PetscCall(MSSolverPrintStageHeader_Private(sol));
+  for (PetscInt s = 0; s < sol->stage_max; s++) {
+    PetscCall(MSSolverTrainStage_Private(sol, s));
+    sol->nstages = s + 1;
+    PetscCall(MSSolverPrintStage_Private(sol, &sol->rec[s]));
+  }
+  PetscCall(PetscTime(&t));
+  sol->wall = t - sol->t0;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode MSSolverViewSummary(MSSolver sol, PetscViewer viewer)
+{
+  const char *name;
+  PetscInt    nc;
+  const char *const *cn;
+  PetscReal  *cv;
+
+  PetscFunctionBegin;
+  PetscCall(MSProblemGetName(sol->prob, &name));
+  PetscCall(MSPDEGetCoefficients(sol->prob->pde, &nc, &cn, &cv));
+  PetscCall(PetscViewerASCIIPrintf(viewer, "summary\n"));
+  PetscCall(PetscViewerASCIIPushTab(viewer));
+  PetscCall(PetscViewerASCIIPrintf(viewer, "problem         %s\n", name));
+  PetscCall(PetscViewerASCIIPrintf(viewer, "stages          %" PetscInt_FMT "\n", sol->nstages));
+  PetscCall(PetscViewerASCIIPrintf(viewer, "wall_time_s     %.3f\n", (double)sol->wall));
+  PetscCall(PetscViewerASCIIPrintf(viewer, "residual_rms    %.6e\n", (double)sol->res_rms));
+  PetscCall(PetscViewerASCIIPrintf(viewer, "residual_max    %.6e\n", (double)sol->res_max));
+  PetscCall(PetscViewerASCIIPrintf(viewer, "residual_floor  %.6e\n", (double)sol->res_floor));
+  if (sol->hasexact) {
+    PetscCall(PetscViewerASCIIPrintf(viewer, "error_l2_rel    %.6e\n", (double)sol->err_l2));
+    PetscCall(PetscViewerASCIIPrintf(viewer, "error_max       %.6e\n", (double)sol->err_max));
+  }
+  for (PetscInt k = 0; k < nc; k++) PetscCall(PetscViewerASCIIPrintf(viewer, "pde_%-11s %.17g\n", cn[k], (double)cv[k]));
+  if (sol->write) PetscCall(PetscViewerASCIIPrintf(viewer, "output          %s\n", sol->output));
+  PetscCall(PetscViewerASCIIPopTab(viewer));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode MSSolverDestroy(MSSolver *sol)
+{
+  PetscFunctionBegin;
+  if (!*sol) PetscFunctionReturn(0);
+  if (--((PetscObject)(*sol))->refct > 0) {
+    *sol = NULL;
+    PetscFunctionReturn(0);
+  }
+  PetscCall(MSProblemDestroy(&(*sol)->prob));
+  for (PetscInt s = 0; s < MS_MAX_STAGES; s++) PetscCall(MSNetDestroy(&(*sol)->net[s]));
+  PetscCall(MSLossDestroy(&(*sol)->loss));
+  PetscCall(PetscFree((*sol)->hist));
+  PetscCall(PetscFree((*sol)->u));
+  PetscCall(PetscFree((*sol)->res));
+  PetscCall(PetscHeaderDestroy(sol));
+  PetscFunctionReturn(0);
+}

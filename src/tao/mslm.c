@@ -1,0 +1,283 @@
+/* TAOMSLM ("mslm"): textbook Levenberg-Marquardt for TAO least-squares problems
+   (TaoSetResidualRoutine + TaoSetJacobianResidualRoutine with an assembled MATDENSE Jacobian).
+
+   Each iteration forms A = J^T J (dsyrk on the local rows, summed over ranks) and g = J^T r, solves
+     (A + lambda D) delta = -g                                   (Cholesky, LAPACK dpotrf/dpotrs)
+   with D = diag(A) kept as a running maximum (More 1978, scale invariant) or D = I, and accepts the
+   step only if the gain ratio
+     rho = (F(x) - F(x + delta)) / (L(0) - L(delta)),   L(0) - L(delta) = 1/2 delta^T (lambda D delta - g)
+   is positive. Damping follows Nielsen (1999): after a success lambda *= max(1/3, 1 - (2 rho - 1)^3),
+   nu = 2; after a failure lambda *= nu, nu *= 2 (Madsen, Nielsen & Tingleff, "Methods for
+   non-linear least squares problems", 2004, eq. 3.16). Unlike TAOBRGN's lm mode, an uphill step is
+   never taken, which matters when F approaches round-off.
+
+   Stops on TAO's tests (fmin as a loss target, gatol/grtol/gttol, max_it), when lambda exceeds
+   -tao_mslm_lambda_max (no downhill step exists at working precision), or when F has not dropped
+   by -tao_mslm_stall_factor over -tao_mslm_stall_it iterations. */
+#include <petsc/private/taoimpl.h>
+#include <petscblaslapack.h>
+#include <mspinn.h>
+
+typedef struct {
+  PetscReal  lambda0, lambda, nu, lambda_max;
+  PetscBool  identity; /* D = I instead of Marquardt scaling */
+  PetscInt   stall_it;
+  PetscReal  stall_factor;
+  PetscInt   P, naccept, nreject;
+  PetscReal *A, *Af, *g, *delta, *D, *fhist;
+  Vec        xtrial, rtrial;
+} TAO_MSLM;
+
+PetscErrorCode TaoMSLMGetDamping(Tao tao, PetscReal *lambda)
+{
+  TAO_MSLM *lm = (TAO_MSLM *)tao->data;
+  PetscBool same;
+
+  PetscFunctionBegin;
+  PetscCall(PetscObjectTypeCompare((PetscObject)tao, TAOMSLM, &same));
+  *lambda = same ? lm->lambda : 0.0;
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode TaoSetUp_MSLM(Tao tao)
+{
+  TAO_MSLM *lm = (TAO_MSLM *)tao->data;
+  PetscInt  P;
+
+  PetscFunctionBegin;
+  PetscCheck(tao->ls_res && tao->ls_jac, PetscObjectComm((PetscObject)tao), PETSC_ERR_ORDER, "TAOMSLM needs TaoSetResidualRoutine() and TaoSetJacobianResidualRoutine()");
+  PetscCall(VecGetSize(tao->solution, &P));
+  if (lm->P != P) {
+    PetscCall(PetscFree6(lm->A, lm->Af, lm->g, lm->delta, lm->D, lm->fhist));
+    lm->P = P;
+    PetscCall(PetscMalloc6(P * P, &lm->A, P * P, &lm->Af, P, &lm->g, P, &lm->delta, P, &lm->D, PetscMax(lm->stall_it, 1) + 1, &lm->fhist));
+  }
+  if (!tao->gradient) PetscCall(VecDuplicate(tao->solution, &tao->gradient));
+  if (!tao->stepdirection) PetscCall(VecDuplicate(tao->solution, &tao->stepdirection));
+  if (!lm->xtrial) PetscCall(VecDuplicate(tao->solution, &lm->xtrial));
+  if (!lm->rtrial) PetscCall(VecDuplicate(tao->ls_res, &lm->rtrial));
+  PetscFunctionReturn(0);
+}
+
+/* A = J^T J (upper triangle) and g = J^T r summed over the ranks' rows */
+static PetscErrorCode TaoMSLMNormalEquations_Private(Tao tao, TAO_MSLM *lm)
+{
+  const PetscScalar *J, *r;
+  PetscInt           m, lda, P = lm->P;
+  PetscBLASInt       bP, bm, blda, one = 1;
+  PetscScalar        a1 = 1.0, a0 = 0.0;
+
+  PetscFunctionBegin;
+  PetscCall(MatGetLocalSize(tao->ls_jac, &m, NULL));
+  PetscCall(MatDenseGetLDA(tao->ls_jac, &lda));
+  PetscCall(MatDenseGetArrayRead(tao->ls_jac, &J));
+  PetscCall(VecGetArrayRead(tao->ls_res, &r));
+  PetscCall(PetscBLASIntCast(P, &bP));
+  PetscCall(PetscBLASIntCast(m, &bm));
+  PetscCall(PetscBLASIntCast(PetscMax(lda, 1), &blda));
+  if (m > 0) {
+    PetscCallBLAS("BLASsyrk", BLASsyrk_("U", "T", &bP, &bm, &a1, J, &blda, &a0, lm->A, &bP));
+    PetscCallBLAS("BLASgemv", BLASgemv_("T", &bm, &bP, &a1, J, &blda, r, &one, &a0, lm->g, &one));
+  } else {
+    PetscCall(PetscArrayzero(lm->A, P * P));
+    PetscCall(PetscArrayzero(lm->g, P));
+  }
+  PetscCall(PetscLogFlops((PetscLogDouble)m * P * (P + 1) + 2.0 * m * P));
+  PetscCall(VecRestoreArrayRead(tao->ls_res, &r));
+  PetscCall(MatDenseRestoreArrayRead(tao->ls_jac, &J));
+  PetscCall(MPIU_Allreduce(MPI_IN_PLACE, lm->A, P * P, MPIU_REAL, MPIU_SUM, PetscObjectComm((PetscObject)tao)));
+  PetscCall(MPIU_Allreduce(MPI_IN_PLACE, lm->g, P, MPIU_REAL, MPIU_SUM, PetscObjectComm((PetscObject)tao)));
+  PetscFunctionReturn(0);
+}
+
+/* solve (A + lambda D) delta = -g on rank 0 and broadcast, so every rank takes the same step;
+   returns *ok = false if the damped matrix is not numerically positive definite */
+static PetscErrorCode TaoMSLMSolveStep_Private(Tao tao, TAO_MSLM *lm, PetscBool *ok)
+{
+  PetscInt     P = lm->P;
+  PetscBLASInt bP, info = 0, one = 1;
+  PetscMPIInt  rank;
+  PetscReal    flag;
+
+  PetscFunctionBegin;
+  PetscCallMPI(MPI_Comm_rank(PetscObjectComm((PetscObject)tao), &rank));
+  PetscCall(PetscBLASIntCast(P, &bP));
+  if (rank == 0) {
+    for (PetscInt j = 0; j < P; j++) {
+      for (PetscInt i = 0; i <= j; i++) lm->Af[i + P * j] = lm->A[i + P * j];
+      lm->Af[j + P * j] += lm->lambda * lm->D[j];
+      lm->delta[j] = -lm->g[j];
+    }
+    PetscCallBLAS("LAPACKpotrf", LAPACKpotrf_("U", &bP, lm->Af, &bP, &info));
+    if (!info) PetscCallBLAS("LAPACKpotrs", LAPACKpotrs_("U", &bP, &one, lm->Af, &bP, lm->delta, &bP, &info));
+    PetscCall(PetscLogFlops(P * (PetscLogDouble)P * P / 3.0 + 2.0 * P * P));
+  }
+  flag = info ? 1.0 : 0.0;
+  PetscCallMPI(MPI_Bcast(&flag, 1, MPIU_REAL, 0, PetscObjectComm((PetscObject)tao)));
+  *ok = flag == 0.0 ? PETSC_TRUE : PETSC_FALSE;
+  if (*ok) PetscCallMPI(MPI_Bcast(lm->delta, P, MPIU_REAL, 0, PetscObjectComm((PetscObject)tao)));
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode TaoSolve_MSLM(Tao tao)
+{
+  TAO_MSLM *lm = (TAO_MSLM *)tao->data;
+  PetscReal f, gnorm = 0, step = 0;
+  PetscInt  P, lo, hi;
+
+  PetscFunctionBegin;
+  P          = lm->P;
+  lm->lambda = lm->lambda0;
+  lm->nu     = 2.0;
+  PetscCall(PetscArrayzero(lm->D, P));
+  PetscCall(VecGetOwnershipRange(tao->solution, &lo, &hi));
+  PetscCall(TaoComputeResidual(tao, tao->solution, tao->ls_res));
+  PetscCall(VecNorm(tao->ls_res, NORM_2, &f));
+  f            = 0.5 * f * f;
+  tao->reason  = TAO_CONTINUE_ITERATING;
+  tao->niter   = 0;
+  lm->naccept  = 0;
+  lm->nreject  = 0;
+  while (1) {
+    PetscScalar *g;
+    PetscBool    accepted = PETSC_FALSE;
+
+    PetscCheck(!PetscIsInfOrNanReal(f), PetscObjectComm((PetscObject)tao), PETSC_ERR_FP, "Levenberg-Marquardt: the loss is %g (NaN or Inf): check the data and expressions", (double)f);
+    PetscCall(TaoComputeResidualJacobian(tao, tao->solution, tao->ls_jac, tao->ls_jac_pre));
+    PetscCall(TaoMSLMNormalEquations_Private(tao, lm));
+    gnorm = 0;
+    for (PetscInt i = 0; i < P; i++) gnorm += lm->g[i] * lm->g[i];
+    gnorm = PetscSqrtReal(gnorm);
+    PetscCall(VecGetArray(tao->gradient, &g));
+    for (PetscInt i = lo; i < hi; i++) g[i - lo] = lm->g[i];
+    PetscCall(VecRestoreArray(tao->gradient, &g));
+    for (PetscInt i = 0; i < P; i++) lm->D[i] = lm->identity ? 1.0 : PetscMax(lm->D[i], lm->A[i + P * i]);
+
+    /* stall: F has not dropped by stall_factor over stall_it iterations */
+    if (lm->stall_it > 0) {
+      PetscInt h = tao->niter % (lm->stall_it + 1);
+      if (tao->niter >= lm->stall_it && f > lm->stall_factor * lm->fhist[(tao->niter + 1) % (lm->stall_it + 1)]) tao->reason = TAO_CONVERGED_USER;
+      lm->fhist[h] = f;
+    }
+    PetscCall(TaoLogConvergenceHistory(tao, f, gnorm, 0.0, tao->ksp_its));
+    PetscCall(TaoMonitor(tao, tao->niter, f, gnorm, 0.0, step));
+    if (tao->reason == TAO_CONTINUE_ITERATING) PetscUseTypeMethod(tao, convergencetest, tao->cnvP);
+    if (tao->reason != TAO_CONTINUE_ITERATING) break;
+
+    while (!accepted) {
+      PetscBool ok;
+      PetscCall(TaoMSLMSolveStep_Private(tao, lm, &ok));
+      if (ok) {
+        PetscReal    pred = 0, ftrial, dn = 0;
+        PetscScalar *xt;
+        const PetscScalar *x;
+        for (PetscInt i = 0; i < P; i++) {
+          pred += lm->delta[i] * (lm->lambda * lm->D[i] * lm->delta[i] - lm->g[i]);
+          dn += lm->delta[i] * lm->delta[i];
+        }
+        pred *= 0.5;
+        PetscCall(VecGetArrayRead(tao->solution, &x));
+        PetscCall(VecGetArray(lm->xtrial, &xt));
+        for (PetscInt i = lo; i < hi; i++) xt[i - lo] = x[i - lo] + lm->delta[i];
+        PetscCall(VecRestoreArray(lm->xtrial, &xt));
+        PetscCall(VecRestoreArrayRead(tao->solution, &x));
+        PetscCall(TaoComputeResidual(tao, lm->xtrial, lm->rtrial));
+        PetscCall(VecNorm(lm->rtrial, NORM_2, &ftrial));
+        ftrial = 0.5 * ftrial * ftrial;
+        if (!PetscIsInfOrNanReal(ftrial) && ftrial < f && pred > 0) {
+          PetscReal rho = (f - ftrial) / pred, t = 2.0 * rho - 1.0;
+          PetscCall(VecCopy(lm->xtrial, tao->solution));
+          PetscCall(VecCopy(lm->rtrial, tao->ls_res));
+          f          = ftrial;
+          step       = PetscSqrtReal(dn);
+          lm->lambda = lm->lambda * PetscMax(1.0 / 3.0, 1.0 - t * t * t);
+          lm->nu     = 2.0;
+          accepted   = PETSC_TRUE;
+          lm->naccept++;
+          continue;
+        }
+      }
+      lm->nreject++;
+      lm->lambda *= lm->nu;
+      lm->nu *= 2.0;
+      if (lm->lambda > lm->lambda_max) break;
+    }
+    tao->niter++;
+    if (!accepted) { /* no downhill step at this precision: converged to round-off */
+      PetscCall(TaoLogConvergenceHistory(tao, f, gnorm, 0.0, tao->ksp_its));
+      PetscCall(TaoMonitor(tao, tao->niter, f, gnorm, 0.0, 0.0));
+      tao->reason = TAO_CONVERGED_STEPTOL;
+      break;
+    }
+  }
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode TaoSetFromOptions_MSLM(Tao tao, PetscOptionItems *PetscOptionsObject)
+{
+  TAO_MSLM *lm = (TAO_MSLM *)tao->data;
+
+  PetscFunctionBegin;
+  PetscOptionsHeadBegin(PetscOptionsObject, "Levenberg-Marquardt (mslm) options");
+  PetscCall(PetscOptionsReal("-tao_mslm_lambda", "Initial damping", "TAOMSLM", lm->lambda0, &lm->lambda0, NULL));
+  PetscCall(PetscOptionsReal("-tao_mslm_lambda_max", "Largest damping before stopping (no downhill step left)", "TAOMSLM", lm->lambda_max, &lm->lambda_max, NULL));
+  PetscCall(PetscOptionsBool("-tao_mslm_identity", "Damp with the identity instead of Marquardt's diag(J^T J)", "TAOMSLM", lm->identity, &lm->identity, NULL));
+  PetscCall(PetscOptionsInt("-tao_mslm_stall_it", "Stop when the loss has not dropped by the stall factor in this many iterations (0: never)", "TAOMSLM", lm->stall_it, &lm->stall_it, NULL));
+  PetscCall(PetscOptionsReal("-tao_mslm_stall_factor", "Stall factor (see -tao_mslm_stall_it)", "TAOMSLM", lm->stall_factor, &lm->stall_factor, NULL));
+  PetscOptionsHeadEnd();
+  PetscCheck(lm->lambda0 > 0, PetscObjectComm((PetscObject)tao), PETSC_ERR_ARG_OUTOFRANGE, "-tao_mslm_lambda must be positive");
+  PetscCheck(lm->stall_it >= 0, PetscObjectComm((PetscObject)tao), PETSC_ERR_ARG_OUTOFRANGE, "-tao_mslm_stall_it must be non-negative");
+  lm->P = -1; /* reallocate in SetUp: the stall history depends on stall_it */
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode TaoView_MSLM(Tao tao, PetscViewer viewer)
+{
+  TAO_MSLM *lm = (TAO_MSLM *)tao->data;
+  PetscBool isascii;
+
+  PetscFunctionBegin;
+  PetscCall(PetscObjectTypeCompare((PetscObject)viewer, PETSCVIEWERASCII, &isascii));
+  if (!isascii) PetscFunctionReturn(0);
+  PetscCall(PetscViewerASCIIPushTab(viewer));
+  PetscCall(PetscViewerASCIIPrintf(viewer, "Levenberg-Marquardt: %s damping, lambda %g, %" PetscInt_FMT " steps accepted, %" PetscInt_FMT " rejected\n", lm->identity ? "identity" : "Marquardt", (double)lm->lambda, lm->naccept, lm->nreject));
+  PetscCall(PetscViewerASCIIPopTab(viewer));
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode TaoDestroy_MSLM(Tao tao)
+{
+  TAO_MSLM *lm = (TAO_MSLM *)tao->data;
+
+  PetscFunctionBegin;
+  PetscCall(PetscFree6(lm->A, lm->Af, lm->g, lm->delta, lm->D, lm->fhist));
+  PetscCall(VecDestroy(&lm->xtrial));
+  PetscCall(VecDestroy(&lm->rtrial));
+  PetscCall(PetscFree(tao->data));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode TaoCreate_MSLM(Tao tao)
+{
+  TAO_MSLM *lm;
+
+  PetscFunctionBegin;
+  PetscCall(PetscNew(&lm));
+  lm->lambda0      = 1e-3;
+  lm->lambda_max   = 1e16;
+  lm->stall_it     = 20;
+  lm->stall_factor = 0.9;
+  lm->P            = -1;
+  tao->data        = lm;
+  tao->ops->setup          = TaoSetUp_MSLM;
+  tao->ops->solve          = TaoSolve_MSLM;
+  tao->ops->setfromoptions = TaoSetFromOptions_MSLM;
+  tao->ops->view           = TaoView_MSLM;
+  tao->ops->destroy        = TaoDestroy_MSLM;
+  /* the aim is round-off: no gradient-size stopping unless asked for */
+  if (!tao->max_it_changed) tao->max_it = 1000;
+  if (!tao->gatol_changed) tao->gatol = 0.0;
+  if (!tao->grtol_changed) tao->grtol = 0.0;
+  if (!tao->gttol_changed) tao->gttol = 0.0;
+  PetscFunctionReturn(0);
+}
