@@ -7,22 +7,49 @@ static const char help[] = "mspinn: physics-informed neural networks to machine 
 #include <mspinn.h>
 #include <stdio.h>
 #include <string.h>
+#include <stdlib.h>
+
+/* PETSc's own parse errors quote the bad value but not the option ("Input string abc has no integer
+   value"): find the option whose value the message quotes, to name it. */
+static void MSFindOptionForMessage(const char *mess, char *opt, size_t len)
+{
+  char *all = NULL, *tok, *save = NULL, *name = NULL;
+
+  opt[0] = 0;
+  if (PetscOptionsGetAll(NULL, &all) || !all) return;
+  for (tok = strtok_r(all, " ", &save); tok; tok = strtok_r(NULL, " ", &save)) {
+    if (tok[0] == '-' && !(tok[1] >= '0' && tok[1] <= '9') && tok[1] != '.') {
+      name = tok;
+      continue;
+    }
+    if (name && tok[0]) {
+      const char *hit = strstr(mess, tok);
+      size_t      n   = strlen(tok);
+      if (hit && (hit == mess || hit[-1] == ' ') && (hit[n] == 0 || hit[n] == ' ' || hit[n] == '.')) {
+        snprintf(opt, len, "%s %s: ", name, tok);
+        break;
+      }
+    }
+    name = NULL;
+  }
+  free(all);
+}
 
 /* Errors reach the user as one line naming what is wrong: the message of the error where it was
    raised, without PETSc's traceback (-mspinn_traceback restores it). */
 static PetscErrorCode MSErrorHandlerOneLine(MPI_Comm comm, int line, const char *fun, const char *file, PetscErrorCode n, PetscErrorType p, const char *mess, void *ctx)
 {
   PetscMPIInt rank = 0;
+  char        opt[256] = "";
 
-  (void)comm;
   (void)line;
-  (void)fun;
   (void)file;
   (void)ctx;
   if (p != PETSC_ERROR_INITIAL) return n;
   MPI_Comm_rank(MPI_COMM_WORLD, &rank);
   if (!rank || comm == PETSC_COMM_SELF) {
-    if (mess && mess[0]) fprintf(stderr, "mspinn: error: %s\n", mess);
+    if (mess && mess[0] && mess[0] != '-') MSFindOptionForMessage(mess, opt, sizeof(opt));
+    if (mess && mess[0]) fprintf(stderr, "mspinn: error: %s%s\n", opt, mess);
     else fprintf(stderr, "mspinn: error: %s (in %s)\n", n == PETSC_ERR_MEM ? "out of memory" : "PETSc error", fun);
     fflush(stderr);
   }

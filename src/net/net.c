@@ -18,6 +18,7 @@ PetscErrorCode MSNetCreate(MPI_Comm comm, MSNet *net)
   n->outscale = 1.0;
   n->seed     = 0;
   n->bs       = 256;
+  PetscCall(PetscObjectChangeTypeName((PetscObject)n, "mlp"));
   for (PetscInt l = 0; l < MSNET_MAX_LAYERS; l++) {
     n->width[l] = 20;
     n->act[l]   = MS_ACT_TANH;
@@ -134,7 +135,7 @@ PetscErrorCode MSNetSetOptionsPrefix(MSNet net, const char prefix[])
 
 PetscErrorCode MSNetSetFromOptions(MSNet net)
 {
-  PetscInt     widths[MSNET_MAX_LAYERS], nw = MSNET_MAX_LAYERS - 1, width = net->width[0], nl = net->nhidden, bs = net->bs;
+  PetscInt     widths[MSNET_MAX_LAYERS], nw = net->nhidden, width = net->width[0], nl = net->nhidden, bs = net->bs;
   PetscBool    flgw, flgws, flgl;
   MSActivation act = net->act[1], act0 = net->act[0];
   PetscReal    seed = (PetscReal)net->seed;
@@ -143,16 +144,27 @@ PetscErrorCode MSNetSetFromOptions(MSNet net)
   PetscValidHeaderSpecific(net, MSNET_CLASSID, 1);
   PetscCall(MSNetCheckNotSetUp_Private(net));
   PetscObjectOptionsBegin((PetscObject)net);
-  PetscCall(PetscOptionsBoundedInt("-net_layers", "Number of hidden layers", "MSNetSetHiddenLayers", nl, &nl, &flgl, 1));
-  PetscCall(PetscOptionsBoundedInt("-net_width", "Width of every hidden layer", "MSNetSetHiddenLayers", width, &width, &flgw, 1));
+  PetscCall(PetscOptionsInt("-net_layers", "Number of hidden layers", "MSNetSetHiddenLayers", nl, &nl, &flgl));
+  PetscCall(PetscOptionsInt("-net_width", "Width of every hidden layer", "MSNetSetHiddenLayers", width, &width, &flgw));
+  for (PetscInt l = 0; l < MSNET_MAX_LAYERS; l++) widths[l] = net->width[l];
   PetscCall(PetscOptionsIntArray("-net_widths", "Widths of the hidden layers (overrides -net_layers/-net_width)", "MSNetSetHiddenLayers", widths, &nw, &flgws));
   PetscCall(PetscOptionsEnum("-net_activation", "Activation of the hidden layers after the first", "MSNetSetActivation", MSActivations, (PetscEnum)act, (PetscEnum *)&act, NULL));
   PetscCall(PetscOptionsEnum("-net_first_activation", "Activation of the first hidden layer", "MSNetSetActivation", MSActivations, (PetscEnum)act0, (PetscEnum *)&act0, NULL));
   PetscCall(PetscOptionsReal("-net_kappa", "Scale of the first layer: act(kappa (W x + b))", "MSNetSetFirstLayerScale", net->kappa, &net->kappa, NULL));
   PetscCall(PetscOptionsReal("-net_output_scale", "Scale of the linear output layer", "MSNetSetOutputScale", net->outscale, &net->outscale, NULL));
   PetscCall(PetscOptionsReal("-net_seed", "Seed of the Xavier initialization (an integer)", "MSNetSetSeed", seed, &seed, NULL));
-  PetscCall(PetscOptionsBoundedInt("-net_block_size", "Points per block in the batched kernels", "MSNetSetBlockSize", bs, &bs, NULL, 1));
+  PetscCall(PetscOptionsInt("-net_block_size", "Points per block in the batched kernels", "MSNetSetBlockSize", bs, &bs, NULL));
   PetscOptionsEnd();
+  if (flgws) { /* the listing above shows the current widths; read up to the largest depth */
+    const char *prefix;
+    PetscCall(PetscObjectGetOptionsPrefix((PetscObject)net, &prefix));
+    nw = MSNET_MAX_LAYERS - 1;
+    PetscCall(PetscOptionsGetIntArray(((PetscObject)net)->options, prefix, "-net_widths", widths, &nw, NULL));
+  }
+  PetscCheck(nl >= 1 && nl < MSNET_MAX_LAYERS, PetscObjectComm((PetscObject)net), PETSC_ERR_ARG_OUTOFRANGE, "-net_layers %" PetscInt_FMT ": must be in [1, %d]", nl, MSNET_MAX_LAYERS - 1);
+  PetscCheck(width >= 1, PetscObjectComm((PetscObject)net), PETSC_ERR_ARG_OUTOFRANGE, "-net_width %" PetscInt_FMT ": must be positive", width);
+  PetscCheck(bs >= 1, PetscObjectComm((PetscObject)net), PETSC_ERR_ARG_OUTOFRANGE, "-net_block_size %" PetscInt_FMT ": must be positive", bs);
+  for (PetscInt l = 0; flgws && l < nw; l++) PetscCheck(widths[l] >= 1, PetscObjectComm((PetscObject)net), PETSC_ERR_ARG_OUTOFRANGE, "-net_widths: width %" PetscInt_FMT " must be positive", widths[l]);
   PetscCheck(seed >= 0 && seed == PetscFloorReal(seed), PetscObjectComm((PetscObject)net), PETSC_ERR_ARG_OUTOFRANGE, "-net_seed must be a non-negative integer, not %g", (double)seed);
   net->seed = (unsigned long)seed;
   net->bs   = bs;
@@ -160,7 +172,6 @@ PetscErrorCode MSNetSetFromOptions(MSNet net)
     PetscCheck(nw >= 1, PetscObjectComm((PetscObject)net), PETSC_ERR_ARG_WRONG, "-net_widths needs at least one width");
     PetscCall(MSNetSetHiddenLayers(net, nw, widths));
   } else if (flgw || flgl) {
-    PetscCheck(nl <= MSNET_MAX_LAYERS - 1, PetscObjectComm((PetscObject)net), PETSC_ERR_ARG_OUTOFRANGE, "-net_layers %" PetscInt_FMT " exceeds %d", nl, MSNET_MAX_LAYERS - 1);
     for (PetscInt l = 0; l < nl; l++) widths[l] = width;
     PetscCall(MSNetSetHiddenLayers(net, nl, widths));
   }
@@ -285,14 +296,11 @@ PetscErrorCode MSNetGetLayer(MSNet net, PetscInt l, PetscInt *nout, PetscInt *ni
 
 PetscErrorCode MSNetRestoreLayer(MSNet net, PetscInt l, PetscInt *nout, PetscInt *nin, PetscReal **W, PetscReal **b)
 {
-  PetscReal *p;
-
   PetscFunctionBegin;
   (void)l;
   (void)nout;
   (void)nin;
-  p = W ? *W - net->offW[l] : *b - net->offb[l];
-  PetscCall(VecRestoreArray(net->params, &p));
+  PetscCall(VecRestoreArray(net->params, NULL));
   if (W) *W = NULL;
   if (b) *b = NULL;
   PetscFunctionReturn(0);
@@ -312,7 +320,8 @@ PetscErrorCode MSNetView(MSNet net, PetscViewer viewer)
   PetscCall(PetscViewerASCIIPrintf(viewer, "inputs %" PetscInt_FMT ", hidden widths", net->dim));
   PetscCall(PetscViewerASCIIUseTabs(viewer, PETSC_FALSE));
   for (PetscInt l = 0; l < net->nhidden; l++) PetscCall(PetscViewerASCIIPrintf(viewer, " %" PetscInt_FMT, net->width[l]));
-  PetscCall(PetscViewerASCIIPrintf(viewer, ", %" PetscInt_FMT " parameters\n", net->P));
+  if (net->setupcalled) PetscCall(PetscViewerASCIIPrintf(viewer, ", %" PetscInt_FMT " parameters", net->P));
+  PetscCall(PetscViewerASCIIPrintf(viewer, "\n"));
   PetscCall(PetscViewerASCIIUseTabs(viewer, PETSC_TRUE));
   PetscCall(PetscViewerASCIIPrintf(viewer, "activations: first %s, others %s; kappa %g, output scale %g, seed %lu\n", MSActivations[net->act[0]], MSActivations[net->act[1]], (double)net->kappa, (double)net->outscale, net->seed));
   PetscCall(PetscViewerASCIIPopTab(viewer));

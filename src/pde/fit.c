@@ -8,7 +8,7 @@ static PetscErrorCode MSPDESetFromOptions_Fit(MSPDE pde, PetscOptionItems *Petsc
 
   PetscFunctionBegin;
   PetscOptionsHeadBegin(PetscOptionsObject, "Fit: u = data");
-  PetscCall(PetscOptionsRangeInt("-pde_dim", "Number of inputs", "MSPDESetSpaceDimension", dim, &dim, NULL, 1, 3));
+  PetscCall(PetscOptionsInt("-pde_dim", "Number of inputs", "MSPDESetSpaceDimension", dim, &dim, NULL));
   PetscCall(MSPDESetSpaceDimension(pde, dim, PETSC_FALSE));
   PetscOptionsHeadEnd();
   PetscFunctionReturn(0);

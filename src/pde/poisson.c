@@ -18,7 +18,7 @@ static PetscErrorCode MSPDESetFromOptions_Poisson(MSPDE pde, PetscOptionItems *P
 
   PetscFunctionBegin;
   PetscOptionsHeadBegin(PetscOptionsObject, "Poisson -div(k grad u) = f");
-  PetscCall(PetscOptionsRangeInt("-pde_dim", "Space dimension", "MSPDESetSpaceDimension", dim, &dim, NULL, 1, 3));
+  PetscCall(PetscOptionsInt("-pde_dim", "Space dimension", "MSPDESetSpaceDimension", dim, &dim, NULL));
   PetscCall(MSPDESetSpaceDimension(pde, dim, PETSC_FALSE));
   PetscOptionsHeadEnd();
   PetscFunctionReturn(0);

@@ -73,7 +73,8 @@ PetscErrorCode MSProblemSetFromOptions(MSProblem prob)
     PetscCall(PetscOptionsEnum(opt, help, "MSProblemSetFromOptions", MSPointsTypes, (PetscEnum)prob->pts[k].type, (PetscEnum *)&prob->pts[k].type, NULL));
     PetscCall(PetscSNPrintf(opt, sizeof(opt), "-points_%s_n", MSSetKinds[k]));
     PetscCall(PetscSNPrintf(help, sizeof(help), "Number of %s points (per direction for grids, in all otherwise%s)", MSSetKinds[k], k == MS_SET_EVAL ? "; 0: 1000, 100, 32 by dimension" : ""));
-    PetscCall(PetscOptionsBoundedInt(opt, help, "MSProblemSetFromOptions", prob->pts[k].n, &prob->pts[k].n, NULL, k == MS_SET_EVAL ? 0 : 1));
+    PetscCall(PetscOptionsInt(opt, help, "MSProblemSetFromOptions", prob->pts[k].n, &prob->pts[k].n, NULL));
+    PetscCheck(prob->pts[k].n >= (k == MS_SET_EVAL ? 0 : 1), comm, PETSC_ERR_ARG_OUTOFRANGE, "%s %" PetscInt_FMT ": a point set needs at least one point", opt, prob->pts[k].n);
     if (k != MS_SET_EVAL) {
       PetscCall(PetscSNPrintf(opt, sizeof(opt), "-loss_%s_weight", MSSetKinds[k]));
       PetscCall(PetscSNPrintf(help, sizeof(help), "Weight of the %s points in the loss", MSSetKinds[k]));

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Bad input: every case must exit non-zero, print exactly one line on stderr that names the
+# culprit, and leave no output file (nor its temporary) behind.
+# usage: run.sh MSPINN_BINARY SOURCE_DIR
+set -u
+bin=$1; src=$2
+work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
+cd "$work"
+pass=0; fail=0
+check() { # expected-substring, then the mspinn arguments
+  local want=$1; shift
+  "$bin" -output "$work/out.h5" -tao_max_it 5 "$@" >stdout.txt 2>stderr.txt
+  local rc=$? lines
+  lines=$(wc -l <stderr.txt)
+  if [ $rc -ne 0 ] && [ "$lines" -eq 1 ] && grep -q -- "$want" stderr.txt && [ ! -e out.h5 ] && [ ! -e out.h5.partial ]; then
+    pass=$((pass+1)); echo "ok   $* -> $(cat stderr.txt)"
+  else
+    fail=$((fail+1)); echo "FAIL $* (exit $rc, $lines stderr lines, wanted '$want')"; sed 's/^/     /' stderr.txt | head -5
+    ls out.h5* 2>/dev/null | sed 's/^/     left behind: /'
+  fi
+  rm -f out.h5 out.h5.partial
+}
+check "does/not/exist.opts" -options_file does/not/exist.opts
+check "abc" -net_width abc
+check "net_width" -net_width abc
+check "/nonexistent_dir" -output /nonexistent_dir/x.h5
+check "pde_type" -pde_type helmholz
+check "-pde_exact" -pde_exact "sin(2*x+"
+check "unknown variable 'q'" -pde_exact "sin(q)"
+check "-pde_source: missing" -pde_dim 2
+check "domain_lower" -domain_lower 1 -domain_upper -1
+check "points_interior_type" -points_interior_type sobol7
+check "tao_type" -tao_type nosuchtao
+check "net_seed" -net_seed -3
+check "points_interior_n 0" -points_interior_n 0
+check "net_width 0" -net_width 0
+check "-pde_dim" -pde_dim 5
+check "-stage_gamma" -stage_gamma -1
+echo "$pass passed, $fail failed"
+[ $fail -eq 0 ]
