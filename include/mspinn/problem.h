@@ -11,6 +11,10 @@ PETSC_EXTERN PetscErrorCode MSExprEvaluate(MSExpr, const PetscReal x[], PetscRea
 PETSC_EXTERN PetscErrorCode MSExprGetString(MSExpr, const char **);
 PETSC_EXTERN PetscErrorCode MSExprDestroy(MSExpr *);
 
+/* ======================================================================== HDF5 input */
+PETSC_EXTERN PetscErrorCode MSH5ReadDataset(MPI_Comm, const char optname[], const char file[], const char dataset[], PetscInt *ndims, PetscInt dims[], PetscReal **data);
+PETSC_EXTERN PetscErrorCode MSH5ReadPoints(MPI_Comm, const char prefix[], const char file[], PetscInt ncoords, char *const coords[], const char values[], PetscInt dim, PetscInt *N, PetscReal **X, PetscReal **g);
+
 /* ======================================================================== PDE kinds */
 typedef struct _p_MSPDE *MSPDE;
 PETSC_EXTERN PetscClassId MSPDE_CLASSID;
@@ -35,6 +39,7 @@ PETSC_EXTERN PetscErrorCode MSPDEDestroy(MSPDE *);
 /* for implementations (called from their create routine) */
 PETSC_EXTERN PetscErrorCode MSPDESetResidual(MSPDE, MSPDEResidualFn);
 PETSC_EXTERN PetscErrorCode MSPDESetSpaceDimension(MSPDE, PetscInt dim, PetscBool timedependent);
+PETSC_EXTERN PetscErrorCode MSPDESetSpaceDimensionRange(MSPDE, PetscInt min, PetscInt max);
 PETSC_EXTERN PetscErrorCode MSPDESetJetSpec(MSPDE, PetscInt order, PetscBool mixed);
 PETSC_EXTERN PetscErrorCode MSPDEAddCoefficient(MSPDE, const char name[], PetscReal value, const char help[]);
 /* queries */
@@ -43,6 +48,9 @@ PETSC_EXTERN PetscErrorCode MSPDEGetJetSpec(MSPDE, MSJetSpec *);
 PETSC_EXTERN PetscErrorCode MSPDEGetCoefficients(MSPDE, PetscInt *n, const char *const **names, PetscReal **values);
 PETSC_EXTERN PetscErrorCode MSPDEHasEquation(MSPDE, PetscBool *);
 PETSC_EXTERN PetscErrorCode MSPDEResidual(MSPDE, const PetscReal x[], const MSDual jets[], const MSDual coef[], PetscReal f, MSDual *r);
+
+/* exact solution of u_t + u u_x = nu u_xx, u(x,0) = -sin(pi x), u(+-1,t) = 0 (Cole-Hopf), and u_x */
+PETSC_EXTERN PetscErrorCode MSBurgersColeHopf(PetscReal nu, PetscReal x, PetscReal t, PetscReal *u, PetscReal *ux);
 
 /* ======================================================================== problems */
 typedef struct _p_MSProblem *MSProblem;

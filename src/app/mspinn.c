@@ -56,25 +56,51 @@ static PetscErrorCode MSErrorHandlerOneLine(MPI_Comm comm, int line, const char 
   return n;
 }
 
-/* PetscInitialize reports a missing options file with a traceback; check it first */
-static int MSCheckOptionsFiles(int argc, char **argv)
+/* Options files are read here rather than by PetscInitialize, so that a missing or malformed file
+   gets the one-line error: they are taken out of argv first (files[]), inserted once the error
+   handler is in place, and then the command line is applied again so that it wins over them. */
+static int MSTakeOptionsFiles(int *argc, char **argv, char **files, int *nfiles)
 {
-  for (int i = 1; i < argc; i++) {
-    if (!strcmp(argv[i], "-options_file") || !strcmp(argv[i], "-options_file_yaml")) {
-      FILE *f;
-      if (i + 1 >= argc) {
-        fprintf(stderr, "mspinn: error: %s needs a file name\n", argv[i]);
+  int n = 1;
+
+  *nfiles = 0;
+  for (int i = 1; i < *argc; i++) {
+    if (!strcmp(argv[i], "-options_file")) {
+      if (i + 1 >= *argc) {
+        fprintf(stderr, "mspinn: error: -options_file needs a file name\n");
         return 1;
       }
-      f = fopen(argv[i + 1], "r");
-      if (!f) {
-        fprintf(stderr, "mspinn: error: %s %s: cannot open the file\n", argv[i], argv[i + 1]);
+      files[(*nfiles)++] = argv[++i];
+      if (*nfiles == 16) {
+        fprintf(stderr, "mspinn: error: at most 16 -options_file\n");
         return 1;
       }
-      fclose(f);
+      continue;
     }
+    argv[n++] = argv[i];
   }
+  *argc   = n;
+  argv[n] = NULL;
   return 0;
+}
+
+static PetscErrorCode MSInsertOptions(int argc, char **argv, char **files, int nfiles)
+{
+  PetscFunctionBegin;
+  for (int k = 0; k < nfiles; k++) {
+    FILE *f = fopen(files[k], "r");
+    PetscCheck(f, PETSC_COMM_WORLD, PETSC_ERR_FILE_OPEN, "-options_file %s: cannot open the file", files[k]);
+    fclose(f);
+    PetscCall(PetscOptionsInsertFile(PETSC_COMM_WORLD, NULL, files[k], PETSC_TRUE));
+  }
+  if (!nfiles) PetscFunctionReturn(0);
+  for (int i = 1; i < argc; i++) { /* the command line again: "-name [value]" */
+    const char *v = NULL;
+    if (argv[i][0] != '-') continue;
+    if (i + 1 < argc && (argv[i + 1][0] != '-' || (argv[i + 1][1] >= '0' && argv[i + 1][1] <= '9') || argv[i + 1][1] == '.')) v = argv[++i];
+    PetscCall(PetscOptionsSetValue(NULL, argv[i - (v ? 1 : 0)], v));
+  }
+  PetscFunctionReturn(0);
 }
 
 /* options nobody read (typos): reported, PETSc's own run-time options excepted */
@@ -126,8 +152,10 @@ int main(int argc, char **argv)
   MSSolver       sol = NULL;
   PetscErrorCode ierr;
   PetscBool      traceback = PETSC_FALSE;
+  char          *files[16];
+  int            nfiles;
 
-  if (MSCheckOptionsFiles(argc, argv)) return 1;
+  if (MSTakeOptionsFiles(&argc, argv, files, &nfiles)) return 1;
   ierr = PetscInitialize(&argc, &argv, NULL, help);
   if (ierr) return 1;
   ierr = PetscOptionsGetBool(NULL, NULL, "-mspinn_traceback", &traceback, NULL);
@@ -136,7 +164,8 @@ int main(int argc, char **argv)
     ierr = PetscPushErrorHandler(MSErrorHandlerOneLine, NULL);
     if (ierr) return 1;
   }
-  ierr = MSRun(&sol);
+  ierr = MSInsertOptions(argc, argv, files, nfiles);
+  if (!ierr) ierr = MSRun(&sol);
   if (ierr) {
     (void)MSSolverRemovePartialOutput(sol);
     (void)MSSolverDestroy(&sol);

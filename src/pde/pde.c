@@ -38,6 +38,8 @@ static PetscErrorCode MSPDEReset_Private(MSPDE pde)
     PetscCall(PetscFree(pde->coefhelp[k]));
   }
   pde->ncoef    = 0;
+  pde->mindim   = 1;
+  pde->maxdim   = MS_JET_DIM;
   pde->residual = NULL;
   pde->data     = NULL;
   PetscFunctionReturn(0);
@@ -84,6 +86,15 @@ PetscErrorCode MSPDESetSpaceDimension(MSPDE pde, PetscInt dim, PetscBool timedep
   PetscFunctionReturn(0);
 }
 
+/* the space dimensions a kind supports (-pde_dim); default 1..3 minus the time input */
+PetscErrorCode MSPDESetSpaceDimensionRange(MSPDE pde, PetscInt min, PetscInt max)
+{
+  PetscFunctionBegin;
+  pde->mindim = min;
+  pde->maxdim = max;
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode MSPDESetJetSpec(MSPDE pde, PetscInt order, PetscBool mixed)
 {
   PetscFunctionBegin;
@@ -113,6 +124,12 @@ PetscErrorCode MSPDESetFromOptions(MSPDE pde)
   PetscObjectOptionsBegin((PetscObject)pde);
   PetscCall(PetscOptionsFList("-pde_type", "PDE kind", "MSPDESetType", MSPDEList, type, type, sizeof(type), &flg));
   PetscCall(MSPDESetType(pde, type));
+  {
+    PetscInt dim = pde->sdim, maxdim = PetscMin(pde->maxdim, MS_JET_DIM - (pde->timedep ? 1 : 0));
+    PetscCall(PetscOptionsInt("-pde_dim", "Space dimension", "MSPDESetSpaceDimension", dim, &dim, NULL));
+    PetscCheck(dim >= pde->mindim && dim <= maxdim, PetscObjectComm((PetscObject)pde), PETSC_ERR_ARG_OUTOFRANGE, "-pde_dim %" PetscInt_FMT ": PDE kind %s supports space dimensions %" PetscInt_FMT " to %" PetscInt_FMT, dim, type, pde->mindim, maxdim);
+    PetscCall(MSPDESetSpaceDimension(pde, dim, pde->timedep));
+  }
   if (pde->ops->setfromoptions) PetscCall((*pde->ops->setfromoptions)(pde, PetscOptionsObject));
   for (PetscInt k = 0; k < pde->ncoef; k++) {
     char opt[64];

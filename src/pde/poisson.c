@@ -12,18 +12,6 @@ static PetscErrorCode MSPDEResidual_Poisson(MSPDE pde, const PetscReal x[], cons
   PetscFunctionReturn(0);
 }
 
-static PetscErrorCode MSPDESetFromOptions_Poisson(MSPDE pde, PetscOptionItems *PetscOptionsObject)
-{
-  PetscInt dim = pde->sdim;
-
-  PetscFunctionBegin;
-  PetscOptionsHeadBegin(PetscOptionsObject, "Poisson -div(k grad u) = f");
-  PetscCall(PetscOptionsInt("-pde_dim", "Space dimension", "MSPDESetSpaceDimension", dim, &dim, NULL));
-  PetscCall(MSPDESetSpaceDimension(pde, dim, PETSC_FALSE));
-  PetscOptionsHeadEnd();
-  PetscFunctionReturn(0);
-}
-
 PetscErrorCode MSPDECreate_Poisson(MSPDE pde)
 {
   PetscFunctionBegin;
@@ -31,6 +19,5 @@ PetscErrorCode MSPDECreate_Poisson(MSPDE pde)
   PetscCall(MSPDESetJetSpec(pde, 2, PETSC_FALSE));
   PetscCall(MSPDEAddCoefficient(pde, "k", 1.0, "Poisson: diffusion coefficient k"));
   PetscCall(MSPDESetResidual(pde, MSPDEResidual_Poisson));
-  pde->ops->setfromoptions = MSPDESetFromOptions_Poisson;
   PetscFunctionReturn(0);
 }

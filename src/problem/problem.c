@@ -32,6 +32,36 @@ PetscErrorCode MSProblemCreate(MPI_Comm comm, MSProblem *prob)
   PetscFunctionReturn(0);
 }
 
+/* -data_* (fit values or observations) and -reference_* (evaluation points and reference solution) */
+static PetscErrorCode MSProblemDataOptions_Private(MSProblem prob, PetscOptionItems *PetscOptionsObject)
+{
+  MPI_Comm  comm = PetscObjectComm((PetscObject)prob);
+  PetscBool flg;
+
+  PetscFunctionBegin;
+  for (PetscInt i = 0; i < prob->ndatacoords; i++) PetscCall(PetscFree(prob->datacoords[i]));
+  for (PetscInt i = 0; i < prob->nrefcoords; i++) PetscCall(PetscFree(prob->refcoords[i]));
+  prob->ndatacoords = MS_JET_DIM;
+  prob->nrefcoords  = MS_JET_DIM;
+  PetscCall(PetscOptionsString("-data_file", "HDF5 file of data points and values (fit data, observations)", "MSProblemSetFromOptions", prob->datafile, prob->datafile, sizeof(prob->datafile), NULL));
+  PetscCall(PetscOptionsStringArray("-data_coords", "Coordinates in -data_file: one (N, dim) dataset, or one 1D dataset per input (tensor grid)", "MSProblemSetFromOptions", prob->datacoords, &prob->ndatacoords, &flg));
+  if (!flg) prob->ndatacoords = 0;
+  PetscCall(PetscOptionsString("-data_values", "Values in -data_file: shape (N), or (n_dim, ..., n_1) on a tensor grid", "MSProblemSetFromOptions", prob->datavalues, prob->datavalues, sizeof(prob->datavalues), NULL));
+  PetscCall(PetscOptionsInt("-data_n", "Use this many data points, drawn at random with -points_seed (0: all)", "MSProblemSetFromOptions", prob->datan, &prob->datan, NULL));
+  PetscCall(PetscOptionsReal("-data_noise", "Add Gaussian noise of this size relative to the values' standard deviation", "MSProblemSetFromOptions", prob->datanoise, &prob->datanoise, NULL));
+  PetscCall(PetscOptionsString("-reference_file", "HDF5 file with the evaluation points and a reference solution there", "MSProblemSetFromOptions", prob->reffile, prob->reffile, sizeof(prob->reffile), NULL));
+  PetscCall(PetscOptionsStringArray("-reference_coords", "Coordinates in -reference_file (as -data_coords)", "MSProblemSetFromOptions", prob->refcoords, &prob->nrefcoords, &flg));
+  if (!flg) prob->nrefcoords = 0;
+  PetscCall(PetscOptionsString("-reference_values", "Reference values in -reference_file (as -data_values)", "MSProblemSetFromOptions", prob->refvalues, prob->refvalues, sizeof(prob->refvalues), NULL));
+  PetscCheck(prob->datan >= 0, comm, PETSC_ERR_ARG_OUTOFRANGE, "-data_n %" PetscInt_FMT ": must be non-negative", prob->datan);
+  PetscCheck(prob->datanoise >= 0, comm, PETSC_ERR_ARG_OUTOFRANGE, "-data_noise %g: must be non-negative", (double)prob->datanoise);
+  if (prob->datafile[0]) PetscCheck(prob->ndatacoords > 0 && prob->datavalues[0], comm, PETSC_ERR_ARG_WRONG, "-data_file %s: also give -data_coords and -data_values", prob->datafile);
+  else PetscCheck(!prob->ndatacoords && !prob->datavalues[0], comm, PETSC_ERR_ARG_WRONG, "-data_coords/-data_values: give -data_file too");
+  if (prob->reffile[0]) PetscCheck(prob->nrefcoords > 0 && prob->refvalues[0], comm, PETSC_ERR_ARG_WRONG, "-reference_file %s: also give -reference_coords and -reference_values", prob->reffile);
+  else PetscCheck(!prob->nrefcoords && !prob->refvalues[0], comm, PETSC_ERR_ARG_WRONG, "-reference_coords/-reference_values: give -reference_file too");
+  PetscFunctionReturn(0);
+}
+
 /* the default problem (no options at all) is problems/poisson1d.opts */
 #define MS_DEFAULT_EXACT "sin(2*x+1)+0.2*exp(1.3*x)"
 
@@ -83,6 +113,7 @@ PetscErrorCode MSProblemSetFromOptions(MSProblem prob)
     }
   }
   PetscCall(PetscOptionsReal("-points_seed", "Seed of the random point sets (an integer)", "MSProblemSetFromOptions", seed, &seed, NULL));
+  PetscCall(MSProblemDataOptions_Private(prob, PetscOptionsObject));
   PetscOptionsEnd();
   PetscCheck(seed >= 0 && seed == PetscFloorReal(seed), comm, PETSC_ERR_ARG_OUTOFRANGE, "-points_seed must be a non-negative integer, not %g", (double)seed);
   prob->seed = (unsigned long)seed;
@@ -108,7 +139,7 @@ PetscErrorCode MSProblemSetFromOptions(MSProblem prob)
     PetscCall(MSExprDestroy(&prob->boundary));
     PetscCall(MSExprDestroy(&prob->initial));
     /* the built-in default exact solution belongs to the default (1D Poisson) problem only */
-    if (hasexact || (prob->nin == 1 && !hassource)) PetscCall(MSExprCreate(comm, "-pde_exact", exact, prob->nin, vars, &prob->exact));
+    if (hasexact || (prob->nin == 1 && !hassource && !prob->datafile[0] && !prob->reffile[0])) PetscCall(MSExprCreate(comm, "-pde_exact", exact, prob->nin, vars, &prob->exact));
     if (hassource) PetscCall(MSExprCreate(comm, "-pde_source", source, prob->nin, vars, &prob->source));
     if (hasboundary) PetscCall(MSExprCreate(comm, "-pde_boundary", boundary, prob->nin, vars, &prob->boundary));
     if (hasinitial) PetscCall(MSExprCreate(comm, "-pde_initial", initial, prob->nin, vars, &prob->initial));
@@ -116,7 +147,7 @@ PetscErrorCode MSProblemSetFromOptions(MSProblem prob)
       PetscCheck(prob->exact || prob->source, comm, PETSC_ERR_ARG_WRONG, "-pde_source: missing (give -pde_source, or -pde_exact for a manufactured source)");
       PetscCheck(prob->exact || prob->boundary, comm, PETSC_ERR_ARG_WRONG, "-pde_boundary: missing (give -pde_boundary or -pde_exact)");
       PetscCheck(!prob->timedep || prob->exact || prob->initial, comm, PETSC_ERR_ARG_WRONG, "-pde_initial: missing (give -pde_initial or -pde_exact)");
-    } else PetscCheck(prob->exact, comm, PETSC_ERR_ARG_WRONG, "-pde_exact: missing (a fit problem needs the function to fit)");
+    } else PetscCheck(prob->exact || prob->datafile[0], comm, PETSC_ERR_ARG_WRONG, "-pde_exact: missing (a fit problem needs the function to fit, or -data_file)");
     if (prob->exact) { /* derivatives for the exact jets (manufactured source, reported derivatives) */
       MSJetSpec spec;
       PetscCall(MSPDEGetJetSpec(prob->pde, &spec));
@@ -192,6 +223,63 @@ static PetscErrorCode MSPointSetFromGlobal_Private(MPI_Comm comm, PetscInt nd, P
   PetscFunctionReturn(0);
 }
 
+/* this rank's slice of global values (the set's slice must be set) */
+static PetscErrorCode MSPointSetSliceValues_Private(MSPointSet *set, const PetscReal G[], PetscReal **v)
+{
+  PetscFunctionBegin;
+  PetscCall(PetscMalloc1(PetscMax(set->n, 1), v));
+  PetscCall(PetscArraycpy(*v, G + set->rstart, set->n));
+  PetscFunctionReturn(0);
+}
+
+/* points and values from -data_file: subsample (-data_n), add noise (-data_noise), check the domain */
+static PetscErrorCode MSProblemReadData_Private(MSProblem prob, PetscRandom rnd, PetscInt *N, PetscReal **X, PetscReal **G)
+{
+  MPI_Comm  comm = PetscObjectComm((PetscObject)prob);
+  PetscInt  nin  = prob->nin;
+
+  PetscFunctionBegin;
+  PetscCall(MSH5ReadPoints(comm, "data", prob->datafile, prob->ndatacoords, prob->datacoords, prob->datavalues, nin, N, X, G));
+  for (PetscInt q = 0; q < *N; q++)
+    for (PetscInt i = 0; i < nin; i++) {
+      PetscReal x = (*X)[q * nin + i], tol = 1e-12 * (prob->hi[i] - prob->lo[i]);
+      PetscCheck(x >= prob->lo[i] - tol && x <= prob->hi[i] + tol, comm, PETSC_ERR_ARG_OUTOFRANGE, "-data_file %s: point %" PetscInt_FMT " has coordinate %" PetscInt_FMT " = %g outside the domain [%g, %g]", prob->datafile, q, i, (double)x, (double)prob->lo[i], (double)prob->hi[i]);
+    }
+  if (prob->datan > 0) { /* a seeded random subset (partial Fisher-Yates shuffle) */
+    PetscCheck(prob->datan <= *N, comm, PETSC_ERR_ARG_OUTOFRANGE, "-data_n %" PetscInt_FMT ": the file has only %" PetscInt_FMT " points", prob->datan, *N);
+    for (PetscInt q = 0; q < prob->datan; q++) {
+      PetscReal r;
+      PetscInt  j;
+      PetscCall(PetscRandomGetValueReal(rnd, &r));
+      j = q + (PetscInt)(r * (*N - q));
+      if (j >= *N) j = *N - 1;
+      for (PetscInt i = 0; i < nin; i++) {
+        PetscReal t       = (*X)[q * nin + i];
+        (*X)[q * nin + i] = (*X)[j * nin + i];
+        (*X)[j * nin + i] = t;
+      }
+      {
+        PetscReal t = (*G)[q];
+        (*G)[q]     = (*G)[j];
+        (*G)[j]     = t;
+      }
+    }
+    *N = prob->datan;
+  }
+  if (prob->datanoise > 0) { /* g += noise * std(g) * N(0, 1), Box-Muller */
+    PetscReal mean = 0, var = 0;
+    for (PetscInt q = 0; q < *N; q++) mean += (*G)[q] / *N;
+    for (PetscInt q = 0; q < *N; q++) var += PetscSqr((*G)[q] - mean) / *N;
+    for (PetscInt q = 0; q < *N; q++) {
+      PetscReal u1, u2;
+      PetscCall(PetscRandomGetValueReal(rnd, &u1));
+      PetscCall(PetscRandomGetValueReal(rnd, &u2));
+      (*G)[q] += prob->datanoise * PetscSqrtReal(var) * PetscSqrtReal(-2.0 * PetscLogReal(1.0 - u1)) * PetscCosReal(2 * PETSC_PI * u2);
+    }
+  }
+  PetscFunctionReturn(0);
+}
+
 /* the boundary of the space box (times the time interval): every face, points by the face's spec */
 static PetscErrorCode MSProblemBoundaryPoints_Private(MSProblem prob, PetscRandom rnd, PetscInt *N, PetscReal **X)
 {
@@ -241,7 +329,7 @@ PetscErrorCode MSProblemSetUp(MSProblem prob)
   PetscCall(PetscRandomSeed(rnd));
   for (PetscInt k = 0; k < MS_NUM_SETS; k++) {
     MSPointSet *set = &prob->set[k];
-    PetscReal  *X   = NULL;
+    PetscReal  *X   = NULL, *G = NULL; /* global points, and values given by a file */
     PetscInt    N   = 0;
 
     set->weight = prob->weight[k];
@@ -251,7 +339,8 @@ PetscErrorCode MSProblemSetUp(MSProblem prob)
       if (haseq) PetscCall(MSPointsGenerate_Private(prob->pts[k].type, nin, prob->lo, prob->hi, prob->pts[k].n, rnd, &N, &X));
       break;
     case MS_SET_DATA:
-      if (!haseq) PetscCall(MSPointsGenerate_Private(prob->pts[k].type, nin, prob->lo, prob->hi, prob->pts[k].n, rnd, &N, &X));
+      if (prob->datafile[0]) PetscCall(MSProblemReadData_Private(prob, rnd, &N, &X, &G));
+      else if (!haseq) PetscCall(MSPointsGenerate_Private(prob->pts[k].type, nin, prob->lo, prob->hi, prob->pts[k].n, rnd, &N, &X));
       break;
     case MS_SET_BOUNDARY:
       if (haseq) PetscCall(MSProblemBoundaryPoints_Private(prob, rnd, &N, &X));
@@ -266,7 +355,11 @@ PetscErrorCode MSProblemSetUp(MSProblem prob)
         }
       }
       break;
-    case MS_SET_EVAL: { /* a cell-centred uniform grid: never a training point of a grid or a Gauss-Lobatto set's ends */
+    case MS_SET_EVAL:
+      if (prob->reffile[0]) {
+        PetscCall(MSH5ReadPoints(comm, "reference", prob->reffile, prob->nrefcoords, prob->refcoords, prob->refvalues, nin, &N, &X, &G));
+        break;
+      } else { /* a cell-centred uniform grid: never a training point of a grid or a Gauss-Lobatto set's ends */
       static const PetscInt defn[] = {1000, 100, 32};
       PetscInt  n                  = prob->pts[k].n ? prob->pts[k].n : defn[nin - 1];
       PetscReal elo[MS_JET_DIM], ehi[MS_JET_DIM];
@@ -282,15 +375,18 @@ PetscErrorCode MSProblemSetUp(MSProblem prob)
     }
     PetscCall(MSPointSetFromGlobal_Private(comm, nin, N, X, set));
     PetscCall(PetscFree(X));
-    /* values at this rank's points */
-    if (prob->exact) PetscCall(PetscMalloc1(PetscMax(set->n, 1), &set->exact));
-    if (k == MS_SET_BOUNDARY || k == MS_SET_INITIAL || k == MS_SET_DATA) PetscCall(PetscMalloc1(PetscMax(set->n, 1), &set->g));
+    /* values at this rank's points: from the file, else from the expressions */
+    if (G && k == MS_SET_DATA) PetscCall(MSPointSetSliceValues_Private(set, G, &set->g));
+    if (G && k == MS_SET_EVAL) PetscCall(MSPointSetSliceValues_Private(set, G, &set->exact));
+    PetscCall(PetscFree(G));
+    if (prob->exact && !set->exact) PetscCall(PetscMalloc1(PetscMax(set->n, 1), &set->exact));
+    if (!set->g && (k == MS_SET_BOUNDARY || k == MS_SET_INITIAL || k == MS_SET_DATA)) PetscCall(PetscMalloc1(PetscMax(set->n, 1), &set->g));
     if (haseq && (k == MS_SET_INTERIOR || k == MS_SET_EVAL)) PetscCall(PetscMalloc1(PetscMax(set->n, 1), &set->f));
     for (PetscInt p = 0; p < set->n; p++) {
       const PetscReal *x = set->X + p * nin;
-      if (set->exact) PetscCall(MSExprEvaluate(prob->exact, x, &set->exact[p]));
+      if (prob->exact && !(k == MS_SET_EVAL && prob->reffile[0])) PetscCall(MSExprEvaluate(prob->exact, x, &set->exact[p]));
       if (set->f) PetscCall(MSProblemSource_Private(prob, x, &set->f[p]));
-      if (set->g) {
+      if (set->g && !(k == MS_SET_DATA && prob->datafile[0])) {
         MSExpr e = k == MS_SET_BOUNDARY ? prob->boundary : k == MS_SET_INITIAL ? prob->initial : NULL;
         if (e) PetscCall(MSExprEvaluate(e, x, &set->g[p]));
         else set->g[p] = set->exact[p];
@@ -368,6 +464,8 @@ PetscErrorCode MSProblemDestroy(MSProblem *prob)
   PetscCall(MSExprDestroy(&(*prob)->boundary));
   PetscCall(MSExprDestroy(&(*prob)->initial));
   for (PetscInt c = 0; c < (PetscInt)PETSC_STATIC_ARRAY_LENGTH((*prob)->dexact); c++) PetscCall(MSExprDestroy(&(*prob)->dexact[c]));
+  for (PetscInt i = 0; i < (*prob)->ndatacoords; i++) PetscCall(PetscFree((*prob)->datacoords[i]));
+  for (PetscInt i = 0; i < (*prob)->nrefcoords; i++) PetscCall(PetscFree((*prob)->refcoords[i]));
   for (PetscInt k = 0; k < MS_NUM_SETS; k++) {
     MSPointSet *s = &(*prob)->set[k];
     PetscCall(PetscFree(s->X));

@@ -14,6 +14,7 @@ struct _p_MSPDE {
   PETSCHEADER(struct _MSPDEOps);
   MSPDEResidualFn residual;                 /* NULL: no equation (pure data fit) */
   PetscInt        sdim;                     /* space dimension */
+  PetscInt        mindim, maxdim;           /* the range -pde_dim may take */
   PetscBool       timedep;                  /* inputs are (space..., t) */
   MSJetSpec       spec;                     /* jets the residual reads */
   PetscInt        ncoef;

@@ -29,6 +29,12 @@ struct _p_MSProblem {
   MSPointsSpec pts[MS_NUM_SETS];
   PetscReal    weight[MS_NUM_SETS];
   unsigned long seed;
+  /* data (fit values / observations) and reference solution from HDF5 */
+  char         datafile[PETSC_MAX_PATH_LEN], datavalues[256], *datacoords[MS_JET_DIM];
+  PetscInt     ndatacoords, datan;
+  PetscReal    datanoise;
+  char         reffile[PETSC_MAX_PATH_LEN], refvalues[256], *refcoords[MS_JET_DIM];
+  PetscInt     nrefcoords;
   MSPointSet   set[MS_NUM_SETS];
   PetscBool    setupcalled;
 };
