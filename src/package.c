@@ -41,5 +41,6 @@ PetscErrorCode MSRegisterAll_Private(void)
   PetscCall(PetscFunctionListAdd(&MSPDEList, MSPDEBURGERS, MSPDECreate_Burgers));
   PetscCall(PetscFunctionListAdd(&MSPDEList, MSPDEFIT, MSPDECreate_Fit));
   PetscCall(TaoRegister(TAOMSLM, TaoCreate_MSLM));
+  PetscCall(TaoRegister(TAOADAM, TaoCreate_Adam));
   PetscFunctionReturn(0);
 }

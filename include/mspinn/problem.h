@@ -99,13 +99,17 @@ PETSC_EXTERN PetscErrorCode MSLossSetUp(MSLoss);
 PETSC_EXTERN PetscErrorCode MSLossGetVectors(MSLoss, Vec *x, Vec *r, Mat *J);
 PETSC_EXTERN PetscErrorCode MSLossResidual(Tao, Vec, Vec, void *);
 PETSC_EXTERN PetscErrorCode MSLossJacobian(Tao, Vec, Mat, Mat, void *);
+PETSC_EXTERN PetscErrorCode MSLossObjectiveGradient(Tao, Vec, PetscReal *, Vec, void *);
 PETSC_EXTERN PetscErrorCode MSLossParts(MSLoss, Vec r, PetscReal *data, PetscReal *eq);
 PETSC_EXTERN PetscErrorCode MSLossDestroy(MSLoss *);
 
 /* ======================================================================== optimizers */
 #define TAOMSLM "mslm"
+#define TAOADAM "adam"
 PETSC_EXTERN PetscErrorCode TaoCreate_MSLM(Tao);
 PETSC_EXTERN PetscErrorCode TaoMSLMGetDamping(Tao, PetscReal *);
+PETSC_EXTERN PetscErrorCode TaoCreate_Adam(Tao);
+PETSC_EXTERN PetscErrorCode TaoAdamGetLearningRate(Tao, PetscReal *);
 
 /* ======================================================================== solver (stages + output) */
 typedef struct _p_MSSolver *MSSolver;

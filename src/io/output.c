@@ -119,7 +119,7 @@ static PetscErrorCode MSSolverWriteTables_Private(MSSolver sol, PetscViewer v)
   PetscInt   ns = sol->nstages, nh = sol->nhist;
   PetscReal *col;
   static const char *const scols[] = {"stage", "parameters", "iterations", "seconds", "eps", "kappa", "gamma", "loss", "residual_rms", "residual_max", "error_l2", "error_max"};
-  static const char *const hcols[] = {"stage", "iteration", "loss", "data", "equation", "damping", "gamma", "time"};
+  static const char *const hcols[] = {"stage", "optimizer", "iteration", "loss", "data", "equation", "damping", "gamma", "time"};
 
   PetscFunctionBegin;
   PetscCall(PetscMalloc1(PetscMax(PetscMax(ns, nh), 1), &col));
@@ -137,7 +137,7 @@ static PetscErrorCode MSSolverWriteTables_Private(MSSolver sol, PetscViewer v)
   for (PetscInt c = 0; c < (PetscInt)PETSC_STATIC_ARRAY_LENGTH(hcols); c++) {
     for (PetscInt i = 0; i < nh; i++) {
       const MSHistoryRecord *h      = &sol->hist[i];
-      PetscReal              vals[] = {h->stage, h->iteration, h->loss, h->data, h->eq, h->damping, h->gamma, h->time};
+      PetscReal              vals[] = {h->stage, h->optimizer, h->iteration, h->loss, h->data, h->eq, h->damping, h->gamma, h->time};
       col[i]                        = vals[c];
     }
     PetscCall(MSWriteRootArray_Private(v, comm, hcols[c], nh, 1, col));

@@ -214,6 +214,20 @@ PetscErrorCode MSLossJacobian(Tao tao, Vec x, Mat J, Mat Jpre, void *ctx)
   PetscFunctionReturn(0);
 }
 
+/* for TAO's objective+gradient methods: f = 1/2 ||r||^2, g = J^T r */
+PetscErrorCode MSLossObjectiveGradient(Tao tao, Vec x, PetscReal *f, Vec g, void *ctx)
+{
+  MSLoss loss = (MSLoss)ctx;
+
+  PetscFunctionBegin;
+  (void)tao;
+  PetscCall(MSLossEvaluate_Private(loss, x, loss->r, loss->J));
+  PetscCall(VecNorm(loss->r, NORM_2, f));
+  *f = 0.5 * (*f) * (*f);
+  PetscCall(MatMultTranspose(loss->J, loss->r, g));
+  PetscFunctionReturn(0);
+}
+
 /* 1/2 ||r||^2 split into data rows and equation rows */
 PetscErrorCode MSLossParts(MSLoss loss, Vec rv, PetscReal *data, PetscReal *eq)
 {

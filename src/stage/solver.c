@@ -6,6 +6,7 @@
    is printed and kept for the output file. */
 #include <mspinn/private/solverimpl.h>
 #include <mspinn/private/problemimpl.h>
+#include <petsc/private/taoimpl.h> /* TaoList, to check -tao_chain */
 
 PetscClassId MSSOLVER_CLASSID;
 
@@ -39,6 +40,17 @@ PetscErrorCode MSSolverSetFromOptions(MSSolver sol)
   PetscCall(PetscOptionsString("-output", "HDF5 output file (written atomically: a temporary file, then rename)", "MSSolverWriteOutput", sol->output, sol->output, sizeof(sol->output), &flg));
   PetscCall(PetscOptionsBool("-output_write", "Write the output file", "MSSolverWriteOutput", sol->write, &sol->write, NULL));
   PetscCall(PetscOptionsBool("-monitor", "Print every training iteration (stage, iteration, loss, data and equation parts, damping, seconds)", "MSSolverSolve", sol->monitor, &sol->monitor, NULL));
+  for (PetscInt k = 0; k < sol->nchain; k++) PetscCall(PetscFree(sol->chain[k]));
+  sol->nchain = 8;
+  PetscCall(PetscOptionsStringArray("-tao_chain", "Optimizers run in turn on each stage, e.g. adam,mslm; the k-th takes options with prefix chain<k>_ (e.g. -chain1_tao_max_it)", "MSSolverSolve", sol->chain, &sol->nchain, &flg));
+  if (!flg) sol->nchain = 0;
+  for (PetscInt k = 0; k < sol->nchain; k++) { /* catch a typo now, not after the first optimizer ran */
+    PetscErrorCode (*create)(Tao);
+    PetscCall(TaoInitializePackage());
+    PetscCall(PetscFunctionListFind(TaoList, sol->chain[k], &create));
+    PetscCheck(create, PetscObjectComm((PetscObject)sol), PETSC_ERR_ARG_UNKNOWN_TYPE, "-tao_chain: unknown optimizer '%s' (TAO types, e.g. mslm, brgn, adam, lmvm, blmvm, bqnls, bncg)", sol->chain[k]);
+  }
+  PetscCall(PetscOptionsReal("-train_max_seconds", "Stop a stage's training after this many seconds of wall time (0: no limit)", "MSSolverSolve", sol->max_seconds, &sol->max_seconds, NULL));
   PetscCall(PetscOptionsReal("-stage_gamma", "Weight gamma of the equation residual against the data", "MSLossSetGamma", sol->gamma, &sol->gamma, NULL));
   PetscOptionsEnd();
   PetscCheck(sol->gamma > 0, PetscObjectComm((PetscObject)sol), PETSC_ERR_ARG_OUTOFRANGE, "-stage_gamma must be positive, not %g", (double)sol->gamma);
@@ -67,8 +79,10 @@ static PetscErrorCode MSSolverMonitor_Private(Tao tao, void *ctx)
   PetscCall(TaoGetSolutionStatus(tao, &its, &f, &gnorm, &cnorm, &xdiff, &reason));
   PetscCall(MSLossGetVectors(sol->loss, NULL, &r, NULL));
   PetscCall(TaoMSLMGetDamping(tao, &lambda));
+  if (lambda == 0) PetscCall(TaoAdamGetLearningRate(tao, &lambda));
   PetscCall(PetscTime(&now));
   h.stage     = sol->nstages + 1;
+  h.optimizer = sol->optimizer;
   h.iteration = its;
   h.loss      = f;
   PetscCall(MSLossParts(sol->loss, r, &h.data, &h.eq));
@@ -80,7 +94,20 @@ static PetscErrorCode MSSolverMonitor_Private(Tao tao, void *ctx)
     PetscCall(PetscRealloc(sizeof(MSHistoryRecord) * sol->maxhist, &sol->hist));
   }
   sol->hist[sol->nhist++] = h;
-  if (sol->monitor) PetscCall(PetscPrintf(PetscObjectComm((PetscObject)sol), "  stage %" PetscInt_FMT " it %4" PetscInt_FMT "  loss %.6e  data %.3e  eq %.3e  damping %.2e  |g| %.2e  %.2fs\n", h.stage, its, (double)f, (double)h.data, (double)h.eq, (double)lambda, (double)gnorm, (double)h.time));
+  if (sol->monitor) PetscCall(PetscPrintf(PetscObjectComm((PetscObject)sol), "  stage %" PetscInt_FMT " %-5s it %4" PetscInt_FMT "  loss %.6e  data %.3e  eq %.3e  damping/lr %.2e  |g| %.2e  %.2fs\n", h.stage, ((PetscObject)tao)->type_name, its, (double)f, (double)h.data, (double)h.eq, (double)lambda, (double)gnorm, (double)h.time));
+  PetscFunctionReturn(0);
+}
+
+/* TAO's own tests, plus the wall-clock budget (-train_max_seconds) */
+static PetscErrorCode MSSolverConvergenceTest_Private(Tao tao, void *ctx)
+{
+  MSSolver       sol = (MSSolver)ctx;
+  PetscLogDouble now;
+
+  PetscFunctionBegin;
+  PetscCall(TaoDefaultConvergenceTest(tao, NULL));
+  PetscCall(PetscTime(&now));
+  if (tao->reason == TAO_CONTINUE_ITERATING && sol->max_seconds > 0 && now - sol->stage_t0 > sol->max_seconds) PetscCall(TaoSetConvergedReason(tao, TAO_CONVERGED_USER));
   PetscFunctionReturn(0);
 }
 
@@ -107,26 +134,48 @@ static PetscErrorCode MSSolverTrainStage_Private(MSSolver sol, PetscInt s)
   Mat            J;
   PetscLogDouble t0, t1;
   MSStageRecord *rec = &sol->rec[s];
-  PetscReal      f;
+  PetscReal      f, train_rms;
   PetscInt       its;
 
   PetscFunctionBegin;
   PetscCall(PetscTime(&t0));
-  sol->eps[s] = 1.0;
+  sol->stage_t0 = t0;
+  sol->eps[s]   = 1.0;
   PetscCall(MSLossCreate(sol->prob, sol->net[s], &sol->loss));
   PetscCall(MSLossSetGamma(sol->loss, sol->gamma));
   PetscCall(MSLossSetUp(sol->loss));
   PetscCall(MSLossGetVectors(sol->loss, &x, &r, &J));
-  PetscCall(TaoCreate(comm, &tao));
-  PetscCall(TaoSetType(tao, TAOMSLM));
-  PetscCall(TaoSetSolution(tao, x));
-  PetscCall(TaoSetResidualRoutine(tao, r, MSLossResidual, sol->loss));
-  PetscCall(TaoSetJacobianResidualRoutine(tao, J, J, MSLossJacobian, sol->loss));
-  PetscCall(TaoSetMonitor(tao, MSSolverMonitor_Private, sol, NULL));
-  PetscCall(TaoSetFromOptions(tao));
-  PetscCall(TaoSolve(tao));
-  PetscCall(TaoGetSolutionStatus(tao, &its, &f, NULL, NULL, NULL, NULL));
+  its = 0;
+  for (PetscInt k = 0; k < PetscMax(sol->nchain, 1); k++) { /* the optimizer chain, warm-started */
+    PetscInt kits;
+    char     prefix[32];
+    PetscCall(TaoCreate(comm, &tao));
+    if (sol->nchain) {
+      PetscCall(PetscSNPrintf(prefix, sizeof(prefix), "chain%" PetscInt_FMT "_", k + 1));
+      PetscCall(TaoSetOptionsPrefix(tao, prefix));
+    }
+    PetscCall(TaoSetType(tao, sol->nchain ? sol->chain[k] : TAOMSLM));
+    PetscCall(TaoSetSolution(tao, x));
+    PetscCall(TaoSetResidualRoutine(tao, r, MSLossResidual, sol->loss));
+    PetscCall(TaoSetJacobianResidualRoutine(tao, J, J, MSLossJacobian, sol->loss));
+    PetscCall(TaoSetObjectiveAndGradient(tao, NULL, MSLossObjectiveGradient, sol->loss));
+    PetscCall(TaoSetMonitor(tao, MSSolverMonitor_Private, sol, NULL));
+    PetscCall(TaoSetConvergenceTest(tao, MSSolverConvergenceTest_Private, sol));
+    PetscCall(TaoSetFromOptions(tao));
+    sol->optimizer = k + 1;
+    PetscCall(TaoSolve(tao));
+    PetscCall(TaoGetSolutionStatus(tao, &kits, &f, NULL, NULL, NULL, NULL));
+    its += kits;
+    if (k + 1 < PetscMax(sol->nchain, 1)) PetscCall(TaoDestroy(&tao));
+  }
   PetscCall(MSLossResidual(tao, x, r, sol->loss)); /* leaves the trained parameters in the network */
+  { /* RMS of the equation (or, for a fit, data) residual at the training points */
+    PetscReal data, eq;
+    PetscBool haseq;
+    PetscCall(MSLossParts(sol->loss, r, &data, &eq));
+    PetscCall(MSPDEHasEquation(sol->prob->pde, &haseq));
+    train_rms = haseq ? PetscSqrtReal(2 * eq / sol->gamma) : PetscSqrtReal(2 * data / sol->prob->weight[MS_SET_DATA]);
+  }
   PetscCall(TaoDestroy(&tao));
   PetscCall(MSLossDestroy(&sol->loss));
   PetscCall(PetscTime(&t1));
@@ -139,6 +188,8 @@ static PetscErrorCode MSSolverTrainStage_Private(MSSolver sol, PetscInt s)
   rec->gamma = sol->gamma;
   rec->loss  = f;
   PetscCall(MSSolverEvaluate_Private(sol, s + 1, rec));
+  /* a residual much larger between the training points than at them: too few points */
+  if (rec->res_rms > 100 * train_rms && rec->res_rms > 1e3 * sol->res_floor) PetscCall(PetscPrintf(comm, "mspinn: warning: stage %" PetscInt_FMT ": the residual at the evaluation points (RMS %.2e) is %.0f times that at the training points (%.2e): the training points are too few for this network\n", s + 1, (double)rec->res_rms, (double)(rec->res_rms / train_rms), (double)train_rms));
   PetscFunctionReturn(0);
 }
 
@@ -201,6 +252,7 @@ PetscErrorCode MSSolverDestroy(MSSolver *sol)
   for (PetscInt s = 0; s < MS_MAX_STAGES; s++) PetscCall(MSNetDestroy(&(*sol)->net[s]));
   PetscCall(MSLossDestroy(&(*sol)->loss));
   PetscCall(PetscFree((*sol)->hist));
+  for (PetscInt k = 0; k < (*sol)->nchain; k++) PetscCall(PetscFree((*sol)->chain[k]));
   PetscCall(PetscFree((*sol)->u));
   PetscCall(PetscFree((*sol)->res));
   PetscCall(PetscHeaderDestroy(sol));

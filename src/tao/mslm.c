@@ -151,7 +151,12 @@ static PetscErrorCode TaoSolve_MSLM(Tao tao)
     PetscCall(VecGetArray(tao->gradient, &g));
     for (PetscInt i = lo; i < hi; i++) g[i - lo] = lm->g[i];
     PetscCall(VecRestoreArray(tao->gradient, &g));
-    for (PetscInt i = 0; i < P; i++) lm->D[i] = lm->identity ? 1.0 : PetscMax(lm->D[i], lm->A[i + P * i]);
+    { /* Marquardt scaling, kept as a running maximum (More 1978) and floored so that a parameter the
+         residual does not see (a zero column of J) still gets damped */
+      PetscReal dmax = 0;
+      for (PetscInt i = 0; i < P; i++) dmax = PetscMax(dmax, PetscMax(lm->D[i], lm->A[i + P * i]));
+      for (PetscInt i = 0; i < P; i++) lm->D[i] = lm->identity ? 1.0 : PetscMax(PetscMax(lm->D[i], lm->A[i + P * i]), 1e-10 * dmax);
+    }
 
     /* stall: F has not dropped by stall_factor over stall_it iterations */
     if (lm->stall_it > 0) {

@@ -13,7 +13,7 @@ typedef struct {
 
 /* one training iteration (the history) */
 typedef struct {
-  PetscInt  stage, iteration;
+  PetscInt  stage, optimizer, iteration;
   PetscReal loss, data, eq, damping, gamma, time;
 } MSHistoryRecord;
 
@@ -26,6 +26,11 @@ struct _p_MSSolver {
   PetscReal        gamma;
   MSLoss           loss; /* of the stage being trained */
   PetscBool        monitor;
+  PetscInt         optimizer;        /* position in the optimizer chain being run (1-based) */
+  char            *chain[8];         /* -tao_chain: optimizer types, run in turn */
+  PetscInt         nchain;
+  PetscReal        max_seconds;      /* wall-clock budget of one stage's training, 0: none */
+  PetscLogDouble   stage_t0;
   char             output[PETSC_MAX_PATH_LEN], tmpoutput[PETSC_MAX_PATH_LEN];
   PetscBool        write;
   PetscLogDouble   t0, wall;
