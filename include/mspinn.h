@@ -80,6 +80,8 @@ PETSC_EXTERN PetscErrorCode MSNetJacobianRows(MSNet, const PetscReal G[], PetscI
 /* J^T J (upper triangle, P x P column-major), J^T r and sum r^2 accumulated over n points, without
    forming all of J */
 PETSC_EXTERN PetscErrorCode MSNetJacobianNormal(MSNet, const MSJetSpec *, PetscInt n, const PetscReal X[], MSNetResidualFn, void *, PetscReal JtJ[], PetscReal Jtr[], PetscReal *ssq);
+/* magnitudes sum |W||a| of every jet channel (for round-off estimates) */
+PETSC_EXTERN PetscErrorCode MSNetEvaluateMagnitude(MSNet, const MSJetSpec *, PetscInt n, const PetscReal X[], PetscReal Mag[]);
 /* scalar reference: the network at one point in jet arithmetic (tests) */
 PETSC_EXTERN PetscErrorCode MSNetEvaluateJet(MSNet, const PetscReal x[], MSJet *u);
 

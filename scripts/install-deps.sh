@@ -2,7 +2,7 @@
 # Installs mspinn's build and run dependencies on Debian 12 when they are missing; does nothing
 # (and touches no package list) when all are present. apt-get runs through sudo only when not root.
 set -euo pipefail
-pkgs=(build-essential cmake pkg-config petsc-dev libhdf5-openmpi-dev libopenblas-dev libmatheval-dev
+pkgs=(build-essential cmake pkg-config petsc-dev libhdf5-openmpi-dev libopenblas-dev libfftw3-dev libmatheval-dev
       hdf5-tools python3 python3-h5py python3-matplotlib)
 missing=()
 for p in "${pkgs[@]}"; do

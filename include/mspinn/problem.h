@@ -41,6 +41,8 @@ PETSC_EXTERN PetscErrorCode MSPDESetResidual(MSPDE, MSPDEResidualFn);
 PETSC_EXTERN PetscErrorCode MSPDESetSpaceDimension(MSPDE, PetscInt dim, PetscBool timedependent);
 PETSC_EXTERN PetscErrorCode MSPDESetSpaceDimensionRange(MSPDE, PetscInt min, PetscInt max);
 PETSC_EXTERN PetscErrorCode MSPDESetJetSpec(MSPDE, PetscInt order, PetscBool mixed);
+PETSC_EXTERN PetscErrorCode MSPDESetErrorOrder(MSPDE, PetscInt);
+PETSC_EXTERN PetscErrorCode MSPDEGetErrorOrder(MSPDE, PetscInt *);
 PETSC_EXTERN PetscErrorCode MSPDEAddCoefficient(MSPDE, const char name[], PetscReal value, const char help[]);
 /* queries */
 PETSC_EXTERN PetscErrorCode MSPDEGetDimensions(MSPDE, PetscInt *space, PetscBool *timedependent, PetscInt *ninputs);
@@ -101,6 +103,7 @@ PETSC_EXTERN PetscErrorCode MSLossResidual(Tao, Vec, Vec, void *);
 PETSC_EXTERN PetscErrorCode MSLossJacobian(Tao, Vec, Mat, Mat, void *);
 PETSC_EXTERN PetscErrorCode MSLossObjectiveGradient(Tao, Vec, PetscReal *, Vec, void *);
 PETSC_EXTERN PetscErrorCode MSLossParts(MSLoss, Vec r, PetscReal *data, PetscReal *eq);
+PETSC_EXTERN PetscErrorCode MSLossNTKTraces(MSLoss, PetscReal *data, PetscReal *eq);
 PETSC_EXTERN PetscErrorCode MSLossDestroy(MSLoss *);
 
 /* ======================================================================== optimizers */

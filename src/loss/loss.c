@@ -228,6 +228,33 @@ PetscErrorCode MSLossObjectiveGradient(Tao tao, Vec x, PetscReal *f, Vec g, void
   PetscFunctionReturn(0);
 }
 
+/* Traces of the neural tangent kernel blocks K = J J^T of the data rows and of the equation rows at
+   the current parameters (the equation rows at gamma = 1): Tr K = sum of the squared row norms of J.
+   Their ratio balances the two parts (Wang, Yu & Perdikaris, J. Comput. Phys. 449, 2022). */
+PetscErrorCode MSLossNTKTraces(MSLoss loss, PetscReal *data, PetscReal *eq)
+{
+  const PetscReal *J;
+  PetscInt         lda;
+  PetscReal        t[2] = {0, 0}, gamma = loss->gamma;
+
+  PetscFunctionBegin;
+  loss->gamma = 1.0;
+  PetscCall(MSLossEvaluate_Private(loss, loss->x, loss->r, loss->J));
+  loss->gamma = gamma;
+  PetscCall(MatDenseGetLDA(loss->J, &lda));
+  PetscCall(MatDenseGetArrayRead(loss->J, &J));
+  for (PetscInt k = 0; k < MS_NUM_SETS; k++) {
+    if (loss->row[k] < 0) continue;
+    for (PetscInt q = 0; q < loss->P; q++)
+      for (PetscInt p = 0; p < loss->prob->set[k].n; p++) t[k == MS_SET_INTERIOR] += PetscSqr(J[loss->row[k] + p + lda * q]);
+  }
+  PetscCall(MatDenseRestoreArrayRead(loss->J, &J));
+  PetscCall(MPIU_Allreduce(MPI_IN_PLACE, t, 2, MPIU_REAL, MPIU_SUM, PetscObjectComm((PetscObject)loss->r)));
+  *data = t[0];
+  *eq   = t[1];
+  PetscFunctionReturn(0);
+}
+
 /* 1/2 ||r||^2 split into data rows and equation rows */
 PetscErrorCode MSLossParts(MSLoss loss, Vec rv, PetscReal *data, PetscReal *eq)
 {

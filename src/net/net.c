@@ -339,6 +339,7 @@ PetscErrorCode MSNetDestroy(MSNet *net)
   }
   PetscCall(VecDestroy(&(*net)->params));
   for (PetscInt l = 0; l < MSNET_MAX_LAYERS; l++) PetscCall(PetscFree3((*net)->Z[l], (*net)->A[l], (*net)->S[l]));
+  for (PetscInt l = 0; l < MSNET_MAX_LAYERS; l++) PetscCall(PetscFree((*net)->Sabs[l]));
   PetscCall(PetscFree2((*net)->Abar, (*net)->Zbar));
   PetscCall(PetscHeaderDestroy(net));
   PetscFunctionReturn(0);

@@ -42,7 +42,15 @@ static PetscErrorCode MSNetActivate_Private(MSNet net, PetscInt l)
     PetscReal       *A  = net->A[l] + k * C * n;
     PetscReal       *s1 = net->S[l] + k * n, *s2 = s1 + w * n, *s3 = s2 + w * n;
 
-    PetscCall(MSNetActivationDerivatives_Private(net->act[l], n, Z, A, s1, s2, s3));
+    if (net->absmode) { /* magnitudes: |sigma^(k)| at the true pre-activation, kept by the real pass */
+      const PetscReal *sa = net->Sabs[l] + k * n;
+      for (PetscInt p = 0; p < n; p++) {
+        A[p]  = sa[p];
+        s1[p] = sa[w * n + p];
+        s2[p] = sa[2 * w * n + p];
+        s3[p] = sa[3 * w * n + p];
+      }
+    } else PetscCall(MSNetActivationDerivatives_Private(net->act[l], n, Z, A, s1, s2, s3));
     if (s->order >= 1)
       for (PetscInt i = 0; i < d; i++) {
         const PetscReal *zi = Z + (1 + i) * n;
@@ -96,12 +104,16 @@ PetscErrorCode MSNetForward(MSNet net, const MSJetSpec *spec, PetscInt n, const 
       PetscReal *Z = net->Z[0] + k * C * n;
       for (PetscInt p = 0; p < n; p++) {
         PetscReal z = b[k];
-        for (PetscInt i = 0; i < d; i++) z += W[k + w * i] * X[p * d + i];
+        if (net->absmode) {
+          z = PetscAbsReal(b[k]);
+          for (PetscInt i = 0; i < d; i++) z += PetscAbsReal(W[k + w * i] * X[p * d + i]);
+        } else
+          for (PetscInt i = 0; i < d; i++) z += W[k + w * i] * X[p * d + i];
         Z[p] = kappa * z;
       }
       if (spec->order >= 1)
         for (PetscInt i = 0; i < d; i++)
-          for (PetscInt p = 0; p < n; p++) Z[(1 + i) * n + p] = kappa * W[k + w * i];
+          for (PetscInt p = 0; p < n; p++) Z[(1 + i) * n + p] = kappa * (net->absmode ? PetscAbsReal(W[k + w * i]) : W[k + w * i]);
       for (PetscInt c = 1 + (spec->order >= 1 ? d : 0); c < C; c++)
         for (PetscInt p = 0; p < n; p++) Z[c * n + p] = 0.0;
     }
@@ -145,6 +157,55 @@ PetscErrorCode MSNetEvaluate(MSNet net, const MSJetSpec *spec, PetscInt n, const
     for (PetscInt c = 0; c < C; c++) PetscCall(PetscArraycpy(U + c * n + p0, Ub + c * nb, nb));
   }
   PetscCall(PetscFree(Ub));
+  PetscFunctionReturn(0);
+}
+
+/* Magnitudes of the jets for a running round-off estimate: the forward pass with |W|, |b|, |x|,
+   |kappa|, |s| and the chain rules of netforward.c with absolute values, so that each channel is
+   sum |W| |a| over every path (Higham, Accuracy and Stability of Numerical Algorithms, sec. 3.1:
+   |fl(W a) - W a| <= gamma_K |W| |a|). The activations' values are taken where the pre-activation
+   is, which is the first-order estimate. */
+PetscErrorCode MSNetEvaluateMagnitude(MSNet net, const MSJetSpec *spec, PetscInt n, const PetscReal X[], PetscReal Mag[])
+{
+  Vec        saved, absp;
+  PetscReal  kappa = net->kappa, s = net->outscale, *Ub;
+  PetscInt   C = MSJetSpecNumChannels(spec), bs = net->bs, d = net->dim, L = net->nhidden;
+
+  PetscFunctionBegin;
+  PetscCall(MSNetSetUp(net));
+  PetscCall(VecDuplicate(net->params, &absp));
+  PetscCall(VecCopy(net->params, absp));
+  PetscCall(VecAbs(absp));
+  PetscCall(PetscMalloc1(C * bs, &Ub));
+  for (PetscInt l = 0; l < L; l++)
+    if (!net->Sabs[l]) PetscCall(PetscMalloc1(4 * net->width[l] * bs, &net->Sabs[l]));
+  for (PetscInt p0 = 0; p0 < n; p0 += bs) {
+    PetscInt nb = PetscMin(bs, n - p0);
+    PetscCall(MSNetForward(net, spec, nb, X + p0 * d, Ub)); /* the true pre-activations */
+    for (PetscInt l = 0; l < L; l++) {
+      PetscInt w = net->width[l];
+      for (PetscInt k = 0; k < w; k++)
+        for (PetscInt p = 0; p < nb; p++) {
+          net->Sabs[l][k * nb + p]         = PetscAbsReal(net->A[l][k * net->C * nb + p]);
+          net->Sabs[l][(w + k) * nb + p]     = PetscAbsReal(net->S[l][k * nb + p]);
+          net->Sabs[l][(2 * w + k) * nb + p] = PetscAbsReal(net->S[l][(w + k) * nb + p]);
+          net->Sabs[l][(3 * w + k) * nb + p] = PetscAbsReal(net->S[l][(2 * w + k) * nb + p]);
+        }
+    }
+    saved         = net->params;
+    net->params   = absp;
+    net->absmode  = PETSC_TRUE;
+    net->kappa    = PetscAbsReal(kappa);
+    net->outscale = PetscAbsReal(s);
+    PetscCall(MSNetForward(net, spec, nb, X + p0 * d, Ub));
+    net->params   = saved;
+    net->absmode  = PETSC_FALSE;
+    net->kappa    = kappa;
+    net->outscale = s;
+    for (PetscInt c = 0; c < C; c++) PetscCall(PetscArraycpy(Mag + c * n + p0, Ub + c * nb, nb));
+  }
+  PetscCall(PetscFree(Ub));
+  PetscCall(VecDestroy(&absp));
   PetscFunctionReturn(0);
 }
 

@@ -20,6 +20,7 @@ PetscErrorCode MSPDECreate_Burgers(MSPDE pde)
   PetscCall(MSPDESetSpaceDimension(pde, 1, PETSC_TRUE));
   PetscCall(MSPDESetSpaceDimensionRange(pde, 1, 1));
   PetscCall(MSPDESetJetSpec(pde, 2, PETSC_FALSE));
+  PetscCall(MSPDESetErrorOrder(pde, 1)); /* u_t + u u_x dominates for small nu */
   PetscCall(MSPDEAddCoefficient(pde, "lambda1", 1.0, "Burgers: coefficient of u u_x"));
   PetscCall(MSPDEAddCoefficient(pde, "nu", 0.01 / PETSC_PI, "Burgers: viscosity"));
   PetscCall(MSPDESetResidual(pde, MSPDEResidual_Burgers));

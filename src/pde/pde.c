@@ -39,6 +39,7 @@ static PetscErrorCode MSPDEReset_Private(MSPDE pde)
   }
   pde->ncoef    = 0;
   pde->mindim   = 1;
+  pde->errorder = -1;
   pde->maxdim   = MS_JET_DIM;
   pde->residual = NULL;
   pde->data     = NULL;
@@ -83,6 +84,22 @@ PetscErrorCode MSPDESetSpaceDimension(MSPDE pde, PetscInt dim, PetscBool timedep
   pde->sdim     = dim;
   pde->timedep  = timedep;
   pde->spec.dim = dim + (timedep ? 1 : 0);
+  PetscFunctionReturn(0);
+}
+
+/* the order k of the estimate error ~ residual / (2 pi f)^k used to size the next stage: by default
+   the order of the jets the residual reads */
+PetscErrorCode MSPDESetErrorOrder(MSPDE pde, PetscInt k)
+{
+  PetscFunctionBegin;
+  pde->errorder = k;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode MSPDEGetErrorOrder(MSPDE pde, PetscInt *k)
+{
+  PetscFunctionBegin;
+  *k = pde->errorder >= 0 ? pde->errorder : pde->spec.order;
   PetscFunctionReturn(0);
 }
 

@@ -19,15 +19,11 @@ PetscErrorCode MSProblemCreate(MPI_Comm comm, MSProblem *prob)
   PetscCall(MSPDECreate(comm, &p->pde));
   for (PetscInt k = 0; k < MS_NUM_SETS; k++) {
     p->pts[k].type = MS_POINTS_CHEBYSHEV;
-    p->pts[k].n    = 32;
     p->weight[k]   = 1.0;
     p->set[k].name = MSSetKinds[k];
   }
-  p->pts[MS_SET_INTERIOR].n   = 64;
-  p->pts[MS_SET_DATA].n       = 64;
-  p->pts[MS_SET_BOUNDARY].n   = 32;
-  p->pts[MS_SET_EVAL].type    = MS_POINTS_GRID;
-  p->pts[MS_SET_EVAL].n       = 0; /* 0: by dimension, see MSProblemSetUp */
+  for (PetscInt k = 0; k < MS_NUM_SETS; k++) p->pts[k].n = 0; /* 0: by dimension, see MSProblemSetUp */
+  p->pts[MS_SET_EVAL].type = MS_POINTS_GRID;
   *prob = p;
   PetscFunctionReturn(0);
 }
@@ -102,9 +98,9 @@ PetscErrorCode MSProblemSetFromOptions(MSProblem prob)
     PetscCall(PetscSNPrintf(help, sizeof(help), "How the %s points are placed", MSSetKinds[k]));
     PetscCall(PetscOptionsEnum(opt, help, "MSProblemSetFromOptions", MSPointsTypes, (PetscEnum)prob->pts[k].type, (PetscEnum *)&prob->pts[k].type, NULL));
     PetscCall(PetscSNPrintf(opt, sizeof(opt), "-points_%s_n", MSSetKinds[k]));
-    PetscCall(PetscSNPrintf(help, sizeof(help), "Number of %s points (per direction for grids, in all otherwise%s)", MSSetKinds[k], k == MS_SET_EVAL ? "; 0: 1000, 100, 32 by dimension" : ""));
+    PetscCall(PetscSNPrintf(help, sizeof(help), "Number of %s points (per direction for grids, in all otherwise; 0: by dimension, %s)", MSSetKinds[k], k == MS_SET_EVAL ? "1000, 100, 32" : "1024, 48, 16 per direction"));
     PetscCall(PetscOptionsInt(opt, help, "MSProblemSetFromOptions", prob->pts[k].n, &prob->pts[k].n, NULL));
-    PetscCheck(prob->pts[k].n >= (k == MS_SET_EVAL ? 0 : 1), comm, PETSC_ERR_ARG_OUTOFRANGE, "%s %" PetscInt_FMT ": a point set needs at least one point", opt, prob->pts[k].n);
+    PetscCheck(prob->pts[k].n >= 0, comm, PETSC_ERR_ARG_OUTOFRANGE, "%s %" PetscInt_FMT ": a point set needs at least one point (0: the default)", opt, prob->pts[k].n);
     if (k != MS_SET_EVAL) {
       PetscCall(PetscSNPrintf(opt, sizeof(opt), "-loss_%s_weight", MSSetKinds[k]));
       PetscCall(PetscSNPrintf(help, sizeof(help), "Weight of the %s points in the loss", MSSetKinds[k]));
@@ -187,7 +183,7 @@ PetscErrorCode MSProblemExactJets_Private(MSProblem prob, const PetscReal x[], M
 }
 
 /* f at x: the given source, or the manufactured one L(u_exact) = R(u_exact; f = 0) */
-static PetscErrorCode MSProblemSource_Private(MSProblem prob, const PetscReal x[], PetscReal *f)
+PetscErrorCode MSProblemSourceAt_Private(MSProblem prob, const PetscReal x[], PetscReal *f)
 {
   MSDual     jets[1 + 2 * MS_JET_DIM + 3], coef[MSPDE_MAX_COEF], r;
   PetscInt   nc;
@@ -221,6 +217,21 @@ static PetscErrorCode MSPointSetFromGlobal_Private(MPI_Comm comm, PetscInt nd, P
   PetscCall(PetscMalloc1(PetscMax(set->n, 1) * nd, &set->X));
   PetscCall(PetscArraycpy(set->X, X + set->rstart * nd, set->n * nd));
   PetscFunctionReturn(0);
+}
+
+/* points of set k per direction (grids) or in all: the option, else by the dimension of the set */
+static PetscInt MSProblemPointCount_Private(MSProblem prob, MSSetKind k, PetscInt nd)
+{
+  static const PetscInt def[] = {1024, 48, 16}, defeval[] = {1000, 100, 32};
+  const PetscInt        dd    = PetscMin(PetscMax(nd, 1), 3) - 1;
+  if (prob->pts[k].n > 0) return prob->pts[k].n;
+  if (nd < 1) return 1;
+  if (prob->pts[k].type == MS_POINTS_RANDOM || prob->pts[k].type == MS_POINTS_HALTON) { /* in all */
+    PetscInt n = 1;
+    for (PetscInt i = 0; i < nd; i++) n *= (k == MS_SET_EVAL ? defeval : def)[dd];
+    return n;
+  }
+  return (k == MS_SET_EVAL ? defeval : def)[dd];
 }
 
 /* this rank's slice of global values (the set's slice must be set) */
@@ -296,7 +307,7 @@ static PetscErrorCode MSProblemBoundaryPoints_Private(MSProblem prob, PetscRando
           flo[nf]   = prob->lo[j];
           fhi[nf++] = prob->hi[j];
         }
-      PetscCall(MSPointsGenerate_Private(prob->pts[MS_SET_BOUNDARY].type, nf, flo, fhi, prob->pts[MS_SET_BOUNDARY].n, rnd, &Nf, &F));
+      PetscCall(MSPointsGenerate_Private(prob->pts[MS_SET_BOUNDARY].type, nf, flo, fhi, MSProblemPointCount_Private(prob, MS_SET_BOUNDARY, nf), rnd, &Nf, &F));
       if (total + Nf > cap) {
         cap = 2 * (total + Nf);
         PetscCall(PetscRealloc(sizeof(PetscReal) * cap * nin, &all));
@@ -336,18 +347,18 @@ PetscErrorCode MSProblemSetUp(MSProblem prob)
     set->dim    = nin;
     switch ((MSSetKind)k) {
     case MS_SET_INTERIOR:
-      if (haseq) PetscCall(MSPointsGenerate_Private(prob->pts[k].type, nin, prob->lo, prob->hi, prob->pts[k].n, rnd, &N, &X));
+      if (haseq) PetscCall(MSPointsGenerate_Private(prob->pts[k].type, nin, prob->lo, prob->hi, MSProblemPointCount_Private(prob, (MSSetKind)k, nin), rnd, &N, &X));
       break;
     case MS_SET_DATA:
       if (prob->datafile[0]) PetscCall(MSProblemReadData_Private(prob, rnd, &N, &X, &G));
-      else if (!haseq) PetscCall(MSPointsGenerate_Private(prob->pts[k].type, nin, prob->lo, prob->hi, prob->pts[k].n, rnd, &N, &X));
+      else if (!haseq) PetscCall(MSPointsGenerate_Private(prob->pts[k].type, nin, prob->lo, prob->hi, MSProblemPointCount_Private(prob, (MSSetKind)k, nin), rnd, &N, &X));
       break;
     case MS_SET_BOUNDARY:
       if (haseq) PetscCall(MSProblemBoundaryPoints_Private(prob, rnd, &N, &X));
       break;
     case MS_SET_INITIAL:
       if (haseq && prob->timedep) {
-        PetscCall(MSPointsGenerate_Private(prob->pts[k].type, prob->sdim, prob->lo, prob->hi, prob->pts[k].n, rnd, &N, &X));
+        PetscCall(MSPointsGenerate_Private(prob->pts[k].type, prob->sdim, prob->lo, prob->hi, MSProblemPointCount_Private(prob, (MSSetKind)k, prob->sdim), rnd, &N, &X));
         PetscCall(PetscRealloc(sizeof(PetscReal) * N * nin, &X));
         for (PetscInt q = N - 1; q >= 0; q--) { /* spread (x..) to (x.., t0) in place */
           for (PetscInt i = prob->sdim - 1; i >= 0; i--) X[q * nin + i] = X[q * prob->sdim + i];
@@ -360,8 +371,7 @@ PetscErrorCode MSProblemSetUp(MSProblem prob)
         PetscCall(MSH5ReadPoints(comm, "reference", prob->reffile, prob->nrefcoords, prob->refcoords, prob->refvalues, nin, &N, &X, &G));
         break;
       } else { /* a cell-centred uniform grid: never a training point of a grid or a Gauss-Lobatto set's ends */
-      static const PetscInt defn[] = {1000, 100, 32};
-      PetscInt  n                  = prob->pts[k].n ? prob->pts[k].n : defn[nin - 1];
+      PetscInt  n = MSProblemPointCount_Private(prob, MS_SET_EVAL, nin);
       PetscReal elo[MS_JET_DIM], ehi[MS_JET_DIM];
       for (PetscInt i = 0; i < nin; i++) {
         PetscReal h = (prob->hi[i] - prob->lo[i]) / n;
@@ -385,7 +395,7 @@ PetscErrorCode MSProblemSetUp(MSProblem prob)
     for (PetscInt p = 0; p < set->n; p++) {
       const PetscReal *x = set->X + p * nin;
       if (prob->exact && !(k == MS_SET_EVAL && prob->reffile[0])) PetscCall(MSExprEvaluate(prob->exact, x, &set->exact[p]));
-      if (set->f) PetscCall(MSProblemSource_Private(prob, x, &set->f[p]));
+      if (set->f) PetscCall(MSProblemSourceAt_Private(prob, x, &set->f[p]));
       if (set->g && !(k == MS_SET_DATA && prob->datafile[0])) {
         MSExpr e = k == MS_SET_BOUNDARY ? prob->boundary : k == MS_SET_INITIAL ? prob->initial : NULL;
         if (e) PetscCall(MSExprEvaluate(e, x, &set->g[p]));

@@ -4,7 +4,7 @@
 #include <mspinn/private/problemimpl.h>
 
 /* jets of the first ns stages at the n points X: U[c*n+p] = sum_s eps_s N_s,c(x_p) */
-static PetscErrorCode MSSolverCompositeJets_Private(MSSolver sol, PetscInt ns, const MSJetSpec *spec, PetscInt n, const PetscReal X[], PetscReal U[])
+PetscErrorCode MSSolverCompositeJets_Private(MSSolver sol, PetscInt ns, const MSJetSpec *spec, PetscInt n, const PetscReal X[], PetscReal U[])
 {
   PetscInt   C = MSJetSpecNumChannels(spec);
   PetscReal *Us;
@@ -20,9 +20,50 @@ static PetscErrorCode MSSolverCompositeJets_Private(MSSolver sol, PetscInt ns, c
   PetscFunctionReturn(0);
 }
 
+/* the residual of the composite of the first ns stages at any n points: the PDE residual, or for a
+   fit the misfit to -pde_exact */
+PetscErrorCode MSSolverResidualAt_Private(MSSolver sol, PetscInt ns, PetscInt n, const PetscReal X[], PetscReal R[])
+{
+  MSPDE     pde;
+  MSJetSpec spec;
+  PetscBool haseq;
+  PetscReal *U, *cv;
+  PetscInt  C, nc, d;
+
+  PetscFunctionBegin;
+  PetscCall(MSProblemGetPDE(sol->prob, &pde));
+  PetscCall(MSPDEGetJetSpec(pde, &spec));
+  PetscCall(MSPDEHasEquation(pde, &haseq));
+  PetscCall(MSPDEGetCoefficients(pde, &nc, NULL, &cv));
+  PetscCheck(haseq || sol->prob->exact, PetscObjectComm((PetscObject)sol), PETSC_ERR_SUP, "The misfit of a fit to data away from the data points is unknown");
+  d = spec.dim;
+  C = MSJetSpecNumChannels(&spec);
+  PetscCall(PetscMalloc1(PetscMax(C * n, 1), &U));
+  PetscCall(MSSolverCompositeJets_Private(sol, ns, &spec, n, X, U));
+  for (PetscInt p = 0; p < n; p++) {
+    if (haseq) {
+      MSDual    jets[1 + 2 * MS_JET_DIM + 3], coef[MSPDE_MAX_COEF], r;
+      PetscReal f;
+      for (PetscInt c = 0; c < C; c++) jets[c] = MSDualConst(U[c * n + p]);
+      for (PetscInt k = 0; k < nc; k++) coef[k] = MSDualConst(cv[k]);
+      PetscCall(MSProblemSourceAt_Private(sol->prob, X + p * d, &f));
+      PetscCall(MSPDEResidual(pde, X + p * d, jets, coef, f, &r));
+      R[p] = r.v;
+    } else {
+      PetscReal e;
+      PetscCall(MSExprEvaluate(sol->prob->exact, X + p * d, &e));
+      R[p] = U[p] - e;
+    }
+  }
+  PetscCall(PetscFree(U));
+  PetscFunctionReturn(0);
+}
+
 /* Fills rec's residual and error columns, and the solver's final fields when ns is the last stage.
-   residual_floor: u_round times the RMS of sum_c |dR/du_c u_c| + |f|, the rounding error committed
-   in assembling R from exact jets alone; a lower bound on the floor of the computed residual. */
+   residual_floor, the size of the rounding errors in the computed residual (a running-error
+   estimate): with M_c = sum_s |eps_s| |N_s|_c the jet magnitudes of MSNetEvaluateMagnitude (sum over
+   paths of |W| |a|, bounding what rounding in each dot product perturbs), the RMS over the
+   evaluation points of  eps_mach (sum_c |dR/du_c| M_c + |f|). */
 PetscErrorCode MSSolverEvaluate_Private(MSSolver sol, PetscInt ns, MSStageRecord *rec)
 {
   MPI_Comm    comm = PetscObjectComm((PetscObject)sol);
@@ -30,7 +71,7 @@ PetscErrorCode MSSolverEvaluate_Private(MSSolver sol, PetscInt ns, MSStageRecord
   MSPDE       pde;
   MSJetSpec   spec;
   PetscBool   haseq;
-  PetscReal  *U, s[6] = {0, 0, 0, 0, 0, 0}, m[2] = {0, 0}; /* sums: res^2, err^2, exact^2, floor^2, count; max: res, err */
+  PetscReal  *U, *Mag, s[6] = {0, 0, 0, 0, 0, 0}, m[2] = {0, 0}; /* sums: res^2, err^2, exact^2, floor^2, count; max: res, err */
   PetscInt    C, nc;
   PetscReal  *cv;
 
@@ -43,6 +84,14 @@ PetscErrorCode MSSolverEvaluate_Private(MSSolver sol, PetscInt ns, MSStageRecord
   C = MSJetSpecNumChannels(&spec);
   PetscCall(PetscMalloc1(PetscMax(C * ev->n, 1), &U));
   PetscCall(MSSolverCompositeJets_Private(sol, ns, &spec, ev->n, ev->X, U));
+  PetscCall(PetscCalloc1(PetscMax(C * ev->n, 1), &Mag));
+  for (PetscInt st = 0; st < ns; st++) {
+    PetscReal *Ms;
+    PetscCall(PetscMalloc1(PetscMax(C * ev->n, 1), &Ms));
+    PetscCall(MSNetEvaluateMagnitude(sol->net[st], &spec, ev->n, ev->X, Ms));
+    for (PetscInt q = 0; q < C * ev->n; q++) Mag[q] += PetscAbsReal(sol->eps[st]) * Ms[q];
+    PetscCall(PetscFree(Ms));
+  }
   PetscCall(PetscFree(sol->u));
   PetscCall(PetscFree(sol->res));
   PetscCall(PetscMalloc1(PetscMax(ev->n, 1), &sol->u));
@@ -55,7 +104,7 @@ PetscErrorCode MSSolverEvaluate_Private(MSSolver sol, PetscInt ns, MSStageRecord
       for (PetscInt c = 0; c < C; c++) jets[c] = MSDualVar(U[c * ev->n + p], (int)c);
       for (PetscInt k = 0; k < nc; k++) coef[k] = MSDualConst(cv[k]);
       PetscCall(MSPDEResidual(pde, ev->X + p * ev->dim, jets, coef, ev->f[p], &R));
-      for (PetscInt c = 0; c < C; c++) mag += PetscAbsReal(R.d[c] * U[c * ev->n + p]);
+      for (PetscInt c = 0; c < C; c++) mag += PetscAbsReal(R.d[c]) * Mag[c * ev->n + p];
       sol->res[p] = R.v;
       s[0] += R.v * R.v;
       s[3] += PetscSqr(PETSC_MACHINE_EPSILON * mag);
@@ -63,7 +112,7 @@ PetscErrorCode MSSolverEvaluate_Private(MSSolver sol, PetscInt ns, MSStageRecord
     } else if (ev->exact) { /* a fit's equation is u = data */
       sol->res[p] = U[p] - ev->exact[p];
       s[0] += sol->res[p] * sol->res[p];
-      s[3] += PetscSqr(PETSC_MACHINE_EPSILON * (PetscAbsReal(U[p]) + PetscAbsReal(ev->exact[p])));
+      s[3] += PetscSqr(PETSC_MACHINE_EPSILON * (Mag[p] + PetscAbsReal(ev->exact[p])));
       m[0] = PetscMax(m[0], PetscAbsReal(sol->res[p]));
     }
     if (ev->exact) {
@@ -75,6 +124,7 @@ PetscErrorCode MSSolverEvaluate_Private(MSSolver sol, PetscInt ns, MSStageRecord
   }
   s[4] = ev->n;
   PetscCall(PetscFree(U));
+  PetscCall(PetscFree(Mag));
   PetscCall(MPIU_Allreduce(MPI_IN_PLACE, s, 5, MPIU_REAL, MPIU_SUM, comm));
   PetscCall(MPIU_Allreduce(MPI_IN_PLACE, m, 2, MPIU_REAL, MPIU_MAX, comm));
   PetscCheck(s[4] > 0, comm, PETSC_ERR_ARG_WRONG, "The evaluation set is empty");

@@ -8,7 +8,8 @@
 #include <mspinn/private/problemimpl.h>
 #include <petsc/private/taoimpl.h> /* TaoList, to check -tao_chain */
 
-PetscClassId MSSOLVER_CLASSID;
+PetscClassId      MSSOLVER_CLASSID;
+const char *const MSStageInits[] = {"scaled_sine", "spectrum", "MSStageInit", "MS_STAGE_INIT_", NULL};
 
 PetscErrorCode MSSolverCreate(MPI_Comm comm, MSSolver *solver)
 {
@@ -18,8 +19,11 @@ PetscErrorCode MSSolverCreate(MPI_Comm comm, MSSolver *solver)
   PetscCall(MSInitializePackage());
   PetscCall(PetscHeaderCreate(s, MSSOLVER_CLASSID, "MSSolver", "Multi-stage PINN solver", "MSSolver", comm, MSSolverDestroy, NULL));
   PetscCall(MSProblemCreate(comm, &s->prob));
-  s->stage_max = 1;
-  s->gamma     = 1.0;
+  s->stage_max    = 4;
+  s->gamma        = 0.0;
+  s->floor_factor = 10.0;
+  s->min_gain     = 2.0;
+  s->init         = MS_STAGE_INIT_SCALED_SINE;
   s->write     = PETSC_TRUE;
   PetscCall(PetscTime(&s->t0));
   *solver = s;
@@ -51,9 +55,15 @@ PetscErrorCode MSSolverSetFromOptions(MSSolver sol)
     PetscCheck(create, PetscObjectComm((PetscObject)sol), PETSC_ERR_ARG_UNKNOWN_TYPE, "-tao_chain: unknown optimizer '%s' (TAO types, e.g. mslm, brgn, adam, lmvm, blmvm, bqnls, bncg)", sol->chain[k]);
   }
   PetscCall(PetscOptionsReal("-train_max_seconds", "Stop a stage's training after this many seconds of wall time (0: no limit)", "MSSolverSolve", sol->max_seconds, &sol->max_seconds, NULL));
-  PetscCall(PetscOptionsReal("-stage_gamma", "Weight gamma of the equation residual against the data", "MSLossSetGamma", sol->gamma, &sol->gamma, NULL));
+  PetscCall(PetscOptionsReal("-stage_gamma", "Weight gamma of the equation residual against the data (0: balance every stage by the NTK traces)", "MSLossSetGamma", sol->gamma, &sol->gamma, NULL));
+  PetscCall(PetscOptionsInt("-stage_max", "Largest number of stages", "MSSolverSolve", sol->stage_max, &sol->stage_max, NULL));
+  PetscCall(PetscOptionsEnum("-stage_init", "First layer of stages 2, 3, ...: sine scaled to the residual's dominant frequency, or spectrum-informed", "MSSolverSolve", MSStageInits, (PetscEnum)sol->init, (PetscEnum *)&sol->init, NULL));
+  PetscCall(PetscOptionsReal("-stage_floor_factor", "Stop when the residual RMS is within this factor of its round-off floor", "MSSolverSolve", sol->floor_factor, &sol->floor_factor, NULL));
+  PetscCall(PetscOptionsReal("-stage_min_gain", "Stop when a stage reduces the residual RMS by less than this factor", "MSSolverSolve", sol->min_gain, &sol->min_gain, NULL));
   PetscOptionsEnd();
-  PetscCheck(sol->gamma > 0, PetscObjectComm((PetscObject)sol), PETSC_ERR_ARG_OUTOFRANGE, "-stage_gamma must be positive, not %g", (double)sol->gamma);
+  PetscCheck(sol->gamma >= 0, PetscObjectComm((PetscObject)sol), PETSC_ERR_ARG_OUTOFRANGE, "-stage_gamma must be positive (or 0: balanced), not %g", (double)sol->gamma);
+  PetscCheck(sol->stage_max >= 1 && sol->stage_max <= MS_MAX_STAGES, PetscObjectComm((PetscObject)sol), PETSC_ERR_ARG_OUTOFRANGE, "-stage_max %" PetscInt_FMT ": must be in [1, %d]", sol->stage_max, MS_MAX_STAGES);
+  PetscCheck(sol->min_gain >= 1, PetscObjectComm((PetscObject)sol), PETSC_ERR_ARG_OUTOFRANGE, "-stage_min_gain must be at least 1");
   if (sol->write) PetscCall(MSSolverCheckOutputPath_Private(sol));
 
   /* the first stage's network, so that -help lists its options and typos fail before training */
@@ -87,7 +97,7 @@ static PetscErrorCode MSSolverMonitor_Private(Tao tao, void *ctx)
   h.loss      = f;
   PetscCall(MSLossParts(sol->loss, r, &h.data, &h.eq));
   h.damping = lambda;
-  h.gamma   = sol->gamma;
+  h.gamma   = sol->gammas[sol->nstages];
   h.time    = now - sol->t0;
   if (sol->nhist == sol->maxhist) {
     sol->maxhist = PetscMax(2 * sol->maxhist, 256);
@@ -125,6 +135,58 @@ static PetscErrorCode MSSolverPrintStage_Private(MSSolver sol, const MSStageReco
   PetscFunctionReturn(0);
 }
 
+/* the frozen stages' jets at every training set (cached once per stage: u only at data sets) */
+static PetscErrorCode MSSolverStageBase_Private(MSSolver sol, PetscInt s, PetscReal *base[MS_NUM_SETS])
+{
+  MSJetSpec spec;
+
+  PetscFunctionBegin;
+  PetscCall(MSPDEGetJetSpec(sol->prob->pde, &spec));
+  for (PetscInt k = 0; k < MS_NUM_SETS; k++) {
+    MSPointSet *set = &sol->prob->set[k];
+    MSJetSpec   sk  = spec;
+    base[k]         = NULL;
+    if (s == 0 || k == MS_SET_EVAL || set->N == 0) continue;
+    if (k != MS_SET_INTERIOR) sk.order = 0;
+    PetscCall(PetscMalloc1(PetscMax(MSJetSpecNumChannels(&sk) * set->n, 1), &base[k]));
+    PetscCall(MSSolverCompositeJets_Private(sol, s, &sk, set->n, set->X, base[k]));
+  }
+  PetscFunctionReturn(0);
+}
+
+/* Stage s >= 1: the residual's spectrum gives kappa (or the spectrum-informed first layer) and eps,
+   the estimated size of what is left of the solution:
+     eps = max( RMS(R) / (2 pi f_d)^k , RMS of the data misfit )
+   where k is the PDE's order for this estimate (2 for Poisson, 1 for Burgers, 0 for a fit): for a
+   component of frequency f_d, a k-th order operator multiplies the error by about (2 pi f_d)^k. */
+static PetscErrorCode MSSolverPrepareStage_Private(MSSolver sol, PetscInt s)
+{
+  MSSpectrum spec;
+  PetscReal  mis[2] = {0, 0}, epsR;
+  PetscInt   order;
+
+  PetscFunctionBegin;
+  PetscCall(MSSolverResidualSpectrum_Private(sol, s, &spec));
+  for (PetscInt k = 0; k < MS_NUM_SETS; k++) { /* the data misfit of the composite */
+    MSPointSet *set = &sol->prob->set[k];
+    PetscReal  *U;
+    MSJetSpec   s0 = {set->dim, 0, PETSC_FALSE};
+    if (!set->g || set->N == 0 || set->weight == 0) continue;
+    PetscCall(PetscMalloc1(PetscMax(set->n, 1), &U));
+    PetscCall(MSSolverCompositeJets_Private(sol, s, &s0, set->n, set->X, U));
+    for (PetscInt p = 0; p < set->n; p++) mis[0] += PetscSqr(set->g[p] - U[p]);
+    mis[1] += set->n;
+    PetscCall(PetscFree(U));
+  }
+  PetscCall(MPIU_Allreduce(MPI_IN_PLACE, mis, 2, MPIU_REAL, MPIU_SUM, PetscObjectComm((PetscObject)sol)));
+  PetscCall(MSPDEGetErrorOrder(sol->prob->pde, &order));
+  epsR        = spec.rms / PetscPowReal(2 * PETSC_PI * PetscMax(spec.fmax, 1e-3), (PetscReal)order);
+  sol->eps[s] = PetscMax(epsR, mis[1] > 0 ? PetscSqrtReal(mis[0] / mis[1]) : 0.0);
+  if (!(sol->eps[s] > 0)) sol->eps[s] = PETSC_MACHINE_EPSILON;
+  PetscCall(MSSolverCreateStageNet_Private(sol, s, &spec));
+  PetscFunctionReturn(0);
+}
+
 /* train stage number s (0-based) */
 static PetscErrorCode MSSolverTrainStage_Private(MSSolver sol, PetscInt s)
 {
@@ -134,16 +196,23 @@ static PetscErrorCode MSSolverTrainStage_Private(MSSolver sol, PetscInt s)
   Mat            J;
   PetscLogDouble t0, t1;
   MSStageRecord *rec = &sol->rec[s];
-  PetscReal      f, train_rms;
+  PetscReal      f, train_rms, *base[MS_NUM_SETS];
   PetscInt       its;
 
   PetscFunctionBegin;
   PetscCall(PetscTime(&t0));
   sol->stage_t0 = t0;
-  sol->eps[s]   = 1.0;
   PetscCall(MSLossCreate(sol->prob, sol->net[s], &sol->loss));
-  PetscCall(MSLossSetGamma(sol->loss, sol->gamma));
+  PetscCall(MSSolverStageBase_Private(sol, s, base));
+  PetscCall(MSLossSetStage(sol->loss, sol->eps[s], base));
   PetscCall(MSLossSetUp(sol->loss));
+  if (sol->gamma > 0) sol->gammas[s] = sol->gamma;
+  else { /* balance the data and equation parts: gamma = Tr K_data / Tr K_eq */
+    PetscReal td, te;
+    PetscCall(MSLossNTKTraces(sol->loss, &td, &te));
+    sol->gammas[s] = (te > 0 && td > 0) ? td / te : 1.0;
+  }
+  PetscCall(MSLossSetGamma(sol->loss, sol->gammas[s]));
   PetscCall(MSLossGetVectors(sol->loss, &x, &r, &J));
   its = 0;
   for (PetscInt k = 0; k < PetscMax(sol->nchain, 1); k++) { /* the optimizer chain, warm-started */
@@ -174,10 +243,11 @@ static PetscErrorCode MSSolverTrainStage_Private(MSSolver sol, PetscInt s)
     PetscBool haseq;
     PetscCall(MSLossParts(sol->loss, r, &data, &eq));
     PetscCall(MSPDEHasEquation(sol->prob->pde, &haseq));
-    train_rms = haseq ? PetscSqrtReal(2 * eq / sol->gamma) : PetscSqrtReal(2 * data / sol->prob->weight[MS_SET_DATA]);
+    train_rms = haseq ? PetscSqrtReal(2 * eq / sol->gammas[s]) : PetscSqrtReal(2 * data / sol->prob->weight[MS_SET_DATA]) * sol->eps[s];
   }
   PetscCall(TaoDestroy(&tao));
   PetscCall(MSLossDestroy(&sol->loss));
+  for (PetscInt k = 0; k < MS_NUM_SETS; k++) PetscCall(PetscFree(base[k]));
   PetscCall(PetscTime(&t1));
   rec->stage      = s + 1;
   PetscCall(MSNetGetNumParameters(sol->net[s], &rec->params));
@@ -185,11 +255,11 @@ static PetscErrorCode MSSolverTrainStage_Private(MSSolver sol, PetscInt s)
   rec->seconds    = t1 - t0;
   rec->eps        = sol->eps[s];
   PetscCall(MSNetGetFirstLayerScale(sol->net[s], &rec->kappa));
-  rec->gamma = sol->gamma;
+  rec->gamma = sol->gammas[s];
   rec->loss  = f;
   PetscCall(MSSolverEvaluate_Private(sol, s + 1, rec));
   /* a residual much larger between the training points than at them: too few points */
-  if (rec->res_rms > 100 * train_rms && rec->res_rms > 1e3 * sol->res_floor) PetscCall(PetscPrintf(comm, "mspinn: warning: stage %" PetscInt_FMT ": the residual at the evaluation points (RMS %.2e) is %.0f times that at the training points (%.2e): the training points are too few for this network\n", s + 1, (double)rec->res_rms, (double)(rec->res_rms / train_rms), (double)train_rms));
+  if (train_rms > 0 && rec->res_rms > 100 * train_rms && rec->res_rms > 1e3 * sol->res_floor) PetscCall(PetscPrintf(comm, "mspinn: warning: stage %" PetscInt_FMT ": the residual at the evaluation points (RMS %.2e) is %.0f times that at the training points (%.2e): the training points are too few for this network\n", s + 1, (double)rec->res_rms, (double)(rec->res_rms / train_rms), (double)train_rms));
   PetscFunctionReturn(0);
 }
 
@@ -202,10 +272,25 @@ PetscErrorCode MSSolverSolve(MSSolver sol)
   PetscCall(MSProblemView(sol->prob, PETSC_VIEWER_STDOUT_(PetscObjectComm((PetscObject)sol))));
   PetscCall(MSNetView(sol->net[0], PETSC_VIEWER_STDOUT_(PetscObjectComm((PetscObject)sol))));
   PetscCall(MSSolverPrintStageHeader_Private(sol));
+  sol->eps[0] = 1.0;
   for (PetscInt s = 0; s < sol->stage_max; s++) {
+    const char *why = NULL;
+    if (s > 0) PetscCall(MSSolverPrepareStage_Private(sol, s));
     PetscCall(MSSolverTrainStage_Private(sol, s));
-    sol->nstages = s + 1;
     PetscCall(MSSolverPrintStage_Private(sol, &sol->rec[s]));
+    sol->nstages = s + 1;
+    if (s > 0 && sol->rec[s].res_rms > sol->rec[s - 1].res_rms) { /* this stage made it worse: drop it */
+      sol->nstages = s;
+      PetscCall(MSSolverEvaluate_Private(sol, s, &sol->rec[s - 1]));
+      PetscCall(MSNetDestroy(&sol->net[s]));
+      why = "the last stage did not reduce the residual and was dropped";
+    } else if (sol->rec[s].res_rms <= sol->floor_factor * sol->res_floor) why = "the residual is at its round-off floor";
+    else if (s > 0 && sol->rec[s - 1].res_rms < sol->min_gain * sol->rec[s].res_rms) why = "the last stage reduced the residual by less than -stage_min_gain";
+    else if (s + 1 == sol->stage_max) why = "-stage_max stages";
+    if (why) {
+      PetscCall(PetscPrintf(PetscObjectComm((PetscObject)sol), "stages stopped: %s\n", why));
+      break;
+    }
   }
   PetscCall(PetscTime(&t));
   sol->wall = t - sol->t0;

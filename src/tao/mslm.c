@@ -270,8 +270,8 @@ PetscErrorCode TaoCreate_MSLM(Tao tao)
   PetscCall(PetscNew(&lm));
   lm->lambda0      = 1e-3;
   lm->lambda_max   = 1e16;
-  lm->stall_it     = 20;
-  lm->stall_factor = 0.9;
+  lm->stall_it     = 100;
+  lm->stall_factor = 0.99;
   lm->P            = -1;
   tao->data        = lm;
   tao->ops->setup          = TaoSetUp_MSLM;

@@ -32,6 +32,8 @@ struct _p_MSNet {
   PetscReal *S[MSNET_MAX_LAYERS];              /* sigma', sigma'', sigma''' at z0: 3 x width x bs */
   PetscReal *Abar, *Zbar;                      /* adjoints, maxwidth x C x bs */
   PetscInt   maxwidth;
+  PetscBool  absmode;                          /* magnitude pass: |W|, |b|, |x| and absolute chain rules */
+  PetscReal *Sabs[MSNET_MAX_LAYERS];           /* |sigma|, |sigma'|, |sigma''|, |sigma'''| at the true z: 4 x width x bs */
 };
 
 PETSC_INTERN PetscLogEvent MSNET_Forward, MSNET_Jacobian, MSNET_Normal;

@@ -17,6 +17,7 @@ struct _p_MSPDE {
   PetscInt        mindim, maxdim;           /* the range -pde_dim may take */
   PetscBool       timedep;                  /* inputs are (space..., t) */
   MSJetSpec       spec;                     /* jets the residual reads */
+  PetscInt        errorder;                 /* order k in error ~ residual / (2 pi f)^k; -1: spec.order */
   PetscInt        ncoef;
   char           *coefname[MSPDE_MAX_COEF];
   char           *coefhelp[MSPDE_MAX_COEF];

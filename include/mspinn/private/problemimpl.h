@@ -41,3 +41,4 @@ struct _p_MSProblem {
 
 PETSC_INTERN PetscErrorCode MSPointsGenerate_Private(MSPointsType, PetscInt nd, const PetscReal lo[], const PetscReal hi[], PetscInt n, PetscRandom, PetscInt *N, PetscReal **X);
 PETSC_INTERN PetscErrorCode MSProblemExactJets_Private(MSProblem, const PetscReal x[], MSDual jets[]);
+PETSC_INTERN PetscErrorCode MSProblemSourceAt_Private(MSProblem, const PetscReal x[], PetscReal *f);

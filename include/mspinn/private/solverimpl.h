@@ -17,13 +17,34 @@ typedef struct {
   PetscReal loss, data, eq, damping, gamma, time;
 } MSHistoryRecord;
 
+#define MS_MAX_MODES 16
+/* the residual's spectrum: dominant frequency per direction, the largest peaks */
+typedef struct {
+  PetscReal freq[MS_JET_DIM], fmax, rms;
+  PetscInt  nmodes;
+  struct {
+    PetscInt  dir;
+    PetscReal freq, power;
+  } mode[MS_MAX_MODES];
+} MSSpectrum;
+
+typedef enum {
+  MS_STAGE_INIT_SCALED_SINE,
+  MS_STAGE_INIT_SPECTRUM
+} MSStageInit;
+PETSC_INTERN const char *const MSStageInits[];
+
 struct _p_MSSolver {
   PETSCHEADER(int);
   MSProblem        prob;
   MSNet            net[MS_MAX_STAGES];
   PetscReal        eps[MS_MAX_STAGES];
   PetscInt         nstages, stage_max;
-  PetscReal        gamma;
+  PetscReal        gamma;            /* -stage_gamma; 0: balance each stage (NTK traces) */
+  PetscReal        gammas[MS_MAX_STAGES];
+  PetscReal        floor_factor;     /* stop when the residual is within this factor of the floor */
+  PetscReal        min_gain;         /* stop when a stage reduces the residual by less than this */
+  MSStageInit      init;
   MSLoss           loss; /* of the stage being trained */
   PetscBool        monitor;
   PetscInt         optimizer;        /* position in the optimizer chain being run (1-based) */
@@ -44,4 +65,8 @@ struct _p_MSSolver {
 };
 
 PETSC_INTERN PetscErrorCode MSSolverEvaluate_Private(MSSolver, PetscInt nstages, MSStageRecord *);
+PETSC_INTERN PetscErrorCode MSSolverCompositeJets_Private(MSSolver, PetscInt ns, const MSJetSpec *, PetscInt n, const PetscReal X[], PetscReal U[]);
+PETSC_INTERN PetscErrorCode MSSolverResidualAt_Private(MSSolver, PetscInt ns, PetscInt n, const PetscReal X[], PetscReal R[]);
+PETSC_INTERN PetscErrorCode MSSolverResidualSpectrum_Private(MSSolver, PetscInt ns, MSSpectrum *);
 PETSC_INTERN PetscErrorCode MSSolverCheckOutputPath_Private(MSSolver);
+PETSC_INTERN PetscErrorCode MSSolverCreateStageNet_Private(MSSolver, PetscInt s, const MSSpectrum *);
