@@ -4,7 +4,9 @@
 usage: check_summary.py FILE.h5 [name<=value | name>=value | name==text | name~=value[:rtol]] ...
 '~=' compares a number to value with relative tolerance rtol (default 1e-12); value may be
 '@OTHER.h5' to take the same attribute from another output file. The name 'history_loss[K]'
-compares the first K entries of /history/loss instead (each to rtol). Prints each check; exits 1 if any
+compares the first K entries of /history/loss instead (each to rtol); 'loss_reduction>=F' checks
+that the loss fell by at least a factor F over the history, and 'loss_target_stop==T' that training
+stopped at the loss target T (last loss <= T < the one before). Prints each check; exits 1 if any
 fails or an attribute is missing."""
 import sys
 import h5py
@@ -36,6 +38,18 @@ def main(argv):
                 break
         else:
             raise SystemExit(f"bad check '{c}'")
+        if name in ("loss_reduction", "loss_target_stop"):
+            with h5py.File(path, "r") as f:
+                h = f["/history/loss"][:]
+            if name == "loss_reduction":
+                got = h[0] / max(h[-1], 1e-300)
+                ok = op == ">=" and got >= float(want)
+            else:
+                got = f"last {h[-1]:.3e}, before {h[-2]:.3e}"
+                ok = op == "==" and len(h) >= 2 and h[-1] <= float(want) < h[-2]
+            print(f"{'ok  ' if ok else 'FAIL'} {name} = {got}  ({op} {want})")
+            bad += not ok
+            continue
         if name.startswith("history_loss[") and op == "~=":
             k = int(name[len("history_loss["):-1])
             ref, rtol = (want.split(":") + ["1e-12"])[:2]

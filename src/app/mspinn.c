@@ -94,6 +94,19 @@ static PetscErrorCode MSInsertOptions(int argc, char **argv, char **files, int n
     PetscCall(PetscOptionsInsertFile(PETSC_COMM_WORLD, NULL, files[k], PETSC_TRUE));
   }
   if (!nfiles) PetscFunctionReturn(0);
+  { /* relative data paths in an options file are also looked for next to it */
+    char dirs[4096] = "";
+    for (int k = 0; k < nfiles; k++) {
+      char d[PETSC_MAX_PATH_LEN], *slash;
+      PetscCall(PetscStrncpy(d, files[k], sizeof(d)));
+      slash = strrchr(d, '/');
+      if (slash) *slash = 0;
+      else PetscCall(PetscStrncpy(d, ".", sizeof(d)));
+      if (k) PetscCall(PetscStrlcat(dirs, ",", sizeof(dirs)));
+      PetscCall(PetscStrlcat(dirs, d, sizeof(dirs)));
+    }
+    PetscCall(PetscOptionsSetValue(NULL, "-mspinn_options_dirs", dirs));
+  }
   for (int i = 1; i < argc; i++) { /* the command line again: "-name [value]" */
     const char *v = NULL;
     if (argv[i][0] != '-') continue;
@@ -108,7 +121,7 @@ static PetscErrorCode MSReportUnusedOptions(void)
 {
   PetscInt    N;
   char      **names, **values;
-  const char *petsc[] = {"log", "malloc", "options_", "info", "history", "checkstack", "objects_dump", "fp_trap", "on_error", "no_signal_handler", "skip_petscrc", "use_gpu_aware_mpi", "mspinn_traceback", "mpi_", "viewer_", "help", "version"};
+  const char *petsc[] = {"log", "malloc", "options_", "info", "history", "checkstack", "objects_dump", "fp_trap", "on_error", "no_signal_handler", "skip_petscrc", "use_gpu_aware_mpi", "mspinn_traceback", "mspinn_options_dirs", "mpi_", "viewer_", "help", "version"};
 
   PetscFunctionBegin;
   PetscCall(PetscOptionsLeftGet(NULL, &N, &names, &values));

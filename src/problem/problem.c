@@ -28,6 +28,35 @@ PetscErrorCode MSProblemCreate(MPI_Comm comm, MSProblem *prob)
   PetscFunctionReturn(0);
 }
 
+/* A relative file name that does not exist relative to the working directory is looked for in the
+   directories of the options files (the mspinn program passes them as -mspinn_options_dirs), so
+   `mspinn -options_file path/to/problems/x.opts` finds x.opts's data files from anywhere. */
+static PetscErrorCode MSProblemResolvePath_Private(MSProblem prob, char path[], size_t len)
+{
+  char     *dirs[16], cand[PETSC_MAX_PATH_LEN];
+  PetscInt  n = 16;
+  PetscBool flg;
+  FILE     *f = NULL;
+
+  PetscFunctionBegin;
+  if (!path[0] || path[0] == '/') PetscFunctionReturn(0);
+  if ((f = fopen(path, "r"))) {
+    fclose(f);
+    PetscFunctionReturn(0);
+  }
+  PetscCall(PetscOptionsGetStringArray(((PetscObject)prob)->options, NULL, "-mspinn_options_dirs", dirs, &n, &flg));
+  for (PetscInt i = 0; flg && i < n; i++) {
+    PetscCall(PetscSNPrintf(cand, sizeof(cand), "%s/%s", dirs[i], path));
+    if ((f = fopen(cand, "r"))) {
+      fclose(f);
+      PetscCall(PetscStrncpy(path, cand, len));
+      break;
+    }
+  }
+  for (PetscInt i = 0; flg && i < n; i++) PetscCall(PetscFree(dirs[i]));
+  PetscFunctionReturn(0);
+}
+
 /* -data_* (fit values or observations) and -reference_* (evaluation points and reference solution) */
 static PetscErrorCode MSProblemDataOptions_Private(MSProblem prob, PetscOptionItems *PetscOptionsObject)
 {
@@ -49,6 +78,8 @@ static PetscErrorCode MSProblemDataOptions_Private(MSProblem prob, PetscOptionIt
   PetscCall(PetscOptionsStringArray("-reference_coords", "Coordinates in -reference_file (as -data_coords)", "MSProblemSetFromOptions", prob->refcoords, &prob->nrefcoords, &flg));
   if (!flg) prob->nrefcoords = 0;
   PetscCall(PetscOptionsString("-reference_values", "Reference values in -reference_file (as -data_values)", "MSProblemSetFromOptions", prob->refvalues, prob->refvalues, sizeof(prob->refvalues), NULL));
+  PetscCall(MSProblemResolvePath_Private(prob, prob->datafile, sizeof(prob->datafile)));
+  PetscCall(MSProblemResolvePath_Private(prob, prob->reffile, sizeof(prob->reffile)));
   PetscCheck(prob->datan >= 0, comm, PETSC_ERR_ARG_OUTOFRANGE, "-data_n %" PetscInt_FMT ": must be non-negative", prob->datan);
   PetscCheck(prob->datanoise >= 0, comm, PETSC_ERR_ARG_OUTOFRANGE, "-data_noise %g: must be non-negative", (double)prob->datanoise);
   if (prob->datafile[0]) PetscCheck(prob->ndatacoords > 0 && prob->datavalues[0], comm, PETSC_ERR_ARG_WRONG, "-data_file %s: also give -data_coords and -data_values", prob->datafile);

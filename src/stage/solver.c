@@ -55,7 +55,7 @@ PetscErrorCode MSSolverSetFromOptions(MSSolver sol)
     PetscCheck(create, PetscObjectComm((PetscObject)sol), PETSC_ERR_ARG_UNKNOWN_TYPE, "-tao_chain: unknown optimizer '%s' (TAO types, e.g. mslm, brgn, adam, lmvm, blmvm, bqnls, bncg)", sol->chain[k]);
   }
   PetscCall(PetscOptionsReal("-train_max_seconds", "Stop a stage's training after this many seconds of wall time (0: no limit)", "MSSolverSolve", sol->max_seconds, &sol->max_seconds, NULL));
-  PetscCall(PetscOptionsReal("-stage_gamma", "Weight gamma of the equation residual against the data (0: balance every stage by the NTK traces)", "MSLossSetGamma", sol->gamma, &sol->gamma, NULL));
+  PetscCall(PetscOptionsReal("-stage_gamma", "Weight gamma of the equation residual against the data (0: 1 for stage 1, then balanced by the NTK traces)", "MSLossSetGamma", sol->gamma, &sol->gamma, NULL));
   PetscCall(PetscOptionsInt("-stage_max", "Largest number of stages", "MSSolverSolve", sol->stage_max, &sol->stage_max, NULL));
   PetscCall(PetscOptionsEnum("-stage_init", "First layer of stages 2, 3, ...: sine scaled to the residual's dominant frequency, or spectrum-informed", "MSSolverSolve", MSStageInits, (PetscEnum)sol->init, (PetscEnum *)&sol->init, NULL));
   PetscCall(PetscOptionsReal("-stage_floor_factor", "Stop when the residual RMS is within this factor of its round-off floor", "MSSolverSolve", sol->floor_factor, &sol->floor_factor, NULL));
@@ -207,7 +207,9 @@ static PetscErrorCode MSSolverTrainStage_Private(MSSolver sol, PetscInt s)
   PetscCall(MSLossSetStage(sol->loss, sol->eps[s], base));
   PetscCall(MSLossSetUp(sol->loss));
   if (sol->gamma > 0) sol->gammas[s] = sol->gamma;
-  else { /* balance the data and equation parts: gamma = Tr K_data / Tr K_eq */
+  else if (s == 0) sol->gammas[s] = 1.0; /* rows normalized per point set, of comparable size */
+  else { /* later stages: the operator scales the residual by ~(2 pi f)^k; balance the parts so
+            they converge together: gamma = Tr K_data / Tr K_eq */
     PetscReal td, te;
     PetscCall(MSLossNTKTraces(sol->loss, &td, &te));
     sol->gammas[s] = (te > 0 && td > 0) ? td / te : 1.0;
@@ -243,7 +245,7 @@ static PetscErrorCode MSSolverTrainStage_Private(MSSolver sol, PetscInt s)
     PetscBool haseq;
     PetscCall(MSLossParts(sol->loss, r, &data, &eq));
     PetscCall(MSPDEHasEquation(sol->prob->pde, &haseq));
-    train_rms = haseq ? PetscSqrtReal(2 * eq / sol->gammas[s]) : PetscSqrtReal(2 * data / sol->prob->weight[MS_SET_DATA]) * sol->eps[s];
+    train_rms = haseq ? PetscSqrtReal(2 * eq / sol->gammas[s]) : PetscSqrtReal(2 * data / sol->prob->weight[MS_SET_DATA]);
   }
   PetscCall(TaoDestroy(&tao));
   PetscCall(MSLossDestroy(&sol->loss));

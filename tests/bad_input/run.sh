@@ -32,9 +32,18 @@ check "domain_lower" -domain_lower 1 -domain_upper -1
 check "points_interior_type" -points_interior_type sobol7
 check "tao_type" -tao_type nosuchtao
 check "net_seed" -net_seed -3
-check "points_interior_n 0" -points_interior_n 0
+check "points_interior_n -3" -points_interior_n -3
 check "net_width 0" -net_width 0
 check "-pde_dim" -pde_dim 5
 check "-stage_gamma" -stage_gamma -1
+check "-tao_chain: unknown optimizer 'lmx'" -tao_chain adam,lmx
+# typos in option names are reported (the run itself goes on)
+"$bin" -output "$work/out.h5" -points_interior_n 32 -stage_max 1 -tao_max_it 3 -tao_chain mslm -chain1_tao_max_itt 5 -net_widht 4 >stdout.txt 2>stderr.txt
+if grep -q "option -chain1_tao_max_itt was not used" stdout.txt && grep -q "option -net_widht was not used" stdout.txt; then
+  pass=$((pass+1)); echo "ok   misspelled options reported: $(grep -c 'was not used' stdout.txt) warnings"
+else
+  fail=$((fail+1)); echo "FAIL misspelled options not reported"
+fi
+rm -f out.h5
 echo "$pass passed, $fail failed"
 [ $fail -eq 0 ]
