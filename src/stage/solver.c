@@ -156,14 +156,14 @@ static PetscErrorCode MSSolverStageBase_Private(MSSolver sol, PetscInt s, PetscR
 
 /* Stage s >= 1: the residual's spectrum gives kappa (or the spectrum-informed first layer) and eps,
    the estimated size of what is left of the solution:
-     eps = max( RMS(R) / (2 pi f_d)^k , RMS of the data misfit )
-   where k is the PDE's order for this estimate (2 for Poisson, 1 for Burgers, 0 for a fit): for a
-   component of frequency f_d, a k-th order operator multiplies the error by about (2 pi f_d)^k. */
+     eps = max( RMS of the error estimated from the residual's spectrum, RMS of the data misfit )
+   where the error's spectrum is the residual's divided by (2 pi f)^(2k), k the PDE's order for this
+   estimate (2 for Poisson, 1 for Burgers, 0 for a fit): a k-th order operator multiplies a component
+   of frequency f by about (2 pi f)^k (src/stage/spectrum.c). */
 static PetscErrorCode MSSolverPrepareStage_Private(MSSolver sol, PetscInt s)
 {
   MSSpectrum spec;
-  PetscReal  mis[2] = {0, 0}, epsR;
-  PetscInt   order;
+  PetscReal  mis[2] = {0, 0};
 
   PetscFunctionBegin;
   PetscCall(MSSolverResidualSpectrum_Private(sol, s, &spec));
@@ -179,9 +179,7 @@ static PetscErrorCode MSSolverPrepareStage_Private(MSSolver sol, PetscInt s)
     PetscCall(PetscFree(U));
   }
   PetscCall(MPIU_Allreduce(MPI_IN_PLACE, mis, 2, MPIU_REAL, MPIU_SUM, PetscObjectComm((PetscObject)sol)));
-  PetscCall(MSPDEGetErrorOrder(sol->prob->pde, &order));
-  epsR        = spec.rms / PetscPowReal(2 * PETSC_PI * PetscMax(spec.fmax, 1e-3), (PetscReal)order);
-  sol->eps[s] = PetscMax(epsR, mis[1] > 0 ? PetscSqrtReal(mis[0] / mis[1]) : 0.0);
+  sol->eps[s] = PetscMax(spec.err_rms, mis[1] > 0 ? PetscSqrtReal(mis[0] / mis[1]) : 0.0);
   if (!(sol->eps[s] > 0)) sol->eps[s] = PETSC_MACHINE_EPSILON;
   PetscCall(MSSolverCreateStageNet_Private(sol, s, &spec));
   PetscFunctionReturn(0);

@@ -4,9 +4,14 @@
    The residual (the PDE residual, or for a fit the misfit to -pde_exact) is sampled on a uniform
    grid of M points per direction over the box. For each direction i, every grid line along i is
    made zero-mean, multiplied by a Hann window (to limit the leakage of a non-periodic signal) and
-   transformed with FFTW (real to complex); the power spectra of all lines are averaged. The peak
-   at wavenumber k >= 1 gives the direction's dominant frequency f_i = k / (M h_i) (cycles per unit
-   length, h_i the grid spacing). The largest spectral peaks over all directions, with their power,
+   transformed with FFTW (real to complex); the power spectra of all lines are averaged. The next
+   network fits the error, not the residual: a k-th order operator multiplies the error's power at
+   frequency f by about (2 pi f)^(2k), so the error's spectrum is estimated as the residual's divided
+   by (2 pi f)^(2k) (k = MSPDEGetErrorOrder; 0 for a fit, whose residual is the error). Its peak at
+   wavenumber j >= 1 gives the direction's dominant frequency f_i = j / (M h_i) (cycles per unit
+   length, h_i the grid spacing). By Parseval the error's RMS is estimated from the same spectrum,
+   2 sum_{j>=1} P_err(j) / (M^2 3/8) (3/8: the Hann window's mean square); each direction's estimate
+   divides only by its own frequency, an upper bound as |f|^2 >= f_i^2, so the smallest is kept. The largest spectral peaks over all directions, with their power,
    feed the spectrum-informed initialization (src/stage/stageinit.c). */
 #include <mspinn/private/solverimpl.h>
 #include <mspinn/private/problemimpl.h>
@@ -19,8 +24,10 @@ PetscErrorCode MSSolverResidualSpectrum_Private(MSSolver sol, PetscInt ns, MSSpe
   PetscReal    *X, *R, *line, *power, best = -1;
   fftw_complex *out;
   fftw_plan     plan;
+  PetscInt      order;
 
   PetscFunctionBegin;
+  PetscCall(MSPDEGetErrorOrder(prob->pde, &order));
   for (PetscInt i = 0; i < d; i++) N *= M;
   PetscCall(PetscMalloc4(N * d, &X, N, &R, M, &line, K, &power));
   for (PetscInt q = 0; q < N; q++) {
@@ -48,8 +55,15 @@ PetscErrorCode MSSolverResidualSpectrum_Private(MSSolver sol, PetscInt ns, MSSpe
       fftw_execute(plan);
       for (PetscInt k = 0; k < K; k++) power[k] += (PetscSqr(((double *)out)[2 * k]) + PetscSqr(((double *)out)[2 * k + 1])) / nlines; /* |X_k|^2, re and im interleaved */
     }
+    for (PetscInt k = 1; k < K; k++) power[k] /= PetscPowReal(2 * PETSC_PI * k / (M * h), 2.0 * order); /* the error's spectrum */
+    {
+      PetscReal e2 = 0;
+      for (PetscInt k = 1; k < K; k++) e2 += (k < K - 1 || M % 2 ? 2.0 : 1.0) * power[k];
+      e2 = PetscSqrtReal(e2 / (M * (PetscReal)M * 0.375));
+      spec->err_rms = i == 0 ? e2 : PetscMin(spec->err_rms, e2);
+    }
     for (PetscInt k = 2; k < K; k++)
-      if (power[k] > power[kbest]) kbest = k;
+      if (power[k] > power[kbest]) kbest = k; /* (k = 0 is the removed mean) */
     spec->freq[i] = kbest / (M * h);
     /* the largest local maxima of this direction's spectrum */
     for (PetscInt k = 1; k < K - 1; k++) {

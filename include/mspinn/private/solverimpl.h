@@ -20,7 +20,7 @@ typedef struct {
 #define MS_MAX_MODES 16
 /* the residual's spectrum: dominant frequency per direction, the largest peaks */
 typedef struct {
-  PetscReal freq[MS_JET_DIM], fmax, rms;
+  PetscReal freq[MS_JET_DIM], fmax, rms, err_rms; /* err_rms: the error's RMS estimated from the spectrum */
   PetscInt  nmodes;
   struct {
     PetscInt  dir;
