@@ -71,7 +71,9 @@ PetscErrorCode MSSolverSetFromOptions(MSSolver sol)
   PetscCall(MSPDEGetDimensions(sol->prob->pde, NULL, NULL, &nin));
   PetscCall(MSNetCreate(PetscObjectComm((PetscObject)sol), &sol->net[0]));
   PetscCall(MSNetSetInputDimension(sol->net[0], nin));
-  PetscCall(MSNetSetFromOptions(sol->net[0]));
+  PetscCall(MSNetSetFromOptions(sol->net[0]));         /* -net_* */
+  PetscCall(MSNetSetOptionsPrefix(sol->net[0], "stage_1_"));
+  PetscCall(MSNetSetFromOptions(sol->net[0]));         /* then -stage_1_net_* */
   PetscFunctionReturn(0);
 }
 
@@ -230,7 +232,13 @@ static PetscErrorCode MSSolverTrainStage_Private(MSSolver sol, PetscInt s)
     PetscCall(TaoSetObjectiveAndGradient(tao, NULL, MSLossObjectiveGradient, sol->loss));
     PetscCall(TaoSetMonitor(tao, MSSolverMonitor_Private, sol, NULL));
     PetscCall(TaoSetConvergenceTest(tao, MSSolverConvergenceTest_Private, sol));
-    PetscCall(TaoSetFromOptions(tao));
+    PetscCall(TaoSetFromOptions(tao)); /* -tao_* (or -chain<k>_tao_*), then the stage's own */
+    {
+      char sprefix[64];
+      PetscCall(PetscSNPrintf(sprefix, sizeof(sprefix), "stage_%" PetscInt_FMT "_%s", s + 1, sol->nchain ? prefix : ""));
+      PetscCall(TaoSetOptionsPrefix(tao, sprefix));
+      PetscCall(TaoSetFromOptions(tao));
+    }
     sol->optimizer = k + 1;
     PetscCall(TaoSolve(tao));
     PetscCall(TaoGetSolutionStatus(tao, &kits, &f, NULL, NULL, NULL, NULL));

@@ -63,8 +63,6 @@ PetscErrorCode MSSolverCreateStageNet_Private(MSSolver sol, PetscInt s, const MS
   PetscCall(MSNetSetInputDimension(net, nin));
   PetscCall(MSNetSetSeed(net, 1000 * s));
   PetscCall(MSNetSetActivation(net, 0, MS_ACT_SIN));
-  PetscCall(PetscSNPrintf(prefix, sizeof(prefix), "stage_%" PetscInt_FMT "_", s + 1));
-  PetscCall(MSNetSetOptionsPrefix(net, prefix));
   { /* stage nets inherit the first network's shape, then their own options apply */
     PetscInt widths[MSNET_MAX_LAYERS];
     for (PetscInt l = 0; l < sol->net[0]->nhidden; l++) widths[l] = sol->net[0]->width[l];
@@ -74,7 +72,9 @@ PetscErrorCode MSSolverCreateStageNet_Private(MSSolver sol, PetscInt s, const MS
   w = net->width[0];
   if (sol->init == MS_STAGE_INIT_SCALED_SINE) PetscCall(MSNetSetFirstLayerScale(net, 2 * PETSC_PI * spec->fmax / PetscSqrtReal(6.0 / (nin + w))));
   else PetscCall(MSNetSetFirstLayerScale(net, 1.0));
-  PetscCall(MSNetSetFromOptions(net));
+  PetscCall(PetscSNPrintf(prefix, sizeof(prefix), "stage_%" PetscInt_FMT "_", s + 1));
+  PetscCall(MSNetSetOptionsPrefix(net, prefix));
+  PetscCall(MSNetSetFromOptions(net)); /* -stage_<s>_net_* */
   if (sol->init == MS_STAGE_INIT_SPECTRUM) PetscCall(MSNetSetInitializeHook(net, MSStageSpectrumInit_Private, &ctx));
   PetscCall(MSNetSetUp(net)); /* initializes, the hook included */
   PetscCall(MSNetSetInitializeHook(net, NULL, NULL));
