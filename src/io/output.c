@@ -104,6 +104,15 @@ static PetscErrorCode MSSolverWriteSummary_Private(MSSolver sol, PetscViewer v)
     PetscCall(PetscViewerHDF5WriteAttribute(v, "/summary", "error_l2_rel", PETSC_REAL, &sol->err_l2));
     PetscCall(PetscViewerHDF5WriteAttribute(v, "/summary", "error_max", PETSC_REAL, &sol->err_max));
   }
+  if (sol->hasprobe) {
+    static const char *const var[] = {"x", "y", "z"};
+    PetscCall(PetscViewerHDF5WriteAttribute(v, "/summary", "probe_u", PETSC_REAL, &sol->probe_jet[0]));
+    for (PetscInt i = 0; i < sol->prob->nin; i++) {
+      char an[32];
+      PetscCall(PetscSNPrintf(an, sizeof(an), "probe_du_d%s", i < sol->prob->sdim ? var[i] : "t"));
+      PetscCall(PetscViewerHDF5WriteAttribute(v, "/summary", an, PETSC_REAL, &sol->probe_jet[1 + i]));
+    }
+  }
   PetscCall(MSPDEGetCoefficients(sol->prob->pde, &nc, &cn, &cv));
   for (PetscInt k = 0; k < nc; k++) {
     char an[64];

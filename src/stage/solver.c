@@ -32,12 +32,14 @@ PetscErrorCode MSSolverCreate(MPI_Comm comm, MSSolver *solver)
 
 PetscErrorCode MSSolverSetFromOptions(MSSolver sol)
 {
+  PetscInt  nin_probe;
   PetscBool flg;
   PetscInt  nin;
   const char *name;
 
   PetscFunctionBegin;
   PetscCall(MSProblemSetFromOptions(sol->prob));
+  PetscCall(MSPDEGetDimensions(sol->prob->pde, NULL, NULL, &nin_probe));
   PetscCall(MSProblemGetName(sol->prob, &name));
   PetscCall(PetscSNPrintf(sol->output, sizeof(sol->output), "%s.h5", name));
   PetscObjectOptionsBegin((PetscObject)sol);
@@ -53,6 +55,11 @@ PetscErrorCode MSSolverSetFromOptions(MSSolver sol)
     PetscCall(TaoInitializePackage());
     PetscCall(PetscFunctionListFind(TaoList, sol->chain[k], &create));
     PetscCheck(create, PetscObjectComm((PetscObject)sol), PETSC_ERR_ARG_UNKNOWN_TYPE, "-tao_chain: unknown optimizer '%s' (TAO types, e.g. mslm, brgn, adam, lmvm, blmvm, bqnls, bncg)", sol->chain[k]);
+  }
+  {
+    PetscInt n = MS_JET_DIM;
+    PetscCall(PetscOptionsRealArray("-probe", "Report u and its first derivatives at this point (one value per input, e.g. x,t)", "MSSolverViewSummary", sol->probe, &n, &sol->hasprobe));
+    PetscCheck(!sol->hasprobe || n == nin_probe, PetscObjectComm((PetscObject)sol), PETSC_ERR_ARG_SIZ, "-probe: %" PetscInt_FMT " values for a %" PetscInt_FMT "-input problem", n, nin_probe);
   }
   PetscCall(PetscOptionsReal("-train_max_seconds", "Stop a stage's training after this many seconds of wall time (0: no limit)", "MSSolverSolve", sol->max_seconds, &sol->max_seconds, NULL));
   PetscCall(PetscOptionsReal("-stage_gamma", "Weight gamma of the equation residual against the data (0: 1 for stage 1, then balanced by the NTK traces)", "MSLossSetGamma", sol->gamma, &sol->gamma, NULL));
@@ -300,6 +307,10 @@ PetscErrorCode MSSolverSolve(MSSolver sol)
       break;
     }
   }
+  if (sol->hasprobe) { /* u and its gradient at the probe point */
+    MSJetSpec spec = {sol->prob->nin, 1, PETSC_FALSE};
+    PetscCall(MSSolverCompositeJets_Private(sol, sol->nstages, &spec, 1, sol->probe, sol->probe_jet));
+  }
   PetscCall(PetscTime(&t));
   sol->wall = t - sol->t0;
   PetscFunctionReturn(0);
@@ -328,6 +339,11 @@ PetscErrorCode MSSolverViewSummary(MSSolver sol, PetscViewer viewer)
     PetscCall(PetscViewerASCIIPrintf(viewer, "error_max       %.6e\n", (double)sol->err_max));
   }
   for (PetscInt k = 0; k < nc; k++) PetscCall(PetscViewerASCIIPrintf(viewer, "pde_%-11s %.17g\n", cn[k], (double)cv[k]));
+  if (sol->hasprobe) {
+    static const char *const var[] = {"x", "y", "z"};
+    PetscCall(PetscViewerASCIIPrintf(viewer, "probe_u         %.15g\n", (double)sol->probe_jet[0]));
+    for (PetscInt i = 0; i < sol->prob->nin; i++) PetscCall(PetscViewerASCIIPrintf(viewer, "probe_du_d%s     %.15g\n", i < sol->prob->sdim ? var[i] : "t", (double)sol->probe_jet[1 + i]));
+  }
   if (sol->write) PetscCall(PetscViewerASCIIPrintf(viewer, "output          %s\n", sol->output));
   PetscCall(PetscViewerASCIIPopTab(viewer));
   PetscFunctionReturn(0);

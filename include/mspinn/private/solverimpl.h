@@ -62,6 +62,8 @@ struct _p_MSSolver {
   PetscReal       *u, *res;
   PetscReal        res_rms, res_max, res_floor, err_l2, err_max;
   PetscBool        hasexact;
+  PetscReal        probe[MS_JET_DIM], probe_jet[1 + MS_JET_DIM]; /* -probe: u and its gradient there */
+  PetscBool        hasprobe;
 };
 
 PETSC_INTERN PetscErrorCode MSSolverEvaluate_Private(MSSolver, PetscInt nstages, MSStageRecord *);
