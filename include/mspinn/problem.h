@@ -89,6 +89,7 @@ PETSC_EXTERN PetscErrorCode MSProblemGetPDE(MSProblem, MSPDE *);
 PETSC_EXTERN PetscErrorCode MSProblemGetName(MSProblem, const char **);
 PETSC_EXTERN PetscErrorCode MSProblemGetPointSet(MSProblem, MSSetKind, MSPointSet **);
 PETSC_EXTERN PetscErrorCode MSProblemHasExact(MSProblem, PetscBool *);
+PETSC_EXTERN PetscErrorCode MSProblemAddInteriorPoints(MSProblem, PetscInt M, const PetscReal X[]);
 
 /* ======================================================================== loss
    r = [ sqrt(w_d / N_d) (u - g) over each data set ; sqrt(gamma / N_e) R(u) over equation points ],

@@ -439,6 +439,30 @@ PetscErrorCode MSProblemSetUp(MSProblem prob)
   PetscFunctionReturn(0);
 }
 
+/* Appends M new equation points (the same X on every rank) to the interior set: each rank keeps its
+   slice of the new points, with their source values and exact solution. */
+PetscErrorCode MSProblemAddInteriorPoints(MSProblem prob, PetscInt M, const PetscReal X[])
+{
+  MSPointSet *set = &prob->set[MS_SET_INTERIOR];
+  MSPointSet  add = *set;
+  PetscInt    nin = prob->nin, n0 = set->n;
+
+  PetscFunctionBegin;
+  PetscCall(MSPointSetFromGlobal_Private(PetscObjectComm((PetscObject)prob), nin, M, (PetscReal *)X, &add));
+  PetscCall(PetscRealloc(sizeof(PetscReal) * PetscMax(n0 + add.n, 1) * nin, &set->X));
+  PetscCall(PetscArraycpy(set->X + n0 * nin, add.X, add.n * nin));
+  PetscCall(PetscRealloc(sizeof(PetscReal) * PetscMax(n0 + add.n, 1), &set->f));
+  if (set->exact) PetscCall(PetscRealloc(sizeof(PetscReal) * PetscMax(n0 + add.n, 1), &set->exact));
+  for (PetscInt p = n0; p < n0 + add.n; p++) {
+    PetscCall(MSProblemSourceAt_Private(prob, set->X + p * nin, &set->f[p]));
+    if (set->exact) PetscCall(MSExprEvaluate(prob->exact, set->X + p * nin, &set->exact[p]));
+  }
+  PetscCall(PetscFree(add.X));
+  set->n += add.n;
+  set->N += M;
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode MSProblemGetPDE(MSProblem prob, MSPDE *pde)
 {
   PetscFunctionBegin;

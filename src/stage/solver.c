@@ -65,11 +65,13 @@ PetscErrorCode MSSolverSetFromOptions(MSSolver sol)
   PetscCall(PetscOptionsReal("-stage_gamma", "Weight gamma of the equation residual against the data (0: 1 for stage 1, then balanced by the NTK traces)", "MSLossSetGamma", sol->gamma, &sol->gamma, NULL));
   PetscCall(PetscOptionsInt("-stage_max", "Largest number of stages", "MSSolverSolve", sol->stage_max, &sol->stage_max, NULL));
   PetscCall(PetscOptionsEnum("-stage_init", "First layer of stages 2, 3, ...: sine scaled to the residual's dominant frequency, or spectrum-informed", "MSSolverSolve", MSStageInits, (PetscEnum)sol->init, (PetscEnum *)&sol->init, NULL));
+  PetscCall(PetscOptionsInt("-stage_refine_n", "Before each stage after the first, add this many collocation points where the residual is largest (0: none)", "MSSolverSolve", sol->refine_n, &sol->refine_n, NULL));
   PetscCall(PetscOptionsReal("-stage_floor_factor", "Stop when the residual RMS is within this factor of its round-off floor", "MSSolverSolve", sol->floor_factor, &sol->floor_factor, NULL));
   PetscCall(PetscOptionsReal("-stage_min_gain", "Stop when a stage reduces the residual RMS by less than this factor", "MSSolverSolve", sol->min_gain, &sol->min_gain, NULL));
   PetscOptionsEnd();
   PetscCheck(sol->gamma >= 0, PetscObjectComm((PetscObject)sol), PETSC_ERR_ARG_OUTOFRANGE, "-stage_gamma must be positive (or 0: balanced), not %g", (double)sol->gamma);
   PetscCheck(sol->stage_max >= 1 && sol->stage_max <= MS_MAX_STAGES, PetscObjectComm((PetscObject)sol), PETSC_ERR_ARG_OUTOFRANGE, "-stage_max %" PetscInt_FMT ": must be in [1, %d]", sol->stage_max, MS_MAX_STAGES);
+  PetscCheck(sol->refine_n >= 0, PetscObjectComm((PetscObject)sol), PETSC_ERR_ARG_OUTOFRANGE, "-stage_refine_n %" PetscInt_FMT ": must be non-negative", sol->refine_n);
   PetscCheck(sol->min_gain >= 1, PetscObjectComm((PetscObject)sol), PETSC_ERR_ARG_OUTOFRANGE, "-stage_min_gain must be at least 1");
   if (sol->write) PetscCall(MSSolverCheckOutputPath_Private(sol));
 
@@ -160,6 +162,35 @@ static PetscErrorCode MSSolverStageBase_Private(MSSolver sol, PetscInt s, PetscR
     PetscCall(PetscMalloc1(PetscMax(MSJetSpecNumChannels(&sk) * set->n, 1), &base[k]));
     PetscCall(MSSolverCompositeJets_Private(sol, s, &sk, set->n, set->X, base[k]));
   }
+  PetscFunctionReturn(0);
+}
+
+/* Residual-based refinement before stage s (Lu et al., SIAM Review 63, 2021, "RAR"): the residual of
+   the composite is evaluated at 20 K Halton points of the box (the same on every rank) and the K
+   where it is largest in magnitude join the equation points, so later stages see the features
+   (fronts, corners) that the first collocation set resolves too coarsely. */
+static PetscErrorCode MSSolverRefine_Private(MSSolver sol, PetscInt s)
+{
+  MSProblem  prob = sol->prob;
+  PetscInt   K = sol->refine_n, Nc = 20 * sol->refine_n, d = prob->nin, *idx;
+  PetscReal *Xc, *R, *absR, *Xn;
+  PetscBool  haseq;
+
+  PetscFunctionBegin;
+  PetscCall(MSPDEHasEquation(prob->pde, &haseq));
+  if (!K || !haseq) PetscFunctionReturn(0);
+  PetscCall(MSPointsGenerate_Private(MS_POINTS_HALTON, d, prob->lo, prob->hi, Nc, NULL, &Nc, &Xc)); /* a point chosen twice is a harmless duplicate row */
+  PetscCall(PetscMalloc4(Nc, &R, Nc, &absR, Nc, &idx, K * d, &Xn));
+  PetscCall(MSSolverResidualAt_Private(sol, s, Nc, Xc, R));
+  for (PetscInt q = 0; q < Nc; q++) {
+    absR[q] = -PetscAbsReal(R[q]);
+    idx[q]  = q;
+  }
+  PetscCall(PetscSortRealWithPermutation(Nc, absR, idx));
+  for (PetscInt q = 0; q < K; q++) PetscCall(PetscArraycpy(Xn + q * d, Xc + idx[q] * d, d));
+  PetscCall(MSProblemAddInteriorPoints(prob, K, Xn));
+  PetscCall(PetscFree4(R, absR, idx, Xn));
+  PetscCall(PetscFree(Xc));
   PetscFunctionReturn(0);
 }
 
@@ -290,6 +321,7 @@ PetscErrorCode MSSolverSolve(MSSolver sol)
   sol->eps[0] = 1.0;
   for (PetscInt s = 0; s < sol->stage_max; s++) {
     const char *why = NULL;
+    if (s > 0) PetscCall(MSSolverRefine_Private(sol, s));
     if (s > 0) PetscCall(MSSolverPrepareStage_Private(sol, s));
     PetscCall(MSSolverTrainStage_Private(sol, s));
     PetscCall(MSSolverPrintStage_Private(sol, &sol->rec[s]));

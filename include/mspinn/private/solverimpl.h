@@ -45,6 +45,7 @@ struct _p_MSSolver {
   PetscReal        floor_factor;     /* stop when the residual is within this factor of the floor */
   PetscReal        min_gain;         /* stop when a stage reduces the residual by less than this */
   MSStageInit      init;
+  PetscInt         refine_n;         /* -stage_refine_n: residual-based points added before each stage */
   MSLoss           loss; /* of the stage being trained */
   PetscBool        monitor;
   PetscInt         optimizer;        /* position in the optimizer chain being run (1-based) */
