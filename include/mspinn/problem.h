@@ -126,4 +126,8 @@ PETSC_EXTERN PetscErrorCode MSSolverViewSummary(MSSolver, PetscViewer);
 PETSC_EXTERN PetscErrorCode MSSolverRemovePartialOutput(MSSolver);
 PETSC_EXTERN PetscErrorCode MSSolverDestroy(MSSolver *);
 
+/* a trained model from an output file (its /model group): the stages' networks and eps */
+PETSC_EXTERN PetscErrorCode MSModelLoad(MPI_Comm, const char file[], PetscInt *nstages, MSNet nets[], PetscReal eps[]);
+PETSC_EXTERN PetscErrorCode MSModelEvaluateToFile(MPI_Comm, const char load[], const char pointsfile[], const char dataset[], const char output[]);
+
 PETSC_INTERN PetscErrorCode MSRegisterAll_Private(void);

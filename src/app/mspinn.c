@@ -139,9 +139,22 @@ static PetscErrorCode MSReportUnusedOptions(void)
 
 static PetscErrorCode MSRun(MSSolver *sol)
 {
-  PetscBool help;
+  PetscBool help, load;
+  char      loadfile[PETSC_MAX_PATH_LEN] = "", points[PETSC_MAX_PATH_LEN] = "", dataset[256] = "/eval/points", out[PETSC_MAX_PATH_LEN] = "eval.h5";
 
   PetscFunctionBegin;
+  /* -load: evaluate a trained model at new points, no training */
+  PetscOptionsBegin(PETSC_COMM_WORLD, NULL, "Evaluating a trained model", NULL);
+  PetscCall(PetscOptionsString("-load", "Evaluate the model saved in this output file at -eval_points instead of training", "MSModelEvaluateToFile", loadfile, loadfile, sizeof(loadfile), &load));
+  PetscCall(PetscOptionsString("-eval_points", "With -load: HDF5 file of the points", "MSModelEvaluateToFile", points, points, sizeof(points), NULL));
+  PetscCall(PetscOptionsString("-eval_dataset", "With -load: dataset of the points, shape (N, inputs)", "MSModelEvaluateToFile", dataset, dataset, sizeof(dataset), NULL));
+  PetscOptionsEnd();
+  if (load) {
+    PetscCall(PetscOptionsGetString(NULL, NULL, "-output", out, sizeof(out), NULL));
+    PetscCheck(points[0], PETSC_COMM_WORLD, PETSC_ERR_ARG_WRONG, "-load %s: also give -eval_points FILE.h5", loadfile);
+    PetscCall(MSModelEvaluateToFile(PETSC_COMM_WORLD, loadfile, points, dataset, out));
+    PetscFunctionReturn(0);
+  }
   PetscCall(MSSolverCreate(PETSC_COMM_WORLD, sol));
   PetscCall(MSSolverSetFromOptions(*sol));
   PetscCall(PetscOptionsHasHelp(NULL, &help));

@@ -6,6 +6,7 @@
      /stages    one dataset per column of the per-stage table, length = stages
      /history   one dataset per column of the per-iteration history
      /eval      points (N x dim), u, residual, and exact and error when known
+     /model     the trained networks, eps per stage (src/io/model.c), for -load
      attribute "options" on / : the options database of the run, as text */
 #include <mspinn/private/solverimpl.h>
 #include <mspinn/private/problemimpl.h>
@@ -42,7 +43,7 @@ PetscErrorCode MSSolverCheckOutputPath_Private(MSSolver sol)
 }
 
 /* a dataset of n values held on rank 0 (small tables), n x bs when bs > 1 */
-static PetscErrorCode MSWriteRootArray_Private(PetscViewer v, MPI_Comm comm, const char name[], PetscInt n, PetscInt bs, const PetscReal a[])
+PetscErrorCode MSWriteRootArray_Private(PetscViewer v, MPI_Comm comm, const char name[], PetscInt n, PetscInt bs, const PetscReal a[])
 {
   PetscMPIInt rank;
   Vec         x;
@@ -195,6 +196,7 @@ PetscErrorCode MSSolverWriteOutput(MSSolver sol)
   PetscCall(MSSolverWriteSummary_Private(sol, v));
   PetscCall(MSSolverWriteTables_Private(sol, v));
   PetscCall(MSSolverWriteEval_Private(sol, v));
+  PetscCall(MSSolverWriteModel_Private(sol, v));
   PetscCall(PetscOptionsGetAll(NULL, &opts));
   PetscCall(PetscViewerHDF5WriteAttribute(v, "/", "options", PETSC_STRING, opts));
   PetscCall(PetscFree(opts));

@@ -37,6 +37,8 @@ check "net_width 0" -net_width 0
 check "-pde_dim" -pde_dim 5
 check "-stage_gamma" -stage_gamma -1
 check "-tao_chain: unknown optimizer 'lmx'" -tao_chain adam,lmx
+check "-load: cannot open HDF5 file /nonexistent/run.h5" -load /nonexistent/run.h5 -eval_points /nonexistent/p.h5
+check "also give -eval_points" -load /nonexistent/run.h5
 # typos in option names are reported (the run itself goes on)
 "$bin" -output "$work/out.h5" -points_interior_n 32 -stage_max 1 -tao_max_it 3 -tao_chain mslm -chain1_tao_max_itt 5 -net_widht 4 >stdout.txt 2>stderr.txt
 if grep -q "option -chain1_tao_max_itt was not used" stdout.txt && grep -q "option -net_widht was not used" stdout.txt; then

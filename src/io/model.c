@@ -1,0 +1,180 @@
+/* The trained model in the output file, and evaluating it again without training.
+
+   /model/stage_<s>/shape       [inputs, hidden layers, widths..., activation of each hidden layer]
+   /model/stage_<s>/scalars     [kappa, output scale, eps]
+   /model/stage_<s>/parameters  the network's parameters (MSNet layout)
+   /model/stages                [number of stages]
+   u = sum_s eps_s N_s(x). Written through PETSc's HDF5 viewer, read back with MSH5ReadDataset. */
+#include <mspinn/private/solverimpl.h>
+#include <mspinn/private/netimpl.h>
+#include <mspinn/private/problemimpl.h>
+#include <petscviewerhdf5.h>
+#include <hdf5.h>
+#include <string.h>
+#include <stdio.h>
+
+PetscErrorCode MSSolverWriteModel_Private(MSSolver sol, PetscViewer v)
+{
+  MPI_Comm  comm = PetscObjectComm((PetscObject)sol);
+  PetscReal ns   = sol->nstages;
+
+  PetscFunctionBegin;
+  PetscCall(PetscViewerHDF5PushGroup(v, "/model"));
+  PetscCall(MSWriteRootArray_Private(v, comm, "stages", 1, 1, &ns));
+  PetscCall(PetscViewerHDF5PopGroup(v));
+  { /* the names of the inputs, e.g. "x,t" */
+    static const char *const var[] = {"x", "y", "z"};
+    char names[32] = "";
+    for (PetscInt i = 0; i < sol->prob->nin; i++) {
+      if (i) PetscCall(PetscStrlcat(names, ",", sizeof(names)));
+      PetscCall(PetscStrlcat(names, i < sol->prob->sdim ? var[i] : "t", sizeof(names)));
+    }
+    PetscCall(PetscViewerHDF5WriteAttribute(v, "/model", "inputs", PETSC_STRING, names));
+  }
+  for (PetscInt s = 0; s < sol->nstages; s++) {
+    MSNet             net = sol->net[s];
+    char              group[64];
+    PetscReal         shape[2 + 2 * MSNET_MAX_LAYERS], scal[3] = {net->kappa, net->outscale, sol->eps[s]};
+    const PetscReal  *p;
+    PetscInt          n = 0;
+    shape[n++] = net->dim;
+    shape[n++] = net->nhidden;
+    for (PetscInt l = 0; l < net->nhidden; l++) shape[n++] = net->width[l];
+    for (PetscInt l = 0; l < net->nhidden; l++) shape[n++] = net->act[l];
+    PetscCall(PetscSNPrintf(group, sizeof(group), "/model/stage_%" PetscInt_FMT, s + 1));
+    PetscCall(PetscViewerHDF5PushGroup(v, group));
+    PetscCall(MSWriteRootArray_Private(v, comm, "shape", n, 1, shape));
+    PetscCall(MSWriteRootArray_Private(v, comm, "scalars", 3, 1, scal));
+    PetscCall(VecGetArrayRead(net->params, &p));
+    PetscCall(MSWriteRootArray_Private(v, comm, "parameters", net->P, 1, p));
+    PetscCall(VecRestoreArrayRead(net->params, &p));
+    PetscCall(PetscViewerHDF5PopGroup(v));
+  }
+  PetscFunctionReturn(0);
+}
+
+/* the networks and eps of a model written by MSSolverWriteModel_Private */
+PetscErrorCode MSModelLoad(MPI_Comm comm, const char file[], PetscInt *nstages, MSNet nets[], PetscReal eps[])
+{
+  PetscInt   nd, dims[8];
+  PetscReal *a;
+
+  PetscFunctionBegin;
+  PetscCall(MSH5ReadDataset(comm, "-load", file, "/model/stages", &nd, dims, &a));
+  *nstages = (PetscInt)a[0];
+  PetscCall(PetscFree(a));
+  PetscCheck(*nstages >= 1 && *nstages <= MS_MAX_STAGES, comm, PETSC_ERR_FILE_UNEXPECTED, "-load %s: /model/stages = %" PetscInt_FMT " is not a number of stages", file, *nstages);
+  for (PetscInt s = 0; s < *nstages; s++) {
+    char       name[96];
+    PetscReal *shape, *scal, *p;
+    PetscInt   widths[MSNET_MAX_LAYERS], nl, P, np;
+    PetscCall(PetscSNPrintf(name, sizeof(name), "/model/stage_%" PetscInt_FMT "/shape", s + 1));
+    PetscCall(MSH5ReadDataset(comm, "-load", file, name, &nd, dims, &shape));
+    nl = (PetscInt)shape[1];
+    PetscCheck(nd == 1 && nl >= 1 && nl < MSNET_MAX_LAYERS && dims[0] == 2 + 2 * nl, comm, PETSC_ERR_FILE_UNEXPECTED, "-load %s: malformed %s", file, name);
+    PetscCall(MSNetCreate(comm, &nets[s]));
+    PetscCall(MSNetSetInputDimension(nets[s], (PetscInt)shape[0]));
+    for (PetscInt l = 0; l < nl; l++) widths[l] = (PetscInt)shape[2 + l];
+    PetscCall(MSNetSetHiddenLayers(nets[s], nl, widths));
+    for (PetscInt l = 0; l < nl; l++) PetscCall(MSNetSetActivation(nets[s], l, (MSActivation)(PetscInt)shape[2 + nl + l]));
+    PetscCall(PetscFree(shape));
+    PetscCall(PetscSNPrintf(name, sizeof(name), "/model/stage_%" PetscInt_FMT "/scalars", s + 1));
+    PetscCall(MSH5ReadDataset(comm, "-load", file, name, &nd, dims, &scal));
+    PetscCheck(nd == 1 && dims[0] == 3, comm, PETSC_ERR_FILE_UNEXPECTED, "-load %s: malformed %s", file, name);
+    PetscCall(MSNetSetFirstLayerScale(nets[s], scal[0]));
+    PetscCall(MSNetSetOutputScale(nets[s], scal[1]));
+    eps[s] = scal[2];
+    PetscCall(PetscFree(scal));
+    PetscCall(MSNetSetUp(nets[s]));
+    PetscCall(MSNetGetNumParameters(nets[s], &P));
+    PetscCall(PetscSNPrintf(name, sizeof(name), "/model/stage_%" PetscInt_FMT "/parameters", s + 1));
+    PetscCall(MSH5ReadDataset(comm, "-load", file, name, &nd, dims, &p));
+    np = dims[0];
+    PetscCheck(nd == 1 && np == P, comm, PETSC_ERR_FILE_UNEXPECTED, "-load %s: %s has %" PetscInt_FMT " values, the network %" PetscInt_FMT, file, name, np, P);
+    PetscCall(MSNetSetParameters(nets[s], p));
+    PetscCall(PetscFree(p));
+  }
+  PetscFunctionReturn(0);
+}
+
+/* the "inputs" attribute of /model ("x,t"), or x,y,z */
+static PetscErrorCode MSModelInputNames_Private(const char file[], PetscInt nin, char names[][8])
+{
+  static const char *const var[] = {"x", "y", "z"};
+  hid_t f, g, a, t;
+  char  buf[64] = "";
+
+  PetscFunctionBegin;
+  for (PetscInt i = 0; i < nin; i++) PetscCall(PetscStrncpy(names[i], var[i], 8));
+  H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+  if ((f = H5Fopen(file, H5F_ACC_RDONLY, H5P_DEFAULT)) < 0) PetscFunctionReturn(0);
+  if ((g = H5Gopen2(f, "/model", H5P_DEFAULT)) >= 0) {
+    if ((a = H5Aopen(g, "inputs", H5P_DEFAULT)) >= 0) {
+      t = H5Aget_type(a);
+      if (H5Tget_size(t) < sizeof(buf) && H5Aread(a, t, buf) >= 0) {
+        char *tok, *save = NULL;
+        PetscInt i = 0;
+        for (tok = strtok_r(buf, ",", &save); tok && i < nin; tok = strtok_r(NULL, ",", &save)) PetscCall(PetscStrncpy(names[i++], tok, 8));
+      }
+      H5Tclose(t);
+      H5Aclose(a);
+    }
+    H5Gclose(g);
+  }
+  H5Fclose(f);
+  PetscFunctionReturn(0);
+}
+
+/* -load FILE -eval_points POINTS.h5 [-eval_dataset /eval/points] -output OUT.h5: u and its first
+   and second derivatives at the points, written as /points, /u, /u_<a>, /u_<a><b> (a, b the input
+   names), from a model saved by a training run; atomically (temporary file, then rename). */
+PetscErrorCode MSModelEvaluateToFile(MPI_Comm comm, const char load[], const char pointsfile[], const char dataset[], const char output[])
+{
+  MSNet       nets[MS_MAX_STAGES];
+  PetscReal   eps[MS_MAX_STAGES], *X, *U, *Us;
+  PetscInt    ns, nd, dims[8], N, d, C;
+  char        names[MS_JET_DIM][8], tmp[PETSC_MAX_PATH_LEN + 16];
+  PetscViewer v;
+  PetscMPIInt rank;
+  MSJetSpec   spec;
+
+  PetscFunctionBegin;
+  PetscCallMPI(MPI_Comm_rank(comm, &rank));
+  PetscCall(MSModelLoad(comm, load, &ns, nets, eps));
+  PetscCall(MSNetGetInputDimension(nets[0], &d));
+  PetscCall(MSH5ReadDataset(comm, "-eval_points", pointsfile, dataset, &nd, dims, &X));
+  if (nd == 1 && d == 1) dims[1] = 1;
+  PetscCheck((nd == 2 || (nd == 1 && d == 1)) && dims[1] == d, comm, PETSC_ERR_ARG_SIZ, "-eval_points %s: dataset %s should have shape (N, %" PetscInt_FMT ") for this model's %" PetscInt_FMT " inputs", pointsfile, dataset, d, d);
+  N         = dims[0];
+  spec.dim  = d;
+  spec.order = 2;
+  spec.mixed = d > 1 ? PETSC_TRUE : PETSC_FALSE;
+  C         = MSJetSpecNumChannels(&spec);
+  PetscCall(PetscCalloc1(C * N, &U));
+  PetscCall(PetscMalloc1(C * N, &Us));
+  for (PetscInt s = 0; s < ns; s++) {
+    PetscCall(MSNetEvaluate(nets[s], &spec, N, X, Us));
+    for (PetscInt q = 0; q < C * N; q++) U[q] += eps[s] * Us[q];
+    PetscCall(MSNetDestroy(&nets[s]));
+  }
+  PetscCall(MSModelInputNames_Private(load, d, names));
+  PetscCall(PetscSNPrintf(tmp, sizeof(tmp), "%s.partial", output));
+  PetscCall(PetscViewerHDF5Open(comm, tmp, FILE_MODE_WRITE, &v));
+  PetscCall(MSWriteRootArray_Private(v, comm, "points", N, d, X));
+  PetscCall(MSWriteRootArray_Private(v, comm, "u", N, 1, U));
+  for (PetscInt i = 0; i < d; i++)
+    for (PetscInt j = -1; j < d; j++) {
+      char     name[32];
+      PetscInt c = j < 0 ? MSJetSpecChannelD(&spec, i) : (j >= i ? MSJetSpecChannelDD(&spec, i, j) : -1);
+      if (c < 0) continue;
+      PetscCall(PetscSNPrintf(name, sizeof(name), "u_%s%s", names[i], j < 0 ? "" : names[j]));
+      PetscCall(MSWriteRootArray_Private(v, comm, name, N, 1, U + c * N));
+    }
+  PetscCall(PetscViewerDestroy(&v));
+  if (!rank) PetscCheck(!rename(tmp, output), PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "-output %s: cannot rename %s onto it", output, tmp);
+  PetscCall(PetscPrintf(comm, "evaluated the %" PetscInt_FMT "-stage model of %s at %" PetscInt_FMT " points of %s:%s; wrote %s\n", ns, load, N, pointsfile, dataset, output));
+  PetscCall(PetscFree(X));
+  PetscCall(PetscFree(U));
+  PetscCall(PetscFree(Us));
+  PetscFunctionReturn(0);
+}
