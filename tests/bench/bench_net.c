@@ -30,15 +30,23 @@ static PetscErrorCode Clock(PetscLogDouble *t, PetscLogDouble *f)
 
 int main(int argc, char **argv)
 {
-  PetscInt       n = 10000, widths[8] = {20, 50, 100}, nw = 8, layers = 3, m = 2000;
+  PetscInt       n = 10000, widths[8], nw = 8, layers = 3, m = 2000;
   PetscReal      dgemm_rate;
   PetscLogDouble t0, t1, f0, f1;
 
   PetscCall(PetscInitialize(&argc, &argv, NULL, help));
   PetscCall(PetscOptionsGetInt(NULL, NULL, "-n", &n, NULL));
   PetscCall(PetscOptionsGetInt(NULL, NULL, "-layers", &layers, NULL));
-  PetscCall(PetscOptionsGetIntArray(NULL, NULL, "-widths", widths, &nw, NULL));
-  if (nw == 8) nw = 3;
+  {
+    PetscBool set;
+    PetscCall(PetscOptionsGetIntArray(NULL, NULL, "-widths", widths, &nw, &set));
+    if (!set) { /* (PETSc sets the count to 0 when the option is absent) */
+      widths[0] = 20;
+      widths[1] = 50;
+      widths[2] = 100;
+      nw        = 3;
+    }
+  }
   { /* reference: a square dgemm */
     PetscReal *A, *B, *C;
     PetscCall(PetscMalloc3(m * m, &A, m * m, &B, m * m, &C));
