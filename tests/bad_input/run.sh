@@ -37,6 +37,27 @@ check "net_width 0" -net_width 0
 check "-pde_dim" -pde_dim 5
 check "-stage_gamma" -stage_gamma -1
 check "-tao_chain: unknown optimizer 'lmx'" -tao_chain adam,lmx
+# HDF5 data: fixtures with a NaN, a wrong shape, points outside the domain
+/usr/bin/python3 - "$work" <<'PY'
+import sys, h5py, numpy as np
+d = sys.argv[1]
+x = np.linspace(-1, 1, 50).reshape(-1, 1)
+with h5py.File(f"{d}/good.h5", "w") as f:
+    f["/x"] = x; f["/u"] = np.sin(x[:, 0]); f["/u_short"] = np.sin(x[:10, 0])
+with h5py.File(f"{d}/nan.h5", "w") as f:
+    u = np.sin(x[:, 0]); u[7] = np.nan; f["/x"] = x; f["/u"] = u
+with h5py.File(f"{d}/outside.h5", "w") as f:
+    f["/x"] = 3 * x; f["/u"] = np.sin(x[:, 0])
+PY
+FIT="-pde_type fit -pde_dim 1"
+check "-data_file $work/missing.h5: also give" $FIT -data_file "$work/missing.h5"
+check "-data_values: cannot open HDF5 file $work/missing.h5" $FIT -data_file "$work/missing.h5" -data_coords /x -data_values /u
+check "-data_values: no dataset /v in $work/good.h5" $FIT -data_file "$work/good.h5" -data_coords /x -data_values /v
+check "should have shape (50) to match /x" $FIT -data_file "$work/good.h5" -data_coords /x -data_values /u_short
+check "has a NaN or Inf at entry 7" $FIT -data_file "$work/nan.h5" -data_coords /x -data_values /u
+check "outside the domain" $FIT -data_file "$work/outside.h5" -data_coords /x -data_values /u
+check "-data_n 80: the file has only 50 points" $FIT -data_file "$work/good.h5" -data_coords /x -data_values /u -data_n 80
+check "-reference_values: no dataset /w in $work/good.h5" -pde_exact "sin(x)" -reference_file "$work/good.h5" -reference_coords /x -reference_values /w
 check "-load: cannot open HDF5 file /nonexistent/run.h5" -load /nonexistent/run.h5 -eval_points /nonexistent/p.h5
 check "also give -eval_points" -load /nonexistent/run.h5
 # typos in option names are reported (the run itself goes on)
