@@ -5,7 +5,7 @@
                 error_l2_rel and error_max (when the exact solution is known), pde_<coefficient>
      /stages    one dataset per column of the per-stage table, length = stages
      /history   one dataset per column of the per-iteration history
-     /eval      points (N x dim), u, residual, and exact and error when known
+     /eval      points (N x dim), xyz (N x 3, for XDMF), u, residual, and exact and error when known
      /model     the trained networks, eps per stage (src/io/model.c), for -load
      attribute "options" on / : the options database of the run, as text */
 #include <mspinn/private/solverimpl.h>
@@ -166,6 +166,14 @@ static PetscErrorCode MSSolverWriteEval_Private(MSSolver sol, PetscViewer v)
   PetscCall(MSProblemGetPointSet(sol->prob, MS_SET_EVAL, &ev));
   PetscCall(PetscViewerHDF5PushGroup(v, "/eval"));
   PetscCall(MSWriteSetArray_Private(v, comm, "points", ev->n, ev->N, ev->dim, ev->X));
+  { /* the points padded to 3 coordinates: the geometry of the XDMF file */
+    PetscReal *xyz;
+    PetscCall(PetscCalloc1(PetscMax(3 * ev->n, 1), &xyz));
+    for (PetscInt p = 0; p < ev->n; p++)
+      for (PetscInt i = 0; i < ev->dim; i++) xyz[3 * p + i] = ev->X[p * ev->dim + i];
+    PetscCall(MSWriteSetArray_Private(v, comm, "xyz", ev->n, ev->N, 3, xyz));
+    PetscCall(PetscFree(xyz));
+  }
   PetscCall(MSWriteSetArray_Private(v, comm, "u", ev->n, ev->N, 1, sol->u));
   PetscCall(MSWriteSetArray_Private(v, comm, "residual", ev->n, ev->N, 1, sol->res));
   if (ev->exact) {
@@ -205,6 +213,7 @@ PetscErrorCode MSSolverWriteOutput(MSSolver sol)
   PetscCallMPI(MPI_Bcast(&err, 1, MPI_INT, 0, comm));
   PetscCheck(!err, comm, PETSC_ERR_FILE_WRITE, "-output %s: cannot rename %s onto it: %s", sol->output, sol->tmpoutput, strerror(err));
   sol->tmpoutput[0] = 0;
+  PetscCall(MSSolverWriteXDMF_Private(sol));
   PetscFunctionReturn(0);
 }
 

@@ -75,3 +75,4 @@ PETSC_INTERN PetscErrorCode MSSolverCheckOutputPath_Private(MSSolver);
 PETSC_INTERN PetscErrorCode MSSolverCreateStageNet_Private(MSSolver, PetscInt s, const MSSpectrum *);
 PETSC_INTERN PetscErrorCode MSSolverWriteModel_Private(MSSolver, PetscViewer);
 PETSC_INTERN PetscErrorCode MSWriteRootArray_Private(PetscViewer, MPI_Comm, const char[], PetscInt, PetscInt, const PetscReal[]);
+PETSC_INTERN PetscErrorCode MSSolverWriteXDMF_Private(MSSolver);
