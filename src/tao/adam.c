@@ -10,7 +10,7 @@
 
 typedef struct {
   PetscReal lr, beta1, beta2, eps, decay, decay_steps, lr_now;
-  Vec       m, v, work;
+  Vec       m, v;
 } TAO_ADAM;
 
 PetscErrorCode TaoAdamGetLearningRate(Tao tao, PetscReal *lr)
@@ -31,7 +31,6 @@ static PetscErrorCode TaoSetUp_Adam(Tao tao)
   if (!tao->gradient) PetscCall(VecDuplicate(tao->solution, &tao->gradient));
   if (!a->m) PetscCall(VecDuplicate(tao->solution, &a->m));
   if (!a->v) PetscCall(VecDuplicate(tao->solution, &a->v));
-  if (!a->work) PetscCall(VecDuplicate(tao->solution, &a->work));
   PetscFunctionReturn(0);
 }
 
@@ -120,7 +119,6 @@ static PetscErrorCode TaoDestroy_Adam(Tao tao)
   PetscFunctionBegin;
   PetscCall(VecDestroy(&a->m));
   PetscCall(VecDestroy(&a->v));
-  PetscCall(VecDestroy(&a->work));
   PetscCall(PetscFree(tao->data));
   PetscFunctionReturn(0);
 }
