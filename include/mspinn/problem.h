@@ -49,6 +49,12 @@ PETSC_EXTERN PetscErrorCode MSPDEGetDimensions(MSPDE, PetscInt *space, PetscBool
 PETSC_EXTERN PetscErrorCode MSPDEGetJetSpec(MSPDE, MSJetSpec *);
 PETSC_EXTERN PetscErrorCode MSPDEGetCoefficients(MSPDE, PetscInt *n, const char *const **names, PetscReal **values);
 PETSC_EXTERN PetscErrorCode MSPDEHasEquation(MSPDE, PetscBool *);
+/* inverse problems: coefficients declared unknown (-pde_unknown a,b) are trained with the network;
+   idx[j] is the j-th unknown's index into the coefficients, scale[j] its variable scale */
+PETSC_EXTERN PetscErrorCode MSPDESetUnknowns(MSPDE, PetscInt n, const char *const names[]);
+PETSC_EXTERN PetscErrorCode MSPDEGetUnknowns(MSPDE, PetscInt *n, const PetscInt **idx, const PetscReal **scale);
+PETSC_EXTERN PetscErrorCode MSPDEGetCoefficientBounds(MSPDE, PetscInt k, PetscReal *lower, PetscReal *upper);
+PETSC_EXTERN PetscErrorCode MSPDEGetCoefficientTruth(MSPDE, PetscInt k, PetscBool *known, PetscReal *truth);
 PETSC_EXTERN PetscErrorCode MSPDEResidual(MSPDE, const PetscReal x[], const MSDual jets[], const MSDual coef[], PetscReal f, MSDual *r);
 
 /* exact solution of u_t + u u_x = nu u_xx, u(x,0) = -sin(pi x), u(+-1,t) = 0 (Cole-Hopf), and u_x */
@@ -104,6 +110,7 @@ PETSC_EXTERN PetscErrorCode MSLossResidual(Tao, Vec, Vec, void *);
 PETSC_EXTERN PetscErrorCode MSLossJacobian(Tao, Vec, Mat, Mat, void *);
 PETSC_EXTERN PetscErrorCode MSLossObjectiveGradient(Tao, Vec, PetscReal *, Vec, void *);
 PETSC_EXTERN PetscErrorCode MSLossParts(MSLoss, Vec r, PetscReal *data, PetscReal *eq);
+PETSC_EXTERN PetscErrorCode MSLossGetUnknowns(MSLoss, Vec x, PetscReal values[]);
 PETSC_EXTERN PetscErrorCode MSLossNTKTraces(MSLoss, PetscReal *data, PetscReal *eq);
 PETSC_EXTERN PetscErrorCode MSLossDestroy(MSLoss *);
 

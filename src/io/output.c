@@ -120,14 +120,36 @@ static PetscErrorCode MSSolverWriteSummary_Private(MSSolver sol, PetscViewer v)
     PetscCall(PetscSNPrintf(an, sizeof(an), "pde_%s", cn[k]));
     PetscCall(PetscViewerHDF5WriteAttribute(v, "/summary", an, PETSC_REAL, &cv[k]));
   }
+  { /* inferred coefficients: coef_<name>, and with the truth given coef_<name>_true and _rel_error */
+    PetscInt        nunk;
+    const PetscInt *unk;
+    PetscCall(MSPDEGetUnknowns(sol->prob->pde, &nunk, &unk, NULL));
+    for (PetscInt j = 0; j < nunk; j++) {
+      char      an[64];
+      PetscBool known;
+      PetscReal truth, rel;
+      PetscCall(PetscSNPrintf(an, sizeof(an), "coef_%s", cn[unk[j]]));
+      PetscCall(PetscViewerHDF5WriteAttribute(v, "/summary", an, PETSC_REAL, &cv[unk[j]]));
+      PetscCall(MSPDEGetCoefficientTruth(sol->prob->pde, unk[j], &known, &truth));
+      if (!known) continue;
+      rel = truth != 0 ? PetscAbsReal(cv[unk[j]] - truth) / PetscAbsReal(truth) : PetscAbsReal(cv[unk[j]]);
+      PetscCall(PetscSNPrintf(an, sizeof(an), "coef_%s_true", cn[unk[j]]));
+      PetscCall(PetscViewerHDF5WriteAttribute(v, "/summary", an, PETSC_REAL, &truth));
+      PetscCall(PetscSNPrintf(an, sizeof(an), "coef_%s_rel_error", cn[unk[j]]));
+      PetscCall(PetscViewerHDF5WriteAttribute(v, "/summary", an, PETSC_REAL, &rel));
+    }
+  }
   PetscFunctionReturn(0);
 }
 
 static PetscErrorCode MSSolverWriteTables_Private(MSSolver sol, PetscViewer v)
 {
   MPI_Comm   comm = PetscObjectComm((PetscObject)sol);
-  PetscInt   ns = sol->nstages, nh = sol->nhist;
+  PetscInt   ns = sol->nstages, nh = sol->nhist, nunk;
   PetscReal *col;
+  const PetscInt    *unk;
+  const char *const *cn;
+  char               name[64];
   static const char *const scols[] = {"stage", "parameters", "iterations", "seconds", "eps", "kappa", "gamma", "loss", "residual_rms", "residual_max", "error_l2", "error_max"};
   static const char *const hcols[] = {"stage", "optimizer", "iteration", "loss", "data", "equation", "damping", "gamma", "time"};
 
@@ -142,6 +164,13 @@ static PetscErrorCode MSSolverWriteTables_Private(MSSolver sol, PetscViewer v)
     }
     PetscCall(MSWriteRootArray_Private(v, comm, scols[c], ns, 1, col));
   }
+  PetscCall(MSPDEGetUnknowns(sol->prob->pde, &nunk, &unk, NULL));
+  PetscCall(MSPDEGetCoefficients(sol->prob->pde, NULL, &cn, NULL));
+  for (PetscInt j = 0; j < nunk; j++) {
+    PetscCall(PetscSNPrintf(name, sizeof(name), "coef_%s", cn[unk[j]]));
+    for (PetscInt s = 0; s < ns; s++) col[s] = sol->rec[s].coef[j];
+    PetscCall(MSWriteRootArray_Private(v, comm, name, ns, 1, col));
+  }
   PetscCall(PetscViewerHDF5PopGroup(v));
   PetscCall(PetscViewerHDF5PushGroup(v, "/history"));
   for (PetscInt c = 0; c < (PetscInt)PETSC_STATIC_ARRAY_LENGTH(hcols); c++) {
@@ -151,6 +180,11 @@ static PetscErrorCode MSSolverWriteTables_Private(MSSolver sol, PetscViewer v)
       col[i]                        = vals[c];
     }
     PetscCall(MSWriteRootArray_Private(v, comm, hcols[c], nh, 1, col));
+  }
+  for (PetscInt j = 0; j < nunk; j++) {
+    PetscCall(PetscSNPrintf(name, sizeof(name), "coef_%s", cn[unk[j]]));
+    for (PetscInt i = 0; i < nh; i++) col[i] = sol->hist[i].coef[j];
+    PetscCall(MSWriteRootArray_Private(v, comm, name, nh, 1, col));
   }
   PetscCall(PetscViewerHDF5PopGroup(v));
   PetscCall(PetscFree(col));

@@ -7,7 +7,11 @@
    and N the network being trained. Loss = 1/2 ||r||^2. Rows follow the points each rank holds;
    parameters theta form a distributed Vec that is gathered to every rank (the network is
    replicated). Jacobian rows: dr/dtheta = scale * eps * sum_c dR/du_c dN_c/dtheta, with dR/du_c from
-   the PDE's dual-number residual and the sum done by MSNetJacobianRows. */
+   the PDE's dual-number residual and the sum done by MSNetJacobianRows.
+
+   Inverse problems: the unknown coefficients c_j (MSPDESetUnknowns) follow the network's parameters
+   in theta as c_j / s_j; their Jacobian columns are dr/d(c_j/s_j) = scale * s_j dR/dc_j, the dual
+   part of the residual seeded in c_j (data rows do not depend on them). */
 #include <mspinn/private/problemimpl.h>
 #include <mspinn/private/netimpl.h>
 
@@ -19,6 +23,9 @@ struct _p_MSLoss {
   PetscReal  gamma, eps;
   PetscReal *base[MS_NUM_SETS]; /* C x n jets of the frozen stages per set (not owned), or NULL */
   PetscInt   P, m, M;           /* parameters, local and global rows */
+  PetscInt   Pnet, nunk;        /* the network's parameters and the unknown coefficients (P = Pnet + nunk) */
+  const PetscInt  *unk;         /* the unknowns' coefficient indices and variable scales */
+  const PetscReal *uscale;
   PetscInt   row[MS_NUM_SETS];  /* first local row of each set, -1 when not trained on */
   Vec        x, r, xall;
   Mat        J;
@@ -69,7 +76,10 @@ PetscErrorCode MSLossSetUp(MSLoss loss)
   PetscFunctionBegin;
   PetscCall(MSProblemSetUp(loss->prob));
   PetscCall(MSPDEGetJetSpec(loss->pde, &loss->spec));
-  PetscCall(MSNetGetNumParameters(loss->net, &loss->P));
+  PetscCall(MSNetGetNumParameters(loss->net, &loss->Pnet));
+  PetscCall(MSPDEGetUnknowns(loss->pde, &loss->nunk, &loss->unk, &loss->uscale));
+  loss->P = loss->Pnet + loss->nunk;
+  PetscCheck(MSJetSpecNumChannels(&loss->spec) + loss->nunk <= MS_DUAL_MAX, comm, PETSC_ERR_SUP, "-pde_unknown: too many unknowns for the dual numbers (%d jet channels and unknowns at most)", MS_DUAL_MAX);
   loss->m = 0;
   loss->M = 0;
   for (PetscInt k = 0; k < MS_NUM_SETS; k++) {
@@ -95,8 +105,14 @@ PetscErrorCode MSLossSetUp(MSLoss loss)
     PetscCall(MSNetGetParameters(loss->net, &params));
     PetscCall(VecGetOwnershipRange(loss->x, &lo, &hi));
     PetscCall(VecGetArrayRead(params, &p));
-    for (PetscInt i = lo; i < hi; i++) PetscCall(VecSetValue(loss->x, i, p[i], INSERT_VALUES));
+    for (PetscInt i = lo; i < PetscMin(hi, loss->Pnet); i++) PetscCall(VecSetValue(loss->x, i, p[i], INSERT_VALUES));
     PetscCall(VecRestoreArrayRead(params, &p));
+    if (loss->nunk) {
+      PetscReal *cv;
+      PetscCall(MSPDEGetCoefficients(loss->pde, NULL, NULL, &cv));
+      for (PetscInt j = 0; j < loss->nunk; j++)
+        if (loss->Pnet + j >= lo && loss->Pnet + j < hi) PetscCall(VecSetValue(loss->x, loss->Pnet + j, cv[loss->unk[j]] / loss->uscale[j], INSERT_VALUES));
+    }
     PetscCall(VecAssemblyBegin(loss->x));
     PetscCall(VecAssemblyEnd(loss->x));
   }
@@ -122,6 +138,11 @@ static PetscErrorCode MSLossLoadParameters_Private(MSLoss loss, Vec x)
   PetscCall(VecScatterEnd(loss->toall, x, loss->xall, INSERT_VALUES, SCATTER_FORWARD));
   PetscCall(VecGetArrayRead(loss->xall, &p));
   PetscCall(MSNetSetParameters(loss->net, p));
+  if (loss->nunk) {
+    PetscReal *cv;
+    PetscCall(MSPDEGetCoefficients(loss->pde, NULL, NULL, &cv));
+    for (PetscInt j = 0; j < loss->nunk; j++) cv[loss->unk[j]] = p[loss->Pnet + j] * loss->uscale[j];
+  }
   PetscCall(VecRestoreArrayRead(loss->xall, &p));
   PetscFunctionReturn(0);
 }
@@ -145,6 +166,8 @@ static PetscErrorCode MSLossBlock_Private(MSLoss loss, MSSetKind k, PetscInt p0,
       PetscReal u  = (base ? base[p0 + p] : 0.0) + eps * loss->U[p];
       r[p]         = s * (u - set->g[p0 + p]);
       loss->G[p]   = s * eps;
+      if (J)
+        for (PetscInt j = 0; j < loss->nunk; j++) J[p + ldJ * (loss->Pnet + j)] = 0.0;
     }
   } else {
     PetscReal  s = PetscSqrtReal(loss->gamma / set->N), *cv;
@@ -153,11 +176,14 @@ static PetscErrorCode MSLossBlock_Private(MSLoss loss, MSSetKind k, PetscInt p0,
     PetscCheck(Cn <= MS_DUAL_MAX, PETSC_COMM_SELF, PETSC_ERR_SUP, "Too many jet channels for MSDual");
     PetscCall(MSPDEGetCoefficients(loss->pde, &nc, NULL, &cv));
     for (PetscInt c = 0; c < nc; c++) coef[c] = MSDualConst(cv[c]);
+    for (PetscInt j = 0; j < loss->nunk; j++) coef[loss->unk[j]] = MSDualVar(cv[loss->unk[j]], (int)(Cn + j));
     for (PetscInt p = 0; p < nb; p++) {
       for (PetscInt c = 0; c < Cn; c++) jets[c] = MSDualVar((base ? base[c * set->n + p0 + p] : 0.0) + eps * loss->U[c * nb + p], (int)c);
       PetscCall(MSPDEResidual(loss->pde, set->X + (p0 + p) * d, jets, coef, set->f[p0 + p], &R));
       r[p] = s * R.v;
       for (PetscInt c = 0; c < Cn; c++) loss->G[c * nb + p] = s * eps * R.d[c];
+      if (J)
+        for (PetscInt j = 0; j < loss->nunk; j++) J[p + ldJ * (loss->Pnet + j)] = s * loss->uscale[j] * R.d[Cn + j];
     }
   }
   if (J) PetscCall(MSNetJacobianRows(loss->net, loss->G, ldJ, J));
@@ -228,6 +254,21 @@ PetscErrorCode MSLossObjectiveGradient(Tao tao, Vec x, PetscReal *f, Vec g, void
   PetscFunctionReturn(0);
 }
 
+/* the unknown coefficients' values at the parameters x (in the order of MSPDEGetUnknowns) */
+PetscErrorCode MSLossGetUnknowns(MSLoss loss, Vec x, PetscReal values[])
+{
+  const PetscScalar *p;
+
+  PetscFunctionBegin;
+  if (!loss->nunk) PetscFunctionReturn(0);
+  PetscCall(VecScatterBegin(loss->toall, x, loss->xall, INSERT_VALUES, SCATTER_FORWARD));
+  PetscCall(VecScatterEnd(loss->toall, x, loss->xall, INSERT_VALUES, SCATTER_FORWARD));
+  PetscCall(VecGetArrayRead(loss->xall, &p));
+  for (PetscInt j = 0; j < loss->nunk; j++) values[j] = p[loss->Pnet + j] * loss->uscale[j];
+  PetscCall(VecRestoreArrayRead(loss->xall, &p));
+  PetscFunctionReturn(0);
+}
+
 /* Traces of the neural tangent kernel blocks K = J J^T of the data rows and of the equation rows at
    the current parameters (the equation rows at gamma = 1): Tr K = sum of the squared row norms of J.
    Their ratio balances the two parts (Wang, Yu & Perdikaris, J. Comput. Phys. 449, 2022). */
@@ -245,7 +286,7 @@ PetscErrorCode MSLossNTKTraces(MSLoss loss, PetscReal *data, PetscReal *eq)
   PetscCall(MatDenseGetArrayRead(loss->J, &J));
   for (PetscInt k = 0; k < MS_NUM_SETS; k++) {
     if (loss->row[k] < 0) continue;
-    for (PetscInt q = 0; q < loss->P; q++)
+    for (PetscInt q = 0; q < loss->Pnet; q++) /* the network's columns: an unknown coefficient's column is not scaled by eps */
       for (PetscInt p = 0; p < loss->prob->set[k].n; p++) t[k == MS_SET_INTERIOR] += PetscSqr(J[loss->row[k] + p + lda * q]);
   }
   PetscCall(MatDenseRestoreArrayRead(loss->J, &J));

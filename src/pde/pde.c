@@ -38,6 +38,7 @@ static PetscErrorCode MSPDEReset_Private(MSPDE pde)
     PetscCall(PetscFree(pde->coefhelp[k]));
   }
   pde->ncoef    = 0;
+  pde->nunknown = 0;
   pde->mindim   = 1;
   pde->errorder = -1;
   pde->maxdim   = MS_JET_DIM;
@@ -126,7 +127,11 @@ PetscErrorCode MSPDEAddCoefficient(MSPDE pde, const char name[], PetscReal value
   PetscCheck(pde->ncoef < MSPDE_MAX_COEF, PetscObjectComm((PetscObject)pde), PETSC_ERR_ARG_OUTOFRANGE, "At most %d coefficients", MSPDE_MAX_COEF);
   PetscCall(PetscStrallocpy(name, &pde->coefname[pde->ncoef]));
   PetscCall(PetscStrallocpy(help, &pde->coefhelp[pde->ncoef]));
-  pde->coef[pde->ncoef++] = value;
+  pde->lower[pde->ncoef]    = PETSC_NINFINITY;
+  pde->upper[pde->ncoef]    = PETSC_INFINITY;
+  pde->hastruth[pde->ncoef] = PETSC_FALSE;
+  pde->truth[pde->ncoef]    = value;
+  pde->coef[pde->ncoef++]   = value;
   PetscFunctionReturn(0);
 }
 
@@ -152,8 +157,89 @@ PetscErrorCode MSPDESetFromOptions(MSPDE pde)
     char opt[64];
     PetscCall(PetscSNPrintf(opt, sizeof(opt), "-pde_%s", pde->coefname[k]));
     PetscCall(PetscOptionsReal(opt, pde->coefhelp[k], "MSPDEAddCoefficient", pde->coef[k], &pde->coef[k], NULL));
+    PetscCall(PetscSNPrintf(opt, sizeof(opt), "-pde_%s_true", pde->coefname[k]));
+    PetscCall(PetscOptionsReal(opt, "True value of an unknown coefficient (for reporting its error)", "MSPDESetUnknowns", pde->truth[k], &pde->truth[k], &pde->hastruth[k]));
+    {
+      PetscReal b[2] = {pde->lower[k], pde->upper[k]};
+      PetscInt  nb   = 2;
+      PetscBool set;
+      PetscCall(PetscSNPrintf(opt, sizeof(opt), "-pde_%s_bounds", pde->coefname[k]));
+      PetscCall(PetscOptionsRealArray(opt, "Bounds lower,upper of an unknown coefficient", "MSPDESetUnknowns", b, &nb, &set));
+      if (set) {
+        PetscCheck(nb == 2 && b[0] < b[1], PetscObjectComm((PetscObject)pde), PETSC_ERR_ARG_WRONG, "%s: give two numbers lower,upper with lower < upper", opt);
+        pde->lower[k] = b[0];
+        pde->upper[k] = b[1];
+      }
+    }
+  }
+  {
+    char     *names[MSPDE_MAX_COEF];
+    PetscInt  n = MSPDE_MAX_COEF;
+    PetscBool set;
+    PetscCall(PetscOptionsStringArray("-pde_unknown", "Coefficients to infer from data, e.g. nu,lambda1 (initial guesses from -pde_<name>)", "MSPDESetUnknowns", names, &n, &set));
+    if (set) {
+      PetscCall(MSPDESetUnknowns(pde, n, (const char *const *)names));
+      for (PetscInt j = 0; j < n; j++) PetscCall(PetscFree(names[j]));
+    }
   }
   PetscOptionsEnd();
+  PetscFunctionReturn(0);
+}
+
+/* Declares the named coefficients unknown: they become training variables next to the network's
+   parameters. Each trains as x = c / s with s = |initial guess| (1 if the guess is 0), so that a
+   coefficient of size 1e-3 and one of size 1 enter the Jacobian with comparable columns. */
+PetscErrorCode MSPDESetUnknowns(MSPDE pde, PetscInt n, const char *const names[])
+{
+  MPI_Comm comm = PetscObjectComm((PetscObject)pde);
+
+  PetscFunctionBegin;
+  pde->nunknown = 0;
+  for (PetscInt j = 0; j < n; j++) {
+    PetscInt k;
+    PetscBool match = PETSC_FALSE;
+    for (k = 0; k < pde->ncoef; k++) {
+      PetscCall(PetscStrcmp(names[j], pde->coefname[k], &match));
+      if (match) break;
+    }
+    if (!match) {
+      char list[256] = "";
+      for (PetscInt i = 0; i < pde->ncoef; i++) {
+        if (i) PetscCall(PetscStrlcat(list, ", ", sizeof(list)));
+        PetscCall(PetscStrlcat(list, pde->coefname[i], sizeof(list)));
+      }
+      SETERRQ(comm, PETSC_ERR_ARG_WRONG, "-pde_unknown: PDE kind %s has no coefficient '%s' (its coefficients: %s)", ((PetscObject)pde)->type_name, names[j], pde->ncoef ? list : "none");
+    }
+    for (PetscInt i = 0; i < pde->nunknown; i++) PetscCheck(pde->unknown[i] != k, comm, PETSC_ERR_ARG_WRONG, "-pde_unknown: coefficient '%s' listed twice", names[j]);
+    PetscCheck(pde->coef[k] >= pde->lower[k] && pde->coef[k] <= pde->upper[k], comm, PETSC_ERR_ARG_OUTOFRANGE, "-pde_%s %g: the initial guess is outside -pde_%s_bounds %g,%g", names[j], (double)pde->coef[k], names[j], (double)pde->lower[k], (double)pde->upper[k]);
+    pde->unknown[pde->nunknown] = k;
+    pde->scale[pde->nunknown++] = pde->coef[k] != 0 ? PetscAbsReal(pde->coef[k]) : 1.0;
+  }
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode MSPDEGetUnknowns(MSPDE pde, PetscInt *n, const PetscInt **idx, const PetscReal **scale)
+{
+  PetscFunctionBegin;
+  if (n) *n = pde->nunknown;
+  if (idx) *idx = pde->unknown;
+  if (scale) *scale = pde->scale;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode MSPDEGetCoefficientBounds(MSPDE pde, PetscInt k, PetscReal *lower, PetscReal *upper)
+{
+  PetscFunctionBegin;
+  if (lower) *lower = pde->lower[k];
+  if (upper) *upper = pde->upper[k];
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode MSPDEGetCoefficientTruth(MSPDE pde, PetscInt k, PetscBool *known, PetscReal *truth)
+{
+  PetscFunctionBegin;
+  if (known) *known = pde->hastruth[k];
+  if (truth) *truth = pde->truth[k];
   PetscFunctionReturn(0);
 }
 
@@ -208,7 +294,11 @@ PetscErrorCode MSPDEView(MSPDE pde, PetscViewer viewer)
   PetscCall(PetscObjectPrintClassNamePrefixType((PetscObject)pde, viewer));
   PetscCall(PetscViewerASCIIPushTab(viewer));
   PetscCall(PetscViewerASCIIPrintf(viewer, "space dimension %" PetscInt_FMT "%s\n", pde->sdim, pde->timedep ? " + time" : ""));
-  for (PetscInt k = 0; k < pde->ncoef; k++) PetscCall(PetscViewerASCIIPrintf(viewer, "%s = %.17g\n", pde->coefname[k], (double)pde->coef[k]));
+  for (PetscInt k = 0; k < pde->ncoef; k++) {
+    PetscBool unknown = PETSC_FALSE;
+    for (PetscInt j = 0; j < pde->nunknown; j++) unknown = unknown || pde->unknown[j] == k ? PETSC_TRUE : PETSC_FALSE;
+    PetscCall(PetscViewerASCIIPrintf(viewer, "%s = %.17g%s\n", pde->coefname[k], (double)pde->coef[k], unknown ? " (unknown: initial guess)" : ""));
+  }
   if (pde->ops->view) PetscCall((*pde->ops->view)(pde, viewer));
   PetscCall(PetscViewerASCIIPopTab(viewer));
   PetscFunctionReturn(0);

@@ -172,8 +172,9 @@ PetscErrorCode MSProblemSetFromOptions(MSProblem prob)
     if (hasinitial) PetscCall(MSExprCreate(comm, "-pde_initial", initial, prob->nin, vars, &prob->initial));
     if (haseq) {
       PetscCheck(prob->exact || prob->source, comm, PETSC_ERR_ARG_WRONG, "-pde_source: missing (give -pde_source, or -pde_exact for a manufactured source)");
-      PetscCheck(prob->exact || prob->boundary, comm, PETSC_ERR_ARG_WRONG, "-pde_boundary: missing (give -pde_boundary or -pde_exact)");
-      PetscCheck(!prob->timedep || prob->exact || prob->initial, comm, PETSC_ERR_ARG_WRONG, "-pde_initial: missing (give -pde_initial or -pde_exact)");
+      /* with observations (-data_file) boundary and initial data are optional: an inverse problem may have none */
+      PetscCheck(prob->exact || prob->boundary || prob->datafile[0], comm, PETSC_ERR_ARG_WRONG, "-pde_boundary: missing (give -pde_boundary, -pde_exact or observations with -data_file)");
+      PetscCheck(!prob->timedep || prob->exact || prob->initial || prob->datafile[0], comm, PETSC_ERR_ARG_WRONG, "-pde_initial: missing (give -pde_initial, -pde_exact or observations with -data_file)");
     } else PetscCheck(prob->exact || prob->datafile[0], comm, PETSC_ERR_ARG_WRONG, "-pde_exact: missing (a fit problem needs the function to fit, or -data_file)");
     if (prob->exact) { /* derivatives for the exact jets (manufactured source, reported derivatives) */
       MSJetSpec spec;
@@ -227,6 +228,17 @@ PetscErrorCode MSProblemSourceAt_Private(MSProblem prob, const PetscReal x[], Pe
   }
   PetscCall(MSPDEGetCoefficients(prob->pde, &nc, NULL, &cv));
   for (PetscInt k = 0; k < nc; k++) coef[k] = MSDualConst(cv[k]);
+  { /* an unknown coefficient enters the manufactured source with its true value */
+    PetscInt        nunk;
+    const PetscInt *unk;
+    PetscCall(MSPDEGetUnknowns(prob->pde, &nunk, &unk, NULL));
+    for (PetscInt j = 0; j < nunk; j++) {
+      PetscBool known;
+      PetscReal truth;
+      PetscCall(MSPDEGetCoefficientTruth(prob->pde, unk[j], &known, &truth));
+      coef[unk[j]] = MSDualConst(truth);
+    }
+  }
   PetscCall(MSProblemExactJets_Private(prob, x, jets));
   PetscCall(MSPDEResidual(prob->pde, x, jets, coef, 0.0, &r));
   *f = r.v;
@@ -360,11 +372,20 @@ PetscErrorCode MSProblemSetUp(MSProblem prob)
   MPI_Comm    comm = PetscObjectComm((PetscObject)prob);
   PetscRandom rnd;
   PetscBool   haseq;
-  PetscInt    nin  = prob->nin;
+  PetscInt    nin  = prob->nin, nunk;
+  const PetscInt *unk;
 
   PetscFunctionBegin;
   if (prob->setupcalled) PetscFunctionReturn(0);
   PetscCall(MSPDEHasEquation(prob->pde, &haseq));
+  PetscCall(MSPDEGetUnknowns(prob->pde, &nunk, &unk, NULL));
+  for (PetscInt j = 0; j < nunk && haseq && !prob->source; j++) {
+    PetscBool          known;
+    const char *const *cn;
+    PetscCall(MSPDEGetCoefficientTruth(prob->pde, unk[j], &known, NULL));
+    PetscCall(MSPDEGetCoefficients(prob->pde, NULL, &cn, NULL));
+    PetscCheck(known, comm, PETSC_ERR_ARG_WRONG, "-pde_unknown %s: the source is manufactured from -pde_exact, which needs the true value: give -pde_%s_true (or -pde_source)", cn[unk[j]], cn[unk[j]]);
+  }
   PetscCall(PetscRandomCreate(PETSC_COMM_SELF, &rnd));
   PetscCall(PetscRandomSetType(rnd, PETSCRAND48));
   PetscCall(PetscRandomSetSeed(rnd, prob->seed + 12345));
@@ -382,13 +403,13 @@ PetscErrorCode MSProblemSetUp(MSProblem prob)
       break;
     case MS_SET_DATA:
       if (prob->datafile[0]) PetscCall(MSProblemReadData_Private(prob, rnd, &N, &X, &G));
-      else if (!haseq) PetscCall(MSPointsGenerate_Private(prob->pts[k].type, nin, prob->lo, prob->hi, MSProblemPointCount_Private(prob, (MSSetKind)k, nin), rnd, &N, &X));
+      else if (!haseq || (nunk && prob->exact)) PetscCall(MSPointsGenerate_Private(prob->pts[k].type, nin, prob->lo, prob->hi, MSProblemPointCount_Private(prob, (MSSetKind)k, nin), rnd, &N, &X));
       break;
     case MS_SET_BOUNDARY:
-      if (haseq) PetscCall(MSProblemBoundaryPoints_Private(prob, rnd, &N, &X));
+      if (haseq && (prob->exact || prob->boundary)) PetscCall(MSProblemBoundaryPoints_Private(prob, rnd, &N, &X));
       break;
     case MS_SET_INITIAL:
-      if (haseq && prob->timedep) {
+      if (haseq && prob->timedep && (prob->exact || prob->initial)) {
         PetscCall(MSPointsGenerate_Private(prob->pts[k].type, prob->sdim, prob->lo, prob->hi, MSProblemPointCount_Private(prob, (MSSetKind)k, prob->sdim), rnd, &N, &X));
         PetscCall(PetscRealloc(sizeof(PetscReal) * N * nin, &X));
         for (PetscInt q = N - 1; q >= 0; q--) { /* spread (x..) to (x.., t0) in place */
@@ -435,6 +456,10 @@ PetscErrorCode MSProblemSetUp(MSProblem prob)
     }
   }
   PetscCall(PetscRandomDestroy(&rnd));
+  { /* an inverse problem needs observations (-data_file, or samples of -pde_exact), at least one per unknown */
+    PetscCheck(!nunk || haseq, comm, PETSC_ERR_ARG_WRONG, "-pde_unknown: PDE kind %s has no equation to infer coefficients from", ((PetscObject)prob->pde)->type_name);
+    PetscCheck(prob->set[MS_SET_DATA].N >= nunk, comm, PETSC_ERR_ARG_WRONG, "-pde_unknown: %" PetscInt_FMT " unknown coefficient(s) but %" PetscInt_FMT " observations (give at least as many with -data_file/-data_n, or -pde_exact and -points_data_n)", nunk, prob->set[MS_SET_DATA].N);
+  }
   prob->setupcalled = PETSC_TRUE;
   PetscFunctionReturn(0);
 }

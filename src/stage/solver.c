@@ -92,8 +92,10 @@ static PetscErrorCode MSSolverMonitor_Private(Tao tao, void *ctx)
   PetscInt        its;
   PetscReal       f, gnorm, cnorm, xdiff, lambda;
   TaoConvergedReason reason;
-  Vec             r;
+  Vec             r, x;
   MSHistoryRecord h;
+  PetscInt        nunk;
+  const PetscInt *unk;
   PetscLogDouble  now;
 
   PetscFunctionBegin;
@@ -110,12 +112,23 @@ static PetscErrorCode MSSolverMonitor_Private(Tao tao, void *ctx)
   h.damping = lambda;
   h.gamma   = sol->gammas[sol->nstages];
   h.time    = now - sol->t0;
+  PetscCall(PetscArrayzero(h.coef, MSPDE_MAX_COEF));
+  PetscCall(TaoGetSolution(tao, &x));
+  PetscCall(MSLossGetUnknowns(sol->loss, x, h.coef));
   if (sol->nhist == sol->maxhist) {
     sol->maxhist = PetscMax(2 * sol->maxhist, 256);
     PetscCall(PetscRealloc(sizeof(MSHistoryRecord) * sol->maxhist, &sol->hist));
   }
   sol->hist[sol->nhist++] = h;
   if (sol->monitor) PetscCall(PetscPrintf(PetscObjectComm((PetscObject)sol), "  stage %" PetscInt_FMT " %-5s it %4" PetscInt_FMT "  loss %.6e  data %.3e  eq %.3e  damping/lr %.2e  |g| %.2e  %.2fs\n", h.stage, ((PetscObject)tao)->type_name, its, (double)f, (double)h.data, (double)h.eq, (double)lambda, (double)gnorm, (double)h.time));
+  PetscCall(MSPDEGetUnknowns(sol->prob->pde, &nunk, &unk, NULL));
+  if (sol->monitor && nunk) {
+    const char *const *cn;
+    PetscCall(MSPDEGetCoefficients(sol->prob->pde, NULL, &cn, NULL));
+    PetscCall(PetscPrintf(PetscObjectComm((PetscObject)sol), "   "));
+    for (PetscInt j = 0; j < nunk; j++) PetscCall(PetscPrintf(PetscObjectComm((PetscObject)sol), " %s %.12e", cn[unk[j]], (double)h.coef[j]));
+    PetscCall(PetscPrintf(PetscObjectComm((PetscObject)sol), "\n"));
+  }
   PetscFunctionReturn(0);
 }
 
@@ -135,14 +148,27 @@ static PetscErrorCode MSSolverConvergenceTest_Private(Tao tao, void *ctx)
 static PetscErrorCode MSSolverPrintStageHeader_Private(MSSolver sol)
 {
   PetscFunctionBegin;
-  PetscCall(PetscPrintf(PetscObjectComm((PetscObject)sol), "%5s %7s %6s %8s %9s %9s %9s %10s %10s %10s %10s %10s\n", "stage", "params", "iters", "seconds", "eps", "kappa", "gamma", "loss", "res_rms", "res_max", "err_l2", "err_max"));
+  PetscInt           nunk;
+  const PetscInt    *unk;
+  const char *const *cn;
+
+  PetscCall(PetscPrintf(PetscObjectComm((PetscObject)sol), "%5s %7s %6s %8s %9s %9s %9s %10s %10s %10s %10s %10s", "stage", "params", "iters", "seconds", "eps", "kappa", "gamma", "loss", "res_rms", "res_max", "err_l2", "err_max"));
+  PetscCall(MSPDEGetUnknowns(sol->prob->pde, &nunk, &unk, NULL));
+  PetscCall(MSPDEGetCoefficients(sol->prob->pde, NULL, &cn, NULL));
+  for (PetscInt j = 0; j < nunk; j++) PetscCall(PetscPrintf(PetscObjectComm((PetscObject)sol), " %20s", cn[unk[j]]));
+  PetscCall(PetscPrintf(PetscObjectComm((PetscObject)sol), "\n"));
   PetscFunctionReturn(0);
 }
 
 static PetscErrorCode MSSolverPrintStage_Private(MSSolver sol, const MSStageRecord *r)
 {
+  PetscInt nunk;
+
   PetscFunctionBegin;
-  PetscCall(PetscPrintf(PetscObjectComm((PetscObject)sol), "%5" PetscInt_FMT " %7" PetscInt_FMT " %6" PetscInt_FMT " %8.2f %9.2e %9.2e %9.2e %10.3e %10.3e %10.3e %10.3e %10.3e\n", r->stage, r->params, r->iterations, (double)r->seconds, (double)r->eps, (double)r->kappa, (double)r->gamma, (double)r->loss, (double)r->res_rms, (double)r->res_max, (double)r->err_l2, (double)r->err_max));
+  PetscCall(PetscPrintf(PetscObjectComm((PetscObject)sol), "%5" PetscInt_FMT " %7" PetscInt_FMT " %6" PetscInt_FMT " %8.2f %9.2e %9.2e %9.2e %10.3e %10.3e %10.3e %10.3e %10.3e", r->stage, r->params, r->iterations, (double)r->seconds, (double)r->eps, (double)r->kappa, (double)r->gamma, (double)r->loss, (double)r->res_rms, (double)r->res_max, (double)r->err_l2, (double)r->err_max));
+  PetscCall(MSPDEGetUnknowns(sol->prob->pde, &nunk, NULL, NULL));
+  for (PetscInt j = 0; j < nunk; j++) PetscCall(PetscPrintf(PetscObjectComm((PetscObject)sol), " %20.14e", (double)r->coef[j]));
+  PetscCall(PetscPrintf(PetscObjectComm((PetscObject)sol), "\n"));
   PetscFunctionReturn(0);
 }
 
@@ -230,7 +256,7 @@ static PetscErrorCode MSSolverTrainStage_Private(MSSolver sol, PetscInt s)
 {
   MPI_Comm       comm = PetscObjectComm((PetscObject)sol);
   Tao            tao;
-  Vec            x, r;
+  Vec            x, r, xl = NULL, xu = NULL;
   Mat            J;
   PetscLogDouble t0, t1;
   MSStageRecord *rec = &sol->rec[s];
@@ -254,6 +280,38 @@ static PetscErrorCode MSSolverTrainStage_Private(MSSolver sol, PetscInt s)
   }
   PetscCall(MSLossSetGamma(sol->loss, sol->gammas[s]));
   PetscCall(MSLossGetVectors(sol->loss, &x, &r, &J));
+  { /* bounds on unknown coefficients (-pde_<name>_bounds), in the scaled variables */
+    PetscInt         nunk, P, lo, hi;
+    const PetscInt  *unk;
+    const PetscReal *us;
+    PetscBool        bounded = PETSC_FALSE;
+    PetscReal        l, u;
+    PetscCall(MSPDEGetUnknowns(sol->prob->pde, &nunk, &unk, &us));
+    for (PetscInt j = 0; j < nunk; j++) {
+      PetscCall(MSPDEGetCoefficientBounds(sol->prob->pde, unk[j], &l, &u));
+      if (!PetscIsInfReal(l) || !PetscIsInfReal(u)) bounded = PETSC_TRUE;
+    }
+    if (bounded) {
+      PetscCall(VecDuplicate(x, &xl));
+      PetscCall(VecDuplicate(x, &xu));
+      PetscCall(VecSet(xl, PETSC_NINFINITY));
+      PetscCall(VecSet(xu, PETSC_INFINITY));
+      PetscCall(VecGetSize(x, &P));
+      PetscCall(VecGetOwnershipRange(x, &lo, &hi));
+      for (PetscInt j = 0; j < nunk; j++) {
+        PetscInt i = P - nunk + j;
+        PetscCall(MSPDEGetCoefficientBounds(sol->prob->pde, unk[j], &l, &u));
+        if (i >= lo && i < hi) {
+          PetscCall(VecSetValue(xl, i, l / us[j], INSERT_VALUES));
+          PetscCall(VecSetValue(xu, i, u / us[j], INSERT_VALUES));
+        }
+      }
+      PetscCall(VecAssemblyBegin(xl));
+      PetscCall(VecAssemblyEnd(xl));
+      PetscCall(VecAssemblyBegin(xu));
+      PetscCall(VecAssemblyEnd(xu));
+    }
+  }
   its = 0;
   for (PetscInt k = 0; k < PetscMax(sol->nchain, 1); k++) { /* the optimizer chain, warm-started */
     PetscInt kits;
@@ -268,6 +326,7 @@ static PetscErrorCode MSSolverTrainStage_Private(MSSolver sol, PetscInt s)
     PetscCall(TaoSetResidualRoutine(tao, r, MSLossResidual, sol->loss));
     PetscCall(TaoSetJacobianResidualRoutine(tao, J, J, MSLossJacobian, sol->loss));
     PetscCall(TaoSetObjectiveAndGradient(tao, NULL, MSLossObjectiveGradient, sol->loss));
+    if (xl) PetscCall(TaoSetVariableBounds(tao, xl, xu));
     PetscCall(TaoSetMonitor(tao, MSSolverMonitor_Private, sol, NULL));
     PetscCall(TaoSetConvergenceTest(tao, MSSolverConvergenceTest_Private, sol));
     PetscCall(TaoSetFromOptions(tao)); /* -tao_* (or -chain<k>_tao_*), then the stage's own */
@@ -292,6 +351,8 @@ static PetscErrorCode MSSolverTrainStage_Private(MSSolver sol, PetscInt s)
     train_rms = haseq ? PetscSqrtReal(2 * eq / sol->gammas[s]) : PetscSqrtReal(2 * data / sol->prob->weight[MS_SET_DATA]);
   }
   PetscCall(TaoDestroy(&tao));
+  PetscCall(VecDestroy(&xl));
+  PetscCall(VecDestroy(&xu));
   PetscCall(MSLossDestroy(&sol->loss));
   for (PetscInt k = 0; k < MS_NUM_SETS; k++) PetscCall(PetscFree(base[k]));
   PetscCall(PetscTime(&t1));
@@ -303,6 +364,14 @@ static PetscErrorCode MSSolverTrainStage_Private(MSSolver sol, PetscInt s)
   PetscCall(MSNetGetFirstLayerScale(sol->net[s], &rec->kappa));
   rec->gamma = sol->gammas[s];
   rec->loss  = f;
+  { /* the unknown coefficients as trained (left in the PDE by the last residual evaluation) */
+    PetscInt         nunk;
+    const PetscInt  *unk;
+    PetscReal       *cv;
+    PetscCall(MSPDEGetUnknowns(sol->prob->pde, &nunk, &unk, NULL));
+    PetscCall(MSPDEGetCoefficients(sol->prob->pde, NULL, NULL, &cv));
+    for (PetscInt j = 0; j < nunk; j++) rec->coef[j] = cv[unk[j]];
+  }
   PetscCall(MSSolverEvaluate_Private(sol, s + 1, rec));
   /* a residual much larger between the training points than at them: too few points */
   if (train_rms > 0 && rec->res_rms > 100 * train_rms && rec->res_rms > 1e3 * sol->res_floor) PetscCall(PetscPrintf(comm, "mspinn: warning: stage %" PetscInt_FMT ": the residual at the evaluation points (RMS %.2e) is %.0f times that at the training points (%.2e): the training points are too few for this network\n", s + 1, (double)rec->res_rms, (double)(rec->res_rms / train_rms), (double)train_rms));
@@ -327,7 +396,13 @@ PetscErrorCode MSSolverSolve(MSSolver sol)
     PetscCall(MSSolverPrintStage_Private(sol, &sol->rec[s]));
     sol->nstages = s + 1;
     if (s > 0 && sol->rec[s].res_rms > sol->rec[s - 1].res_rms) { /* this stage made it worse: drop it */
+      PetscInt         nunk;
+      const PetscInt  *unk;
+      PetscReal       *cv;
       sol->nstages = s;
+      PetscCall(MSPDEGetUnknowns(sol->prob->pde, &nunk, &unk, NULL));
+      PetscCall(MSPDEGetCoefficients(sol->prob->pde, NULL, NULL, &cv));
+      for (PetscInt j = 0; j < nunk; j++) cv[unk[j]] = sol->rec[s - 1].coef[j]; /* and its coefficients */
       PetscCall(MSSolverEvaluate_Private(sol, s, &sol->rec[s - 1]));
       PetscCall(MSNetDestroy(&sol->net[s]));
       why = "the last stage did not reduce the residual and was dropped";
@@ -371,6 +446,18 @@ PetscErrorCode MSSolverViewSummary(MSSolver sol, PetscViewer viewer)
     PetscCall(PetscViewerASCIIPrintf(viewer, "error_max       %.6e\n", (double)sol->err_max));
   }
   for (PetscInt k = 0; k < nc; k++) PetscCall(PetscViewerASCIIPrintf(viewer, "pde_%-11s %.17g\n", cn[k], (double)cv[k]));
+  {
+    PetscInt        nunk;
+    const PetscInt *unk;
+    PetscCall(MSPDEGetUnknowns(sol->prob->pde, &nunk, &unk, NULL));
+    for (PetscInt j = 0; j < nunk; j++) {
+      PetscBool known;
+      PetscReal truth;
+      PetscCall(MSPDEGetCoefficientTruth(sol->prob->pde, unk[j], &known, &truth));
+      if (known) PetscCall(PetscViewerASCIIPrintf(viewer, "coef_%-10s %.17g (true %.17g, relative error %.3e)\n", cn[unk[j]], (double)cv[unk[j]], (double)truth, (double)(truth != 0 ? PetscAbsReal(cv[unk[j]] - truth) / PetscAbsReal(truth) : PetscAbsReal(cv[unk[j]]))));
+      else PetscCall(PetscViewerASCIIPrintf(viewer, "coef_%-10s %.17g\n", cn[unk[j]], (double)cv[unk[j]]));
+    }
+  }
   if (sol->hasprobe) {
     static const char *const var[] = {"x", "y", "z"};
     PetscCall(PetscViewerASCIIPrintf(viewer, "probe_u         %.15g\n", (double)sol->probe_jet[0]));

@@ -186,6 +186,7 @@ static PetscErrorCode TaoSolve_MSLM(Tao tao)
         for (PetscInt i = lo; i < hi; i++) xt[i - lo] = x[i - lo] + lm->delta[i];
         PetscCall(VecRestoreArray(lm->xtrial, &xt));
         PetscCall(VecRestoreArrayRead(tao->solution, &x));
+        if (tao->XL && tao->XU) PetscCall(VecMedian(tao->XL, lm->xtrial, tao->XU, lm->xtrial)); /* bounds: project the trial point */
         PetscCall(TaoComputeResidual(tao, lm->xtrial, lm->rtrial));
         PetscCall(VecNorm(lm->rtrial, NORM_2, &ftrial));
         ftrial = 0.5 * ftrial * ftrial;

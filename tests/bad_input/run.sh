@@ -58,6 +58,33 @@ check "has a NaN or Inf at entry 7" $FIT -data_file "$work/nan.h5" -data_coords 
 check "outside the domain" $FIT -data_file "$work/outside.h5" -data_coords /x -data_values /u
 check "-data_n 80: the file has only 50 points" $FIT -data_file "$work/good.h5" -data_coords /x -data_values /u -data_n 80
 check "-reference_values: no dataset /w in $work/good.h5" -pde_exact "sin(x)" -reference_file "$work/good.h5" -reference_coords /x -reference_values /w
+# inverse problems: observations of a Burgers solution at scattered (x, t) points
+/usr/bin/python3 - "$work" <<'PY'
+import sys, h5py, numpy as np
+d = sys.argv[1]
+rng = np.random.default_rng(1)
+X = np.column_stack([rng.uniform(-1, 1, 40), rng.uniform(0, 0.99, 40)])
+u = -np.sin(np.pi * X[:, 0]) * np.exp(-X[:, 1])
+with h5py.File(f"{d}/obs.h5", "w") as f:
+    f["/X"] = X; f["/u"] = u; f["/u_short"] = u[:5]
+with h5py.File(f"{d}/obs_nan.h5", "w") as f:
+    v = u.copy(); v[3] = np.inf; f["/X"] = X; f["/u"] = v
+with h5py.File(f"{d}/obs_late.h5", "w") as f:
+    Y = X.copy(); Y[5, 1] = 2.0; f["/X"] = Y; f["/u"] = u
+PY
+INV="-pde_type burgers -domain_time 0,0.99 -pde_source 0 -pde_unknown lambda1,nu -data_coords /X -data_values /u"
+check "-pde_unknown: PDE kind burgers has no coefficient 'mu' (its coefficients: lambda1, nu)" $INV -pde_unknown mu -data_file "$work/obs.h5"
+check "-pde_unknown: coefficient 'nu' listed twice" $INV -pde_unknown nu,nu -data_file "$work/obs.h5"
+check "-pde_unknown: PDE kind fit has no coefficient 'k'" -pde_type fit -pde_unknown k
+check "-pde_unknown: 2 unknown coefficient(s) but 1 observations" $INV -data_file "$work/obs.h5" -data_n 1
+check "-pde_unknown k: the source is manufactured from -pde_exact, which needs the true value: give -pde_k_true" -pde_unknown k
+check "-pde_nu 0.05: the initial guess is outside -pde_nu_bounds 0.1,0.2" $INV -data_file "$work/obs.h5" -pde_nu 0.05 -pde_nu_bounds 0.1,0.2
+check "-pde_nu_bounds: give two numbers lower,upper with lower < upper" $INV -data_file "$work/obs.h5" -pde_nu_bounds 0.2,0.1
+check "-data_values: cannot open HDF5 file $work/none.h5" $INV -data_file "$work/none.h5"
+check "-data_values: no dataset /v in $work/obs.h5" $INV -data_file "$work/obs.h5" -data_values /v
+check "should have shape (40) to match /X" $INV -data_file "$work/obs.h5" -data_values /u_short
+check "has a NaN or Inf at entry 3" $INV -data_file "$work/obs_nan.h5"
+check "obs_late.h5: point 5 has coordinate 1 = 2. outside the domain" $INV -data_file "$work/obs_late.h5"
 check "-load: cannot open HDF5 file /nonexistent/run.h5" -load /nonexistent/run.h5 -eval_points /nonexistent/p.h5
 check "also give -eval_points" -load /nonexistent/run.h5
 # typos in option names are reported (the run itself goes on)

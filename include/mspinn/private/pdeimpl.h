@@ -22,6 +22,12 @@ struct _p_MSPDE {
   char           *coefname[MSPDE_MAX_COEF];
   char           *coefhelp[MSPDE_MAX_COEF];
   PetscReal       coef[MSPDE_MAX_COEF];
+  /* inverse problems: coefficients trained with the network (-pde_unknown) */
+  PetscInt        nunknown, unknown[MSPDE_MAX_COEF];      /* indices into coef[] */
+  PetscReal       scale[MSPDE_MAX_COEF];                 /* TAO variable = coef / scale (initial |guess|) */
+  PetscReal       lower[MSPDE_MAX_COEF], upper[MSPDE_MAX_COEF]; /* bounds (-pde_<name>_bounds) */
+  PetscReal       truth[MSPDE_MAX_COEF];                 /* -pde_<name>_true */
+  PetscBool       hastruth[MSPDE_MAX_COEF];
   void           *data;
 };
 

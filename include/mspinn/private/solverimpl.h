@@ -9,12 +9,14 @@
 typedef struct {
   PetscInt  stage, params, iterations;
   PetscReal seconds, eps, kappa, gamma, loss, res_rms, res_max, err_l2, err_max;
+  PetscReal coef[MSPDE_MAX_COEF]; /* the unknown coefficients at the stage's end */
 } MSStageRecord;
 
 /* one training iteration (the history) */
 typedef struct {
   PetscInt  stage, optimizer, iteration;
   PetscReal loss, data, eq, damping, gamma, time;
+  PetscReal coef[MSPDE_MAX_COEF]; /* the unknown coefficients */
 } MSHistoryRecord;
 
 #define MS_MAX_MODES 16
