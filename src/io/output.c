@@ -98,6 +98,11 @@ static PetscErrorCode MSSolverWriteSummary_Private(MSSolver sol, PetscViewer v)
   PetscCall(PetscViewerHDF5WriteAttribute(v, "/summary", "problem", PETSC_STRING, name));
   PetscCall(PetscViewerHDF5WriteAttribute(v, "/summary", "stages", PETSC_INT, &sol->nstages));
   PetscCall(PetscViewerHDF5WriteAttribute(v, "/summary", "wall_time_s", PETSC_REAL, &sol->wall));
+  { /* a checkpoint written during the run has complete = 0 (stages_finished of its stages are final) */
+    PetscInt complete = sol->complete ? 1 : 0;
+    PetscCall(PetscViewerHDF5WriteAttribute(v, "/summary", "complete", PETSC_INT, &complete));
+    PetscCall(PetscViewerHDF5WriteAttribute(v, "/summary", "stages_finished", PETSC_INT, &sol->finished));
+  }
   PetscCall(PetscViewerHDF5WriteAttribute(v, "/summary", "residual_rms", PETSC_REAL, &sol->res_rms));
   PetscCall(PetscViewerHDF5WriteAttribute(v, "/summary", "residual_max", PETSC_REAL, &sol->res_max));
   PetscCall(PetscViewerHDF5WriteAttribute(v, "/summary", "residual_floor", PETSC_REAL, &sol->res_floor));
@@ -145,7 +150,7 @@ static PetscErrorCode MSSolverWriteSummary_Private(MSSolver sol, PetscViewer v)
 static PetscErrorCode MSSolverWriteTables_Private(MSSolver sol, PetscViewer v)
 {
   MPI_Comm   comm = PetscObjectComm((PetscObject)sol);
-  PetscInt   ns = sol->nstages, nh = sol->nhist, nunk;
+  PetscInt   ns = sol->finished, nh = sol->nhist, nunk;
   PetscReal *col;
   const PetscInt    *unk;
   const char *const *cn;
@@ -188,6 +193,12 @@ static PetscErrorCode MSSolverWriteTables_Private(MSSolver sol, PetscViewer v)
   }
   PetscCall(PetscViewerHDF5PopGroup(v));
   PetscCall(PetscFree(col));
+  { /* what -resume needs beyond the tables: [stages finished, complete, wall time (s)] */
+    PetscReal state[3] = {(PetscReal)sol->finished, sol->complete ? 1.0 : 0.0, sol->wall};
+    PetscCall(PetscViewerHDF5PushGroup(v, "/checkpoint"));
+    PetscCall(MSWriteRootArray_Private(v, comm, "state", 3, 1, state));
+    PetscCall(PetscViewerHDF5PopGroup(v));
+  }
   PetscFunctionReturn(0);
 }
 

@@ -67,11 +67,19 @@ PetscErrorCode MSSolverSetFromOptions(MSSolver sol)
   PetscCall(PetscOptionsEnum("-stage_init", "First layer of stages 2, 3, ...: sine scaled to the residual's dominant frequency, or spectrum-informed", "MSSolverSolve", MSStageInits, (PetscEnum)sol->init, (PetscEnum *)&sol->init, NULL));
   PetscCall(PetscOptionsInt("-stage_refine_n", "Before each stage after the first, add this many collocation points where the residual is largest (0: none)", "MSSolverSolve", sol->refine_n, &sol->refine_n, NULL));
   PetscCall(PetscOptionsReal("-stage_floor_factor", "Stop when the residual RMS is within this factor of its round-off floor", "MSSolverSolve", sol->floor_factor, &sol->floor_factor, NULL));
+  PetscCall(PetscOptionsString("-resume", "Continue the run saved in this output file from its last finished stage", "MSSolverSolve", sol->resume, sol->resume, sizeof(sol->resume), NULL));
+  PetscCall(PetscOptionsInt("-output_every", "Also rewrite the output every this many training iterations, with the stage in training as it stands (0: after every stage only)", "MSSolverWriteOutput", sol->output_every, &sol->output_every, NULL));
   PetscCall(PetscOptionsReal("-stage_min_gain", "Stop when a stage reduces the residual RMS by less than this factor", "MSSolverSolve", sol->min_gain, &sol->min_gain, NULL));
   PetscOptionsEnd();
   PetscCheck(sol->gamma >= 0, PetscObjectComm((PetscObject)sol), PETSC_ERR_ARG_OUTOFRANGE, "-stage_gamma must be positive (or 0: balanced), not %g", (double)sol->gamma);
   PetscCheck(sol->stage_max >= 1 && sol->stage_max <= MS_MAX_STAGES, PetscObjectComm((PetscObject)sol), PETSC_ERR_ARG_OUTOFRANGE, "-stage_max %" PetscInt_FMT ": must be in [1, %d]", sol->stage_max, MS_MAX_STAGES);
   PetscCheck(sol->refine_n >= 0, PetscObjectComm((PetscObject)sol), PETSC_ERR_ARG_OUTOFRANGE, "-stage_refine_n %" PetscInt_FMT ": must be non-negative", sol->refine_n);
+  PetscCheck(sol->output_every >= 0, PetscObjectComm((PetscObject)sol), PETSC_ERR_ARG_OUTOFRANGE, "-output_every %" PetscInt_FMT ": must be non-negative", sol->output_every);
+  if (sol->resume[0]) {
+    FILE *f = fopen(sol->resume, "r");
+    PetscCheck(f, PetscObjectComm((PetscObject)sol), PETSC_ERR_FILE_OPEN, "-resume %s: cannot open the file", sol->resume);
+    (void)fclose(f);
+  }
   PetscCheck(sol->min_gain >= 1, PetscObjectComm((PetscObject)sol), PETSC_ERR_ARG_OUTOFRANGE, "-stage_min_gain must be at least 1");
   if (sol->write) PetscCall(MSSolverCheckOutputPath_Private(sol));
 
@@ -120,6 +128,20 @@ static PetscErrorCode MSSolverMonitor_Private(Tao tao, void *ctx)
     PetscCall(PetscRealloc(sizeof(MSHistoryRecord) * sol->maxhist, &sol->hist));
   }
   sol->hist[sol->nhist++] = h;
+  if (sol->output_every > 0 && sol->write && its > 0 && its % sol->output_every == 0) { /* a snapshot with the stage as it stands */
+    MSStageRecord tmp;
+    PetscInt      s = sol->nstages;
+    PetscCall(MSLossResidual(tao, x, r, sol->loss)); /* the network holds x (r is the residual at x again) */
+    sol->nstages  = s + 1;
+    sol->snapshot = PETSC_TRUE;
+    PetscCall(MSSolverEvaluate_Private(sol, s + 1, &tmp));
+    PetscCall(MSSolverProbe_Private(sol));
+    PetscCall(PetscTime(&now));
+    sol->wall = now - sol->t0;
+    PetscCall(MSSolverWriteOutput(sol));
+    sol->snapshot = PETSC_FALSE;
+    sol->nstages  = s;
+  }
   if (sol->monitor) PetscCall(PetscPrintf(PetscObjectComm((PetscObject)sol), "  stage %" PetscInt_FMT " %-5s it %4" PetscInt_FMT "  loss %.6e  data %.3e  eq %.3e  damping/lr %.2e  |g| %.2e  %.2fs\n", h.stage, ((PetscObject)tao)->type_name, its, (double)f, (double)h.data, (double)h.eq, (double)lambda, (double)gnorm, (double)h.time));
   PetscCall(MSPDEGetUnknowns(sol->prob->pde, &nunk, &unk, NULL));
   if (sol->monitor && nunk) {
@@ -195,7 +217,7 @@ static PetscErrorCode MSSolverStageBase_Private(MSSolver sol, PetscInt s, PetscR
    the composite is evaluated at 20 K Halton points of the box (the same on every rank) and the K
    where it is largest in magnitude join the equation points, so later stages see the features
    (fronts, corners) that the first collocation set resolves too coarsely. */
-static PetscErrorCode MSSolverRefine_Private(MSSolver sol, PetscInt s)
+PetscErrorCode MSSolverRefine_Private(MSSolver sol, PetscInt s)
 {
   MSProblem  prob = sol->prob;
   PetscInt   K = sol->refine_n, Nc = 20 * sol->refine_n, d = prob->nin, *idx;
@@ -378,17 +400,53 @@ static PetscErrorCode MSSolverTrainStage_Private(MSSolver sol, PetscInt s)
   PetscFunctionReturn(0);
 }
 
+/* why stages stop after stage s (0-based) was kept, or NULL to go on */
+static const char *MSSolverStopReason_Private(MSSolver sol, PetscInt s)
+{
+  if (sol->rec[s].res_rms <= sol->floor_factor * sol->res_floor) return "the residual is at its round-off floor";
+  if (s > 0 && sol->rec[s - 1].res_rms < sol->min_gain * sol->rec[s].res_rms) return "the last stage reduced the residual by less than -stage_min_gain";
+  if (s + 1 >= sol->stage_max) return "-stage_max stages";
+  return NULL;
+}
+
+/* u and its gradient at the -probe point */
+PetscErrorCode MSSolverProbe_Private(MSSolver sol)
+{
+  PetscFunctionBegin;
+  if (sol->hasprobe) {
+    MSJetSpec spec = {sol->prob->nin, 1, PETSC_FALSE};
+    PetscCall(MSSolverCompositeJets_Private(sol, sol->nstages, &spec, 1, sol->probe, sol->probe_jet));
+  }
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode MSSolverSolve(MSSolver sol)
 {
+  MPI_Comm       comm = PetscObjectComm((PetscObject)sol);
   PetscLogDouble t;
+  PetscInt       s0 = 0;
 
   PetscFunctionBegin;
   PetscCall(MSProblemSetUp(sol->prob));
-  PetscCall(MSProblemView(sol->prob, PETSC_VIEWER_STDOUT_(PetscObjectComm((PetscObject)sol))));
-  PetscCall(MSNetView(sol->net[0], PETSC_VIEWER_STDOUT_(PetscObjectComm((PetscObject)sol))));
+  PetscCall(MSProblemView(sol->prob, PETSC_VIEWER_STDOUT_(comm)));
+  PetscCall(MSNetView(sol->net[0], PETSC_VIEWER_STDOUT_(comm)));
+  sol->eps[0]   = 1.0;
+  sol->complete = PETSC_FALSE;
+  if (sol->resume[0]) { /* the finished stages, their table and history, the refined points */
+    PetscCall(MSSolverResume_Private(sol));
+    s0 = sol->nstages;
+    PetscCall(PetscPrintf(comm, "resumed from %s: %" PetscInt_FMT " finished stage(s)%s\n", sol->resume, s0, sol->complete ? ", the run had ended" : ""));
+  }
   PetscCall(MSSolverPrintStageHeader_Private(sol));
-  sol->eps[0] = 1.0;
-  for (PetscInt s = 0; s < sol->stage_max; s++) {
+  for (PetscInt s = 0; s < s0; s++) PetscCall(MSSolverPrintStage_Private(sol, &sol->rec[s]));
+  if (s0 > 0 && !sol->complete) {
+    const char *why = MSSolverStopReason_Private(sol, s0 - 1);
+    if (why) {
+      PetscCall(PetscPrintf(comm, "stages stopped: %s\n", why));
+      sol->complete = PETSC_TRUE;
+    }
+  }
+  for (PetscInt s = s0; !sol->complete && s < sol->stage_max; s++) {
     const char *why = NULL;
     if (s > 0) PetscCall(MSSolverRefine_Private(sol, s));
     if (s > 0) PetscCall(MSSolverPrepareStage_Private(sol, s));
@@ -406,18 +464,21 @@ PetscErrorCode MSSolverSolve(MSSolver sol)
       PetscCall(MSSolverEvaluate_Private(sol, s, &sol->rec[s - 1]));
       PetscCall(MSNetDestroy(&sol->net[s]));
       why = "the last stage did not reduce the residual and was dropped";
-    } else if (sol->rec[s].res_rms <= sol->floor_factor * sol->res_floor) why = "the residual is at its round-off floor";
-    else if (s > 0 && sol->rec[s - 1].res_rms < sol->min_gain * sol->rec[s].res_rms) why = "the last stage reduced the residual by less than -stage_min_gain";
-    else if (s + 1 == sol->stage_max) why = "-stage_max stages";
+    } else why = MSSolverStopReason_Private(sol, s);
+    sol->finished = sol->nstages;
     if (why) {
-      PetscCall(PetscPrintf(PetscObjectComm((PetscObject)sol), "stages stopped: %s\n", why));
-      break;
+      PetscCall(PetscPrintf(comm, "stages stopped: %s\n", why));
+      sol->complete = PETSC_TRUE;
+    } else { /* a checkpoint: a usable output file, and the point -resume continues from */
+      PetscCall(MSSolverProbe_Private(sol));
+      PetscCall(PetscTime(&t));
+      sol->wall = t - sol->t0;
+      PetscCall(MSSolverWriteOutput(sol));
     }
   }
-  if (sol->hasprobe) { /* u and its gradient at the probe point */
-    MSJetSpec spec = {sol->prob->nin, 1, PETSC_FALSE};
-    PetscCall(MSSolverCompositeJets_Private(sol, sol->nstages, &spec, 1, sol->probe, sol->probe_jet));
-  }
+  sol->complete = PETSC_TRUE;
+  sol->finished = sol->nstages;
+  PetscCall(MSSolverProbe_Private(sol));
   PetscCall(PetscTime(&t));
   sol->wall = t - sol->t0;
   PetscFunctionReturn(0);

@@ -85,6 +85,9 @@ check "-data_values: no dataset /v in $work/obs.h5" $INV -data_file "$work/obs.h
 check "should have shape (40) to match /X" $INV -data_file "$work/obs.h5" -data_values /u_short
 check "has a NaN or Inf at entry 3" $INV -data_file "$work/obs_nan.h5"
 check "obs_late.h5: point 5 has coordinate 1 = 2. outside the domain" $INV -data_file "$work/obs_late.h5"
+check "-resume $work/none.h5: cannot open the file" -resume "$work/none.h5"
+check "-resume: no dataset /checkpoint/state in $work/good.h5" -resume "$work/good.h5"
+check "-output_every -1: must be non-negative" -output_every -1
 check "-load: cannot open HDF5 file /nonexistent/run.h5" -load /nonexistent/run.h5 -eval_points /nonexistent/p.h5
 check "also give -eval_points" -load /nonexistent/run.h5
 # typos in option names are reported (the run itself goes on)

@@ -67,6 +67,12 @@ struct _p_MSSolver {
   PetscBool        hasexact;
   PetscReal        probe[MS_JET_DIM], probe_jet[1 + MS_JET_DIM]; /* -probe: u and its gradient there */
   PetscBool        hasprobe;
+  /* checkpoints: the output is rewritten after every stage (and every output_every iterations) */
+  char             resume[PETSC_MAX_PATH_LEN]; /* -resume: continue the run saved in this file */
+  PetscInt         output_every;
+  PetscInt         finished;         /* stages finished (the rest of nstages is a stage in training) */
+  PetscBool        complete;         /* the run has ended */
+  PetscBool        snapshot;         /* writing a snapshot in the middle of a stage */
 };
 
 PETSC_INTERN PetscErrorCode MSSolverEvaluate_Private(MSSolver, PetscInt nstages, MSStageRecord *);
@@ -78,3 +84,6 @@ PETSC_INTERN PetscErrorCode MSSolverCreateStageNet_Private(MSSolver, PetscInt s,
 PETSC_INTERN PetscErrorCode MSSolverWriteModel_Private(MSSolver, PetscViewer);
 PETSC_INTERN PetscErrorCode MSWriteRootArray_Private(PetscViewer, MPI_Comm, const char[], PetscInt, PetscInt, const PetscReal[]);
 PETSC_INTERN PetscErrorCode MSSolverWriteXDMF_Private(MSSolver);
+PETSC_INTERN PetscErrorCode MSSolverResume_Private(MSSolver);
+PETSC_INTERN PetscErrorCode MSSolverRefine_Private(MSSolver, PetscInt s);
+PETSC_INTERN PetscErrorCode MSSolverProbe_Private(MSSolver);
