@@ -6,6 +6,8 @@
      /stages    one dataset per column of the per-stage table, length = stages
      /history   one dataset per column of the per-iteration history
      /eval      points (N x dim), xyz (N x 3, for XDMF), u, residual, and exact and error when known
+     /grid, /snapshots  fields on a structured DMDA grid, and snapshots in time (src/io/grid.c)
+     /checkpoint state for -resume (src/io/resume.c)
      /model     the trained networks, eps per stage (src/io/model.c), for -load
      attribute "options" on / : the options database of the run, as text */
 #include <mspinn/private/solverimpl.h>
@@ -249,6 +251,7 @@ PetscErrorCode MSSolverWriteOutput(MSSolver sol)
   PetscCall(MSSolverWriteSummary_Private(sol, v));
   PetscCall(MSSolverWriteTables_Private(sol, v));
   PetscCall(MSSolverWriteEval_Private(sol, v));
+  PetscCall(MSSolverWriteGrid_Private(sol, v));
   PetscCall(MSSolverWriteModel_Private(sol, v));
   PetscCall(PetscOptionsGetAll(NULL, &opts));
   PetscCall(PetscViewerHDF5WriteAttribute(v, "/", "options", PETSC_STRING, opts));

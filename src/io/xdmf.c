@@ -1,7 +1,9 @@
 /* An XDMF file beside the HDF5 output (RUN.h5 -> RUN.xmf) so that ParaView (File > Open, Xdmf3
-   reader) shows the evaluation fields: the evaluation points as a Polyvertex point cloud with
+   reader) shows the fields: grid "eval", the evaluation points as a Polyvertex point cloud with
    geometry /eval/xyz (N x 3, unused coordinates 0) and the node-centred fields u, residual, and
-   exact and error when known. The HDF5 file is referenced by its name alone, so the two files move
+   exact and error when known; grid "grid", the structured grid of /grid (a CoRectMesh: origin and
+   spacing) with all its fields; and for time-dependent problems "snapshots", a temporal collection
+   of the spatial grid whose fields are rows (hyperslabs) of /snapshots/<field>. The HDF5 file is referenced by its name alone, so the two files move
    together. Written on rank 0, atomically (temporary file, then rename). */
 #include <mspinn/private/solverimpl.h>
 #include <mspinn/private/problemimpl.h>
@@ -13,6 +15,64 @@ static void MSXdmfField_Private(FILE *f, const char *h5, const char *name, Petsc
   fprintf(f, "      <Attribute Name=\"%s\" AttributeType=\"Scalar\" Center=\"Node\">\n", name);
   fprintf(f, "        <DataItem Format=\"HDF\" Dimensions=\"%ld\" NumberType=\"Float\" Precision=\"8\">%s:/eval/%s</DataItem>\n", (long)N, h5, name);
   fprintf(f, "      </Attribute>\n");
+}
+
+/* a structured grid over the first d inputs with n[i] nodes (XDMF lists directions slowest first) */
+static void MSXdmfCoRect_Private(FILE *f, MSSolver sol, PetscInt d, const PetscInt n[])
+{
+  const PetscReal *lo = sol->prob->lo, *hi = sol->prob->hi;
+  PetscInt         dd = d == 1 ? 2 : d;
+
+  fprintf(f, "      <Topology TopologyType=\"%dDCoRectMesh\" Dimensions=\"", (int)dd);
+  if (d == 1) fprintf(f, "1 ");
+  for (PetscInt i = d - 1; i >= 0; i--) fprintf(f, "%ld%s", (long)n[i], i ? " " : "\"/>\n");
+  fprintf(f, "      <Geometry GeometryType=\"%s\">\n", dd == 2 ? "ORIGIN_DXDY" : "ORIGIN_DXDYDZ");
+  fprintf(f, "        <DataItem Format=\"XML\" Dimensions=\"%d\" NumberType=\"Float\" Precision=\"8\">", (int)dd);
+  if (d == 1) fprintf(f, "0 ");
+  for (PetscInt i = d - 1; i >= 0; i--) fprintf(f, "%.17g%s", (double)lo[i], i ? " " : "</DataItem>\n");
+  fprintf(f, "        <DataItem Format=\"XML\" Dimensions=\"%d\" NumberType=\"Float\" Precision=\"8\">", (int)dd);
+  if (d == 1) fprintf(f, "1 ");
+  for (PetscInt i = d - 1; i >= 0; i--) fprintf(f, "%.17g%s", (double)((hi[i] - lo[i]) / (n[i] - 1)), i ? " " : "</DataItem>\n");
+  fprintf(f, "      </Geometry>\n");
+}
+
+/* /grid (all inputs) and /snapshots (a temporal collection over the spatial grid) */
+static PetscErrorCode MSXdmfGrid_Private(FILE *f, MSSolver sol, const char *h5)
+{
+  MSProblem prob = sol->prob;
+  PetscInt  d = prob->nin, nf, ns = 1, sd = prob->sdim, K = sol->grid_snapshots;
+  char      names[64][32];
+
+  PetscFunctionBegin;
+  PetscCall(MSSolverGridFieldNames_Private(sol, &nf, names));
+  fprintf(f, "    <Grid Name=\"grid\" GridType=\"Uniform\">\n");
+  MSXdmfCoRect_Private(f, sol, d, sol->grid_n);
+  for (PetscInt k = 0; k < nf; k++) {
+    fprintf(f, "      <Attribute Name=\"%s\" AttributeType=\"Scalar\" Center=\"Node\">\n", names[k]);
+    fprintf(f, "        <DataItem Format=\"HDF\" Dimensions=\"");
+    for (PetscInt i = d - 1; i >= 0; i--) fprintf(f, "%ld%s", (long)sol->grid_n[i], i ? " " : "");
+    fprintf(f, "\" NumberType=\"Float\" Precision=\"8\">%s:/grid/%s</DataItem>\n      </Attribute>\n", h5, names[k]);
+  }
+  fprintf(f, "    </Grid>\n");
+  if (!prob->timedep || K == 0) PetscFunctionReturn(0);
+  for (PetscInt i = 0; i < sd; i++) ns *= sol->grid_n[i];
+  fprintf(f, "    <Grid Name=\"snapshots\" GridType=\"Collection\" CollectionType=\"Temporal\">\n");
+  for (PetscInt k = 0; k < K; k++) {
+    PetscReal t = K > 1 ? prob->lo[sd] + (prob->hi[sd] - prob->lo[sd]) * k / (K - 1) : prob->hi[sd];
+    fprintf(f, "    <Grid Name=\"t%ld\" GridType=\"Uniform\">\n      <Time Value=\"%.17g\"/>\n", (long)k, (double)t);
+    MSXdmfCoRect_Private(f, sol, sd, sol->grid_n);
+    for (PetscInt j = 0; j < nf; j++) {
+      if (strcmp(names[j], "u") && strcmp(names[j], "residual") && strcmp(names[j], "error")) continue;
+      fprintf(f, "      <Attribute Name=\"%s\" AttributeType=\"Scalar\" Center=\"Node\">\n", names[j]);
+      fprintf(f, "        <DataItem ItemType=\"HyperSlab\" Dimensions=\"1 %ld\" Type=\"HyperSlab\">\n", (long)ns);
+      fprintf(f, "          <DataItem Dimensions=\"3 2\" Format=\"XML\">%ld 0 1 1 1 %ld</DataItem>\n", (long)k, (long)ns);
+      fprintf(f, "          <DataItem Format=\"HDF\" Dimensions=\"%ld %ld\" NumberType=\"Float\" Precision=\"8\">%s:/snapshots/%s</DataItem>\n", (long)K, (long)ns, h5, names[j]);
+      fprintf(f, "        </DataItem>\n      </Attribute>\n");
+    }
+    fprintf(f, "    </Grid>\n");
+  }
+  fprintf(f, "    </Grid>\n");
+  PetscFunctionReturn(0);
 }
 
 PetscErrorCode MSSolverWriteXDMF_Private(MSSolver sol)
@@ -52,7 +112,9 @@ PetscErrorCode MSSolverWriteXDMF_Private(MSSolver sol)
         MSXdmfField_Private(f, h5, "exact", ev->N);
         MSXdmfField_Private(f, h5, "error", ev->N);
       }
-      fprintf(f, "    </Grid>\n  </Domain>\n</Xdmf>\n");
+      fprintf(f, "    </Grid>\n");
+      if (sol->grid) PetscCall(MSXdmfGrid_Private(f, sol, h5));
+      fprintf(f, "  </Domain>\n</Xdmf>\n");
       if (fclose(f) || rename(tmp, xmf)) err = 1;
     }
     if (err) (void)remove(tmp);

@@ -24,7 +24,9 @@ PetscErrorCode MSSolverCreate(MPI_Comm comm, MSSolver *solver)
   s->floor_factor = 10.0;
   s->min_gain     = 2.0;
   s->init         = MS_STAGE_INIT_SCALED_SINE;
-  s->write     = PETSC_TRUE;
+  s->write          = PETSC_TRUE;
+  s->grid           = PETSC_TRUE;
+  s->grid_snapshots = 5;
   PetscCall(PetscTime(&s->t0));
   *solver = s;
   PetscFunctionReturn(0);
@@ -67,6 +69,20 @@ PetscErrorCode MSSolverSetFromOptions(MSSolver sol)
   PetscCall(PetscOptionsEnum("-stage_init", "First layer of stages 2, 3, ...: sine scaled to the residual's dominant frequency, or spectrum-informed", "MSSolverSolve", MSStageInits, (PetscEnum)sol->init, (PetscEnum *)&sol->init, NULL));
   PetscCall(PetscOptionsInt("-stage_refine_n", "Before each stage after the first, add this many collocation points where the residual is largest (0: none)", "MSSolverSolve", sol->refine_n, &sol->refine_n, NULL));
   PetscCall(PetscOptionsReal("-stage_floor_factor", "Stop when the residual RMS is within this factor of its round-off floor", "MSSolverSolve", sol->floor_factor, &sol->floor_factor, NULL));
+  {
+    PetscInt n = MS_JET_DIM, def = nin_probe == 1 ? 1001 : (nin_probe == 2 ? 101 : 41);
+    PetscBool set;
+    for (PetscInt i = 0; i < MS_JET_DIM; i++) sol->grid_n[i] = def;
+    PetscCall(PetscOptionsBool("-grid_write", "Write the fields on a structured grid (/grid) and, for time-dependent problems, snapshots in time (/snapshots)", "MSSolverWriteOutput", sol->grid, &sol->grid, NULL));
+    PetscCall(PetscOptionsIntArray("-grid_n", "Nodes of the output grid per input direction (one value: all directions; default 1001, 101, 41 for 1, 2, 3 inputs)", "MSSolverWriteOutput", sol->grid_n, &n, &set));
+    if (set) {
+      PetscCheck(n == 1 || n == nin_probe, PetscObjectComm((PetscObject)sol), PETSC_ERR_ARG_SIZ, "-grid_n: give one value or one per input (%" PetscInt_FMT ")", nin_probe);
+      for (PetscInt i = n; i < MS_JET_DIM; i++) sol->grid_n[i] = sol->grid_n[0];
+      for (PetscInt i = 0; i < nin_probe; i++) PetscCheck(sol->grid_n[i] >= 2, PetscObjectComm((PetscObject)sol), PETSC_ERR_ARG_OUTOFRANGE, "-grid_n %" PetscInt_FMT ": at least 2 nodes per direction", sol->grid_n[i]);
+    }
+    PetscCall(PetscOptionsInt("-grid_snapshots", "Snapshots in time of a time-dependent problem written to /snapshots (0: none)", "MSSolverWriteOutput", sol->grid_snapshots, &sol->grid_snapshots, NULL));
+    PetscCheck(sol->grid_snapshots >= 0, PetscObjectComm((PetscObject)sol), PETSC_ERR_ARG_OUTOFRANGE, "-grid_snapshots %" PetscInt_FMT ": must be non-negative", sol->grid_snapshots);
+  }
   PetscCall(PetscOptionsString("-resume", "Continue the run saved in this output file from its last finished stage", "MSSolverSolve", sol->resume, sol->resume, sizeof(sol->resume), NULL));
   PetscCall(PetscOptionsInt("-output_every", "Also rewrite the output every this many training iterations, with the stage in training as it stands (0: after every stage only)", "MSSolverWriteOutput", sol->output_every, &sol->output_every, NULL));
   PetscCall(PetscOptionsReal("-stage_min_gain", "Stop when a stage reduces the residual RMS by less than this factor", "MSSolverSolve", sol->min_gain, &sol->min_gain, NULL));

@@ -73,6 +73,9 @@ struct _p_MSSolver {
   PetscInt         finished;         /* stages finished (the rest of nstages is a stage in training) */
   PetscBool        complete;         /* the run has ended */
   PetscBool        snapshot;         /* writing a snapshot in the middle of a stage */
+  /* fields on a structured grid (src/io/grid.c) */
+  PetscBool        grid;
+  PetscInt         grid_n[MS_JET_DIM], grid_snapshots;
 };
 
 PETSC_INTERN PetscErrorCode MSSolverEvaluate_Private(MSSolver, PetscInt nstages, MSStageRecord *);
@@ -85,5 +88,9 @@ PETSC_INTERN PetscErrorCode MSSolverWriteModel_Private(MSSolver, PetscViewer);
 PETSC_INTERN PetscErrorCode MSWriteRootArray_Private(PetscViewer, MPI_Comm, const char[], PetscInt, PetscInt, const PetscReal[]);
 PETSC_INTERN PetscErrorCode MSSolverWriteXDMF_Private(MSSolver);
 PETSC_INTERN PetscErrorCode MSSolverResume_Private(MSSolver);
+PETSC_INTERN PetscErrorCode MSSolverWriteGrid_Private(MSSolver, PetscViewer);
+PETSC_INTERN PetscErrorCode MSSolverGridFieldNames_Private(MSSolver, PetscInt *, char[][32]);
+PETSC_INTERN PetscErrorCode MSSolverGridInputName_Private(MSSolver, PetscInt, const char **);
+PETSC_INTERN PetscErrorCode MSSolverChannelName_Private(MSSolver, const MSJetSpec *, PetscInt, char[], size_t);
 PETSC_INTERN PetscErrorCode MSSolverRefine_Private(MSSolver, PetscInt s);
 PETSC_INTERN PetscErrorCode MSSolverProbe_Private(MSSolver);

@@ -1,0 +1,204 @@
+/* Fields on a structured grid for visualization: a PETSc DMDA over the box of all inputs (space,
+   and time last for time-dependent problems) with n nodes per direction including the box's faces.
+
+   /grid/<field>   one dataset per field, written by VecView of DMDA vectors (the DMDA's natural
+                   ordering: shape (n_last, ..., n_first), e.g. (n_t, n_x) for Burgers)
+   /grid/<a>       the node coordinates along input a (x, y, z, t)
+   fields: u; the derivatives the PDE uses (u_x, u_xx, u_t, ... in the PDE's jet channels);
+   residual (the PDE residual; for a fit the misfit to -pde_exact); exact and error when -pde_exact
+   is given; stage_<s>, each stage's contribution eps_s N_s (they sum to u).
+
+   Time-dependent problems also get K snapshots in time (-grid_snapshots), at t_k evenly spaced over
+   the time interval, on the spatial nodes of the grid:
+   /snapshots/t (K), /snapshots/u, residual, error (K, n_space): rows follow the spatial grid with
+   x fastest. The XDMF file (src/io/xdmf.c) shows the grid and the snapshots as a time series. */
+#include <mspinn/private/solverimpl.h>
+#include <mspinn/private/problemimpl.h>
+#include <petscdmda.h>
+#include <petscviewerhdf5.h>
+
+static const char *const MSGridInputNames[] = {"x", "y", "z"};
+
+PetscErrorCode MSSolverGridInputName_Private(MSSolver sol, PetscInt i, const char **name)
+{
+  PetscFunctionBegin;
+  *name = i < sol->prob->sdim ? MSGridInputNames[i] : "t";
+  PetscFunctionReturn(0);
+}
+
+/* the name of jet channel c ("u", "u_x", "u_xt", ...) */
+PetscErrorCode MSSolverChannelName_Private(MSSolver sol, const MSJetSpec *spec, PetscInt c, char name[], size_t len)
+{
+  const char *a, *b;
+
+  PetscFunctionBegin;
+  PetscCall(PetscStrncpy(name, "u", len));
+  for (PetscInt i = 0; i < spec->dim; i++)
+    for (PetscInt j = -1; j < spec->dim; j++) {
+      PetscInt cc = j < 0 ? (spec->order >= 1 ? MSJetSpecChannelD(spec, i) : -1) : (j >= i && spec->order >= 2 ? MSJetSpecChannelDD(spec, i, j) : -1);
+      if (cc != c || c <= 0) continue;
+      PetscCall(MSSolverGridInputName_Private(sol, i, &a));
+      b = "";
+      if (j >= 0) PetscCall(MSSolverGridInputName_Private(sol, j, &b));
+      PetscCall(PetscSNPrintf(name, len, "u_%s%s", a, b));
+    }
+  PetscFunctionReturn(0);
+}
+
+/* the fields at n points X: F[f*n + p] for the fields named in names[] (nf of them) */
+static PetscErrorCode MSSolverGridFields_Private(MSSolver sol, PetscInt n, const PetscReal X[], PetscInt *nf, char names[][32], PetscReal **F)
+{
+  MSProblem  prob = sol->prob;
+  MSJetSpec  spec;
+  PetscBool  haseq;
+  PetscInt   C, k = 0, ns = sol->nstages;
+  PetscReal *U, *Us;
+
+  PetscFunctionBegin;
+  PetscCall(MSPDEGetJetSpec(prob->pde, &spec));
+  PetscCall(MSPDEHasEquation(prob->pde, &haseq));
+  C = MSJetSpecNumChannels(&spec);
+  PetscCall(PetscMalloc1((C + 3 + ns) * PetscMax(n, 1), F));
+  PetscCall(PetscMalloc2(C * PetscMax(n, 1), &U, PetscMax(n, 1), &Us));
+  PetscCall(MSSolverCompositeJets_Private(sol, ns, &spec, n, X, U));
+  for (PetscInt c = 0; c < C; c++, k++) {
+    PetscCall(MSSolverChannelName_Private(sol, &spec, c, names[k], 32));
+    PetscCall(PetscArraycpy(*F + k * n, U + c * n, n));
+  }
+  if (haseq || prob->exact) {
+    PetscCall(PetscStrncpy(names[k], "residual", 32));
+    PetscCall(MSSolverResidualAt_Private(sol, ns, n, X, *F + k * n));
+    k++;
+  }
+  if (prob->exact) {
+    PetscCall(PetscStrncpy(names[k], "exact", 32));
+    PetscCall(PetscStrncpy(names[k + 1], "error", 32));
+    for (PetscInt p = 0; p < n; p++) {
+      PetscCall(MSExprEvaluate(prob->exact, X + p * prob->nin, &(*F)[k * n + p]));
+      (*F)[(k + 1) * n + p] = U[p] - (*F)[k * n + p];
+    }
+    k += 2;
+  }
+  for (PetscInt s = 0; s < ns; s++, k++) {
+    MSJetSpec s0 = {prob->nin, 0, PETSC_FALSE};
+    PetscCall(PetscSNPrintf(names[k], 32, "stage_%" PetscInt_FMT, s + 1));
+    PetscCall(MSNetEvaluate(sol->net[s], &s0, n, X, Us));
+    for (PetscInt p = 0; p < n; p++) (*F)[k * n + p] = sol->eps[s] * Us[p];
+  }
+  *nf = k;
+  PetscCall(PetscFree2(U, Us));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode MSSolverWriteGrid_Private(MSSolver sol, PetscViewer v)
+{
+  MPI_Comm     comm = PetscObjectComm((PetscObject)sol);
+  MSProblem    prob = sol->prob;
+  PetscInt     d = prob->nin, *n = sol->grid_n, nloc, nf;
+  DM           da;
+  Vec          coords, field;
+  PetscReal   *X, *F;
+  const PetscReal *c;
+  char         names[MS_JET_DIM * MS_JET_DIM + 3 + MS_JET_DIM + 4 + MS_MAX_STAGES][32];
+
+  PetscFunctionBegin;
+  if (!sol->grid) PetscFunctionReturn(0);
+  if (d == 1) PetscCall(DMDACreate1d(comm, DM_BOUNDARY_NONE, n[0], 1, 0, NULL, &da));
+  else if (d == 2) PetscCall(DMDACreate2d(comm, DM_BOUNDARY_NONE, DM_BOUNDARY_NONE, DMDA_STENCIL_STAR, n[0], n[1], PETSC_DECIDE, PETSC_DECIDE, 1, 0, NULL, NULL, &da));
+  else PetscCall(DMDACreate3d(comm, DM_BOUNDARY_NONE, DM_BOUNDARY_NONE, DM_BOUNDARY_NONE, DMDA_STENCIL_STAR, n[0], n[1], n[2], PETSC_DECIDE, PETSC_DECIDE, PETSC_DECIDE, 1, 0, NULL, NULL, NULL, &da));
+  PetscCall(DMSetUp(da));
+  PetscCall(DMDASetUniformCoordinates(da, prob->lo[0], prob->hi[0], d > 1 ? prob->lo[1] : 0, d > 1 ? prob->hi[1] : 1, d > 2 ? prob->lo[2] : 0, d > 2 ? prob->hi[2] : 1));
+  PetscCall(DMGetCoordinates(da, &coords)); /* this rank's nodes, dim coordinates each, in the global vector's order */
+  PetscCall(VecGetLocalSize(coords, &nloc));
+  nloc /= d;
+  PetscCall(PetscMalloc1(PetscMax(nloc * d, 1), &X));
+  PetscCall(VecGetArrayRead(coords, &c));
+  PetscCall(PetscArraycpy(X, c, nloc * d));
+  PetscCall(VecRestoreArrayRead(coords, &c));
+  PetscCall(MSSolverGridFields_Private(sol, nloc, X, &nf, names, &F));
+  PetscCall(DMCreateGlobalVector(da, &field));
+  PetscCall(PetscViewerHDF5PushGroup(v, "/grid"));
+  for (PetscInt k = 0; k < nf; k++) {
+    PetscReal *a;
+    PetscCall(PetscObjectSetName((PetscObject)field, names[k]));
+    PetscCall(VecGetArray(field, &a));
+    PetscCall(PetscArraycpy(a, F + k * nloc, nloc));
+    PetscCall(VecRestoreArray(field, &a));
+    PetscCall(VecView(field, v));
+  }
+  for (PetscInt i = 0; i < d; i++) { /* node coordinates per direction */
+    PetscReal  *line;
+    const char *a;
+    PetscCall(PetscMalloc1(n[i], &line));
+    for (PetscInt j = 0; j < n[i]; j++) line[j] = prob->lo[i] + (prob->hi[i] - prob->lo[i]) * j / (n[i] - 1);
+    PetscCall(MSSolverGridInputName_Private(sol, i, &a));
+    PetscCall(MSWriteRootArray_Private(v, comm, a, n[i], 1, line));
+    PetscCall(PetscFree(line));
+  }
+  PetscCall(PetscViewerHDF5PopGroup(v));
+  PetscCall(VecDestroy(&field));
+  PetscCall(DMDestroy(&da));
+  PetscCall(PetscFree(X));
+  PetscCall(PetscFree(F));
+
+  if (prob->timedep && sol->grid_snapshots > 0) { /* snapshots in time on the spatial nodes */
+    PetscInt   K = sol->grid_snapshots, sd = prob->sdim, ns = 1, N;
+    PetscReal *T, *G, *out;
+    const char *keep[] = {"u", "residual", "error"};
+    for (PetscInt i = 0; i < sd; i++) ns *= n[i];
+    N = K * ns;
+    PetscCall(PetscMalloc3(N * d, &X, K, &T, N, &out));
+    for (PetscInt k = 0; k < K; k++) {
+      T[k] = K > 1 ? prob->lo[sd] + (prob->hi[sd] - prob->lo[sd]) * k / (K - 1) : prob->hi[sd];
+      for (PetscInt q = 0; q < ns; q++) {
+        PetscInt r = q;
+        for (PetscInt i = 0; i < sd; i++) {
+          X[(k * ns + q) * d + i] = prob->lo[i] + (prob->hi[i] - prob->lo[i]) * (r % n[i]) / (n[i] - 1);
+          r /= n[i];
+        }
+        X[(k * ns + q) * d + sd] = T[k];
+      }
+    }
+    PetscCall(MSSolverGridFields_Private(sol, N, X, &nf, names, &G)); /* the same on every rank; rank 0 writes */
+    PetscCall(PetscViewerHDF5PushGroup(v, "/snapshots"));
+    PetscCall(MSWriteRootArray_Private(v, comm, "t", K, 1, T));
+    for (PetscInt f = 0; f < nf; f++) {
+      PetscBool want = PETSC_FALSE;
+      for (PetscInt j = 0; j < 3; j++) {
+        PetscBool eq;
+        PetscCall(PetscStrcmp(names[f], keep[j], &eq));
+        want = want || eq ? PETSC_TRUE : PETSC_FALSE;
+      }
+      if (!want) continue;
+      PetscCall(PetscArraycpy(out, G + f * N, N));
+      PetscCall(MSWriteRootArray_Private(v, comm, names[f], K, ns, out));
+    }
+    PetscCall(PetscViewerHDF5PopGroup(v));
+    PetscCall(PetscFree(G));
+    PetscCall(PetscFree3(X, T, out));
+  }
+  PetscFunctionReturn(0);
+}
+
+/* the names of the fields written on the grid, for the XDMF file */
+PetscErrorCode MSSolverGridFieldNames_Private(MSSolver sol, PetscInt *nf, char names[][32])
+{
+  MSProblem prob = sol->prob;
+  MSJetSpec spec;
+  PetscBool haseq;
+  PetscInt  C, k = 0;
+
+  PetscFunctionBegin;
+  PetscCall(MSPDEGetJetSpec(prob->pde, &spec));
+  PetscCall(MSPDEHasEquation(prob->pde, &haseq));
+  C = MSJetSpecNumChannels(&spec);
+  for (PetscInt c = 0; c < C; c++, k++) PetscCall(MSSolverChannelName_Private(sol, &spec, c, names[k], 32));
+  if (haseq || prob->exact) PetscCall(PetscStrncpy(names[k++], "residual", 32));
+  if (prob->exact) {
+    PetscCall(PetscStrncpy(names[k++], "exact", 32));
+    PetscCall(PetscStrncpy(names[k++], "error", 32));
+  }
+  for (PetscInt s = 0; s < sol->nstages; s++, k++) PetscCall(PetscSNPrintf(names[k], 32, "stage_%" PetscInt_FMT, s + 1));
+  *nf = k;
+  PetscFunctionReturn(0);
+}
