@@ -65,10 +65,14 @@ typedef struct _p_MSProblem *MSProblem;
 PETSC_EXTERN PetscClassId MSPROBLEM_CLASSID;
 
 /* A point set: n points (X[p*dim+i]) and, for data sets, target values g[p]. Each rank holds the
-   slice [rstart, rstart + n) of the global set of size N. */
+   slice [rstart, rstart + n) of the global set of size N, cut at multiples of MS_CHUNK points (see
+   mspinn/private/ddsum.h); points appended later (refinement) form further segments, each cut the
+   same way: the local points [seg[i], seg[i+1]) start at a chunk boundary of segment i. */
+#define MS_MAX_SEGMENTS 32
 typedef struct {
   const char *name;
   PetscInt    N, n, rstart, dim;
+  PetscInt    nseg, seg[MS_MAX_SEGMENTS + 1];
   PetscReal  *X;
   PetscReal  *g;      /* data targets (NULL for equation sets) */
   PetscReal  *f;      /* source values (equation sets) */
@@ -95,6 +99,8 @@ PETSC_EXTERN PetscErrorCode MSProblemGetPDE(MSProblem, MSPDE *);
 PETSC_EXTERN PetscErrorCode MSProblemGetName(MSProblem, const char **);
 PETSC_EXTERN PetscErrorCode MSProblemGetPointSet(MSProblem, MSSetKind, MSPointSet **);
 PETSC_EXTERN PetscErrorCode MSProblemHasExact(MSProblem, PetscBool *);
+/* this rank's chunks of a set: chunk c is the local points [starts[c], starts[c+1]) (free starts) */
+PETSC_EXTERN PetscErrorCode MSPointSetGetChunks(const MSPointSet *, PetscInt *nchunks, PetscInt **starts);
 PETSC_EXTERN PetscErrorCode MSProblemAddInteriorPoints(MSProblem, PetscInt M, const PetscReal X[]);
 
 /* ======================================================================== loss
@@ -110,6 +116,7 @@ PETSC_EXTERN PetscErrorCode MSLossResidual(Tao, Vec, Vec, void *);
 PETSC_EXTERN PetscErrorCode MSLossJacobian(Tao, Vec, Mat, Mat, void *);
 PETSC_EXTERN PetscErrorCode MSLossObjectiveGradient(Tao, Vec, PetscReal *, Vec, void *);
 PETSC_EXTERN PetscErrorCode MSLossParts(MSLoss, Vec r, PetscReal *data, PetscReal *eq);
+PETSC_EXTERN PetscErrorCode MSLossGetRowChunks(MSLoss, PetscInt *nchunks, PetscInt **starts);
 PETSC_EXTERN PetscErrorCode MSLossGetUnknowns(MSLoss, Vec x, PetscReal values[]);
 PETSC_EXTERN PetscErrorCode MSLossNTKTraces(MSLoss, PetscReal *data, PetscReal *eq);
 PETSC_EXTERN PetscErrorCode MSLossDestroy(MSLoss *);
@@ -119,6 +126,7 @@ PETSC_EXTERN PetscErrorCode MSLossDestroy(MSLoss *);
 #define TAOADAM "adam"
 PETSC_EXTERN PetscErrorCode TaoCreate_MSLM(Tao);
 PETSC_EXTERN PetscErrorCode TaoMSLMGetDamping(Tao, PetscReal *);
+PETSC_EXTERN PetscErrorCode TaoMSLMSetRowChunks(Tao, PetscInt nchunks, const PetscInt starts[]);
 PETSC_EXTERN PetscErrorCode TaoCreate_Adam(Tao);
 PETSC_EXTERN PetscErrorCode TaoAdamGetLearningRate(Tao, PetscReal *);
 

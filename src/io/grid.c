@@ -14,6 +14,7 @@
    x fastest. The XDMF file (src/io/xdmf.c) shows the grid and the snapshots as a time series. */
 #include <mspinn/private/solverimpl.h>
 #include <mspinn/private/problemimpl.h>
+#include <mspinn/private/ddsum.h>
 #include <petscdmda.h>
 #include <petscviewerhdf5.h>
 
@@ -94,11 +95,10 @@ PetscErrorCode MSSolverWriteGrid_Private(MSSolver sol, PetscViewer v)
 {
   MPI_Comm     comm = PetscObjectComm((PetscObject)sol);
   MSProblem    prob = sol->prob;
-  PetscInt     d = prob->nin, *n = sol->grid_n, nloc, nf;
+  PetscInt     d = prob->nin, *n = sol->grid_n, N = 1, nf = 0, xs, ys, zs, xm, ym, zm;
   DM           da;
-  Vec          coords, field;
+  Vec          field;
   PetscReal   *X, *F;
-  const PetscReal *c;
   char         names[MS_JET_DIM * MS_JET_DIM + 3 + MS_JET_DIM + 4 + MS_MAX_STAGES][32];
 
   PetscFunctionBegin;
@@ -107,22 +107,38 @@ PetscErrorCode MSSolverWriteGrid_Private(MSSolver sol, PetscViewer v)
   else if (d == 2) PetscCall(DMDACreate2d(comm, DM_BOUNDARY_NONE, DM_BOUNDARY_NONE, DMDA_STENCIL_STAR, n[0], n[1], PETSC_DECIDE, PETSC_DECIDE, 1, 0, NULL, NULL, &da));
   else PetscCall(DMDACreate3d(comm, DM_BOUNDARY_NONE, DM_BOUNDARY_NONE, DM_BOUNDARY_NONE, DMDA_STENCIL_STAR, n[0], n[1], n[2], PETSC_DECIDE, PETSC_DECIDE, PETSC_DECIDE, 1, 0, NULL, NULL, NULL, &da));
   PetscCall(DMSetUp(da));
-  PetscCall(DMDASetUniformCoordinates(da, prob->lo[0], prob->hi[0], d > 1 ? prob->lo[1] : 0, d > 1 ? prob->hi[1] : 1, d > 2 ? prob->lo[2] : 0, d > 2 ? prob->hi[2] : 1));
-  PetscCall(DMGetCoordinates(da, &coords)); /* this rank's nodes, dim coordinates each, in the global vector's order */
-  PetscCall(VecGetLocalSize(coords, &nloc));
-  nloc /= d;
-  PetscCall(PetscMalloc1(PetscMax(nloc * d, 1), &X));
-  PetscCall(VecGetArrayRead(coords, &c));
-  PetscCall(PetscArraycpy(X, c, nloc * d));
-  PetscCall(VecRestoreArrayRead(coords, &c));
-  PetscCall(MSSolverGridFields_Private(sol, nloc, X, &nf, names, &F));
+  PetscCall(DMDAGetCorners(da, &xs, &ys, &zs, &xm, &ym, &zm));
+  /* the fields at every node in the natural ordering (first input fastest), chunk by chunk on every
+     rank, so that the file's content does not depend on the number of ranks; each rank then stores
+     its own nodes of the DMDA vectors */
+  for (PetscInt i = 0; i < d; i++) N *= n[i];
+  PetscCall(PetscMalloc1(MS_CHUNK * d, &X));
+  F = NULL;
+  for (PetscInt q0 = 0; q0 < N; q0 += MS_CHUNK) {
+    PetscInt   nb = PetscMin(MS_CHUNK, N - q0);
+    PetscReal *Fc;
+    for (PetscInt q = 0; q < nb; q++) {
+      PetscInt r = q0 + q;
+      for (PetscInt i = 0; i < d; i++) {
+        X[q * d + i] = prob->lo[i] + (prob->hi[i] - prob->lo[i]) * (r % n[i]) / (n[i] - 1);
+        r /= n[i];
+      }
+    }
+    PetscCall(MSSolverGridFields_Private(sol, nb, X, &nf, names, &Fc));
+    if (!F) PetscCall(PetscMalloc1(nf * N, &F));
+    for (PetscInt f = 0; f < nf; f++) PetscCall(PetscArraycpy(F + f * N + q0, Fc + f * nb, nb));
+    PetscCall(PetscFree(Fc));
+  }
   PetscCall(DMCreateGlobalVector(da, &field));
   PetscCall(PetscViewerHDF5PushGroup(v, "/grid"));
-  for (PetscInt k = 0; k < nf; k++) {
+  for (PetscInt f = 0; f < nf; f++) {
     PetscReal *a;
-    PetscCall(PetscObjectSetName((PetscObject)field, names[k]));
+    PetscInt   l = 0;
+    PetscCall(PetscObjectSetName((PetscObject)field, names[f]));
     PetscCall(VecGetArray(field, &a));
-    PetscCall(PetscArraycpy(a, F + k * nloc, nloc));
+    for (PetscInt k = zs; k < zs + zm; k++)
+      for (PetscInt j = ys; j < ys + ym; j++)
+        for (PetscInt i = xs; i < xs + xm; i++) a[l++] = F[f * N + i + n[0] * (j + (d > 1 ? n[1] : 1) * k)];
     PetscCall(VecRestoreArray(field, &a));
     PetscCall(VecView(field, v));
   }
@@ -159,7 +175,7 @@ PetscErrorCode MSSolverWriteGrid_Private(MSSolver sol, PetscViewer v)
         X[(k * ns + q) * d + sd] = T[k];
       }
     }
-    PetscCall(MSSolverGridFields_Private(sol, N, X, &nf, names, &G)); /* the same on every rank; rank 0 writes */
+    PetscCall(MSSolverGridFields_Private(sol, N, X, &nf, names, &G)); /* the same on every rank (any number of ranks); rank 0 writes */
     PetscCall(PetscViewerHDF5PushGroup(v, "/snapshots"));
     PetscCall(MSWriteRootArray_Private(v, comm, "t", K, 1, T));
     for (PetscInt f = 0; f < nf; f++) {

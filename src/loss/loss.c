@@ -14,6 +14,7 @@
    part of the residual seeded in c_j (data rows do not depend on them). */
 #include <mspinn/private/problemimpl.h>
 #include <mspinn/private/netimpl.h>
+#include <mspinn/private/ddsum.h>
 
 struct _p_MSLoss {
   MSProblem  prob;
@@ -204,12 +205,17 @@ static PetscErrorCode MSLossEvaluate_Private(MSLoss loss, Vec x, Vec rv, Mat Jm)
     PetscCall(MatDenseGetLDA(Jm, &ldJ));
   }
   for (PetscInt k = 0; k < MS_NUM_SETS; k++) {
+    PetscInt nc, *cs;
     if (loss->row[k] < 0) continue;
-    for (PetscInt p0 = 0; p0 < loss->prob->set[k].n; p0 += bs) {
-      PetscInt nb = PetscMin(bs, loss->prob->set[k].n - p0), row = loss->row[k] + p0;
-      PetscCall(MSLossBlock_Private(loss, (MSSetKind)k, p0, nb, J ? loss->rb : r + row, ldJ, J ? J + row : NULL));
-      if (J) PetscCall(PetscArraycpy(r + row, loss->rb, nb));
-    }
+    /* blocks never straddle a chunk: a point's rows come out the same on any number of ranks */
+    PetscCall(MSPointSetGetChunks(&loss->prob->set[k], &nc, &cs));
+    for (PetscInt c = 0; c < nc; c++)
+      for (PetscInt p0 = cs[c]; p0 < cs[c + 1]; p0 += bs) {
+        PetscInt nb = PetscMin(bs, cs[c + 1] - p0), row = loss->row[k] + p0;
+        PetscCall(MSLossBlock_Private(loss, (MSSetKind)k, p0, nb, J ? loss->rb : r + row, ldJ, J ? J + row : NULL));
+        if (J) PetscCall(PetscArraycpy(r + row, loss->rb, nb));
+      }
+    PetscCall(PetscFree(cs));
   }
   PetscCall(VecRestoreArray(rv, &r));
   if (Jm) {
@@ -254,6 +260,32 @@ PetscErrorCode MSLossObjectiveGradient(Tao tao, Vec x, PetscReal *f, Vec g, void
   PetscFunctionReturn(0);
 }
 
+/* the local residual rows in chunks (each set's chunks, in row order), for rank-independent sums */
+PetscErrorCode MSLossGetRowChunks(MSLoss loss, PetscInt *nchunks, PetscInt **starts)
+{
+  PetscInt n = 0, total = 0;
+
+  PetscFunctionBegin;
+  for (PetscInt k = 0; k < MS_NUM_SETS; k++) {
+    PetscInt nc, *cs;
+    if (loss->row[k] < 0) continue;
+    PetscCall(MSPointSetGetChunks(&loss->prob->set[k], &nc, &cs));
+    total += nc;
+    PetscCall(PetscFree(cs));
+  }
+  PetscCall(PetscMalloc1(total + 1, starts));
+  for (PetscInt k = 0; k < MS_NUM_SETS; k++) {
+    PetscInt nc, *cs;
+    if (loss->row[k] < 0) continue;
+    PetscCall(MSPointSetGetChunks(&loss->prob->set[k], &nc, &cs));
+    for (PetscInt c = 0; c < nc; c++) (*starts)[n++] = loss->row[k] + cs[c];
+    PetscCall(PetscFree(cs));
+  }
+  (*starts)[n] = loss->m;
+  *nchunks     = n;
+  PetscFunctionReturn(0);
+}
+
 /* the unknown coefficients' values at the parameters x (in the order of MSPDEGetUnknowns) */
 PetscErrorCode MSLossGetUnknowns(MSLoss loss, Vec x, PetscReal values[])
 {
@@ -277,6 +309,7 @@ PetscErrorCode MSLossNTKTraces(MSLoss loss, PetscReal *data, PetscReal *eq)
   const PetscReal *J;
   PetscInt         lda;
   PetscReal        t[2] = {0, 0}, gamma = loss->gamma;
+  MSDDSum          acc;
 
   PetscFunctionBegin;
   loss->gamma = 1.0;
@@ -284,13 +317,22 @@ PetscErrorCode MSLossNTKTraces(MSLoss loss, PetscReal *data, PetscReal *eq)
   loss->gamma = gamma;
   PetscCall(MatDenseGetLDA(loss->J, &lda));
   PetscCall(MatDenseGetArrayRead(loss->J, &J));
+  PetscCall(MSDDSumCreate(2, &acc));
   for (PetscInt k = 0; k < MS_NUM_SETS; k++) {
+    PetscInt nc, *cs;
     if (loss->row[k] < 0) continue;
-    for (PetscInt q = 0; q < loss->Pnet; q++) /* the network's columns: an unknown coefficient's column is not scaled by eps */
-      for (PetscInt p = 0; p < loss->prob->set[k].n; p++) t[k == MS_SET_INTERIOR] += PetscSqr(J[loss->row[k] + p + lda * q]);
+    PetscCall(MSPointSetGetChunks(&loss->prob->set[k], &nc, &cs));
+    for (PetscInt c = 0; c < nc; c++) {
+      PetscReal part[2] = {0, 0};
+      for (PetscInt q = 0; q < loss->Pnet; q++) /* the network's columns: an unknown coefficient's column is not scaled by eps */
+        for (PetscInt p = cs[c]; p < cs[c + 1]; p++) part[k == MS_SET_INTERIOR] += PetscSqr(J[loss->row[k] + p + lda * q]);
+      PetscCall(MSDDSumAdd(&acc, 2, part));
+    }
+    PetscCall(PetscFree(cs));
   }
   PetscCall(MatDenseRestoreArrayRead(loss->J, &J));
-  PetscCall(MPIU_Allreduce(MPI_IN_PLACE, t, 2, MPIU_REAL, MPIU_SUM, PetscObjectComm((PetscObject)loss->r)));
+  PetscCall(MSDDSumAllreduce(&acc, PetscObjectComm((PetscObject)loss->r), t));
+  PetscCall(MSDDSumDestroy(&acc));
   *data = t[0];
   *eq   = t[1];
   PetscFunctionReturn(0);
@@ -301,15 +343,25 @@ PetscErrorCode MSLossParts(MSLoss loss, Vec rv, PetscReal *data, PetscReal *eq)
 {
   const PetscReal *r;
   PetscReal        s[2] = {0, 0};
+  MSDDSum          acc;
 
   PetscFunctionBegin;
   PetscCall(VecGetArrayRead(rv, &r));
-  for (PetscInt k = 0; k < MS_NUM_SETS; k++) {
+  PetscCall(MSDDSumCreate(2, &acc));
+  for (PetscInt k = 0; k < MS_NUM_SETS; k++) { /* chunk by chunk: the same on any number of ranks */
+    PetscInt nc, *cs;
     if (loss->row[k] < 0) continue;
-    for (PetscInt p = 0; p < loss->prob->set[k].n; p++) s[k == MS_SET_INTERIOR] += 0.5 * r[loss->row[k] + p] * r[loss->row[k] + p];
+    PetscCall(MSPointSetGetChunks(&loss->prob->set[k], &nc, &cs));
+    for (PetscInt c = 0; c < nc; c++) {
+      PetscReal part[2] = {0, 0};
+      for (PetscInt p = cs[c]; p < cs[c + 1]; p++) part[k == MS_SET_INTERIOR] += 0.5 * r[loss->row[k] + p] * r[loss->row[k] + p];
+      PetscCall(MSDDSumAdd(&acc, 2, part));
+    }
+    PetscCall(PetscFree(cs));
   }
   PetscCall(VecRestoreArrayRead(rv, &r));
-  PetscCall(MPIU_Allreduce(MPI_IN_PLACE, s, 2, MPIU_REAL, MPIU_SUM, PetscObjectComm((PetscObject)rv)));
+  PetscCall(MSDDSumAllreduce(&acc, PetscObjectComm((PetscObject)rv), s));
+  PetscCall(MSDDSumDestroy(&acc));
   if (data) *data = s[0];
   if (eq) *eq = s[1];
   PetscFunctionReturn(0);

@@ -2,6 +2,7 @@
    for its data (source, boundary, initial, exact solution) and its point sets. Every rank generates
    the same global point sets from the seed and keeps its contiguous slice of each. */
 #include <mspinn/private/problemimpl.h>
+#include <mspinn/private/ddsum.h>
 #include <mspinn/private/pdeimpl.h>
 
 PetscClassId      MSPROBLEM_CLASSID;
@@ -253,10 +254,16 @@ static PetscErrorCode MSPointSetFromGlobal_Private(MPI_Comm comm, PetscInt nd, P
   PetscFunctionBegin;
   PetscCallMPI(MPI_Comm_rank(comm, &rank));
   PetscCallMPI(MPI_Comm_size(comm, &size));
+  { /* whole chunks of MS_CHUNK points per rank, as evenly as possible */
+    PetscInt nc = (N + MS_CHUNK - 1) / MS_CHUNK, c0 = (nc / size) * rank + PetscMin(rank, nc % size), c1 = c0 + nc / size + (rank < nc % size ? 1 : 0);
+    set->rstart = PetscMin(c0 * MS_CHUNK, N);
+    set->n      = PetscMin(c1 * MS_CHUNK, N) - set->rstart;
+  }
   set->N      = N;
   set->dim    = nd;
-  set->rstart = (N / size) * rank + PetscMin(rank, N % size);
-  set->n      = N / size + (rank < N % size ? 1 : 0);
+  set->nseg   = 1;
+  set->seg[0] = 0;
+  set->seg[1] = set->n;
   PetscCall(PetscMalloc1(PetscMax(set->n, 1) * nd, &set->X));
   PetscCall(PetscArraycpy(set->X, X + set->rstart * nd, set->n * nd));
   PetscFunctionReturn(0);
@@ -466,6 +473,21 @@ PetscErrorCode MSProblemSetUp(MSProblem prob)
 
 /* Appends M new equation points (the same X on every rank) to the interior set: each rank keeps its
    slice of the new points, with their source values and exact solution. */
+PetscErrorCode MSPointSetGetChunks(const MSPointSet *set, PetscInt *nchunks, PetscInt **starts)
+{
+  PetscInt n = 0;
+
+  PetscFunctionBegin;
+  for (PetscInt i = 0; i < set->nseg; i++) n += (set->seg[i + 1] - set->seg[i] + MS_CHUNK - 1) / MS_CHUNK;
+  PetscCall(PetscMalloc1(n + 1, starts));
+  n = 0;
+  for (PetscInt i = 0; i < set->nseg; i++)
+    for (PetscInt p = set->seg[i]; p < set->seg[i + 1]; p += MS_CHUNK) (*starts)[n++] = p;
+  (*starts)[n] = set->n;
+  *nchunks     = n;
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode MSProblemAddInteriorPoints(MSProblem prob, PetscInt M, const PetscReal X[])
 {
   MSPointSet *set = &prob->set[MS_SET_INTERIOR];
@@ -473,7 +495,9 @@ PetscErrorCode MSProblemAddInteriorPoints(MSProblem prob, PetscInt M, const Pets
   PetscInt    nin = prob->nin, n0 = set->n;
 
   PetscFunctionBegin;
+  PetscCheck(set->nseg < MS_MAX_SEGMENTS, PetscObjectComm((PetscObject)prob), PETSC_ERR_SUP, "Too many refinements of the interior set (at most %d)", MS_MAX_SEGMENTS - 1);
   PetscCall(MSPointSetFromGlobal_Private(PetscObjectComm((PetscObject)prob), nin, M, (PetscReal *)X, &add));
+  set->seg[++set->nseg] = n0 + add.n; /* a new segment, chunked on its own */
   PetscCall(PetscRealloc(sizeof(PetscReal) * PetscMax(n0 + add.n, 1) * nin, &set->X));
   PetscCall(PetscArraycpy(set->X + n0 * nin, add.X, add.n * nin));
   PetscCall(PetscRealloc(sizeof(PetscReal) * PetscMax(n0 + add.n, 1), &set->f));

@@ -2,6 +2,7 @@
    optimizer ever sees: errors against the exact solution, the PDE residual, and its round-off floor. */
 #include <mspinn/private/solverimpl.h>
 #include <mspinn/private/problemimpl.h>
+#include <mspinn/private/ddsum.h>
 
 /* jets of the first ns stages at the n points X: U[c*n+p] = sum_s eps_s N_s,c(x_p) */
 PetscErrorCode MSSolverCompositeJets_Private(MSSolver sol, PetscInt ns, const MSJetSpec *spec, PetscInt n, const PetscReal X[], PetscReal U[])
@@ -72,8 +73,8 @@ PetscErrorCode MSSolverEvaluate_Private(MSSolver sol, PetscInt ns, MSStageRecord
   MSJetSpec   spec;
   PetscBool   haseq;
   PetscReal  *U, *Mag, s[6] = {0, 0, 0, 0, 0, 0}, m[2] = {0, 0}; /* sums: res^2, err^2, exact^2, floor^2, count; max: res, err */
-  PetscInt    C, nc;
-  PetscReal  *cv;
+  PetscInt    C, nc, nch, *cs;
+  PetscReal  *cv, *part;
 
   PetscFunctionBegin;
   PetscCall(MSProblemGetPointSet(sol->prob, MS_SET_EVAL, &ev));
@@ -96,7 +97,15 @@ PetscErrorCode MSSolverEvaluate_Private(MSSolver sol, PetscInt ns, MSStageRecord
   PetscCall(PetscFree(sol->res));
   PetscCall(PetscMalloc1(PetscMax(ev->n, 1), &sol->u));
   PetscCall(PetscCalloc1(PetscMax(ev->n, 1), &sol->res));
-  for (PetscInt p = 0; p < ev->n; p++) {
+  PetscCall(MSPointSetGetChunks(ev, &nch, &cs));
+  PetscCall(PetscCalloc1(5 * PetscMax(nch, 1), &part));
+  for (PetscInt p = 0, c = 0; p < ev->n; p++) {
+    if (p == cs[c + 1]) { /* the next chunk: its sums start from zero (rank-independent totals) */
+      PetscCall(PetscArraycpy(part + 5 * c, s, 5));
+      PetscCall(PetscArrayzero(s, 5));
+      c++;
+    }
+    s[4] += 1;
     sol->u[p] = U[p];
     if (haseq) {
       MSDual jets[1 + 2 * MS_JET_DIM + 3], coef[MSPDE_MAX_COEF], R;
@@ -122,10 +131,12 @@ PetscErrorCode MSSolverEvaluate_Private(MSSolver sol, PetscInt ns, MSStageRecord
       m[1] = PetscMax(m[1], PetscAbsReal(e));
     }
   }
-  s[4] = ev->n;
+  if (nch > 0) PetscCall(PetscArraycpy(part + 5 * (nch - 1), s, 5));
   PetscCall(PetscFree(U));
   PetscCall(PetscFree(Mag));
-  PetscCall(MPIU_Allreduce(MPI_IN_PLACE, s, 5, MPIU_REAL, MPIU_SUM, comm));
+  PetscCall(MSDDAllreduceScalars(comm, nch, 5, part, s));
+  PetscCall(PetscFree(part));
+  PetscCall(PetscFree(cs));
   PetscCall(MPIU_Allreduce(MPI_IN_PLACE, m, 2, MPIU_REAL, MPIU_MAX, comm));
   PetscCheck(s[4] > 0, comm, PETSC_ERR_ARG_WRONG, "The evaluation set is empty");
   rec->res_rms   = PetscSqrtReal(s[0] / s[4]);

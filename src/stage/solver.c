@@ -5,6 +5,7 @@
    stage the composite solution is evaluated on the evaluation set and a row of the per-stage table
    is printed and kept for the output file. */
 #include <mspinn/private/solverimpl.h>
+#include <mspinn/private/ddsum.h>
 #include <mspinn/private/problemimpl.h>
 #include <petsc/private/taoimpl.h> /* TaoList, to check -tao_chain */
 
@@ -224,7 +225,19 @@ static PetscErrorCode MSSolverStageBase_Private(MSSolver sol, PetscInt s, PetscR
     if (s == 0 || k == MS_SET_EVAL || set->N == 0) continue;
     if (k != MS_SET_INTERIOR) sk.order = 0;
     PetscCall(PetscMalloc1(PetscMax(MSJetSpecNumChannels(&sk) * set->n, 1), &base[k]));
-    PetscCall(MSSolverCompositeJets_Private(sol, s, &sk, set->n, set->X, base[k]));
+    { /* chunk by chunk, so that each point's jets are computed the same way on any number of ranks */
+      PetscInt   nc, *cs, C = MSJetSpecNumChannels(&sk);
+      PetscReal *U;
+      PetscCall(PetscMalloc1(C * MS_CHUNK, &U));
+      PetscCall(MSPointSetGetChunks(set, &nc, &cs));
+      for (PetscInt c = 0; c < nc; c++) {
+        PetscInt nb = cs[c + 1] - cs[c];
+        PetscCall(MSSolverCompositeJets_Private(sol, s, &sk, nb, set->X + cs[c] * set->dim, U));
+        for (PetscInt ch = 0; ch < C; ch++) PetscCall(PetscArraycpy(base[k] + ch * set->n + cs[c], U + ch * nb, nb));
+      }
+      PetscCall(PetscFree(cs));
+      PetscCall(PetscFree(U));
+    }
   }
   PetscFunctionReturn(0);
 }
@@ -268,21 +281,30 @@ static PetscErrorCode MSSolverPrepareStage_Private(MSSolver sol, PetscInt s)
 {
   MSSpectrum spec;
   PetscReal  mis[2] = {0, 0};
+  MSDDSum    acc;
 
   PetscFunctionBegin;
   PetscCall(MSSolverResidualSpectrum_Private(sol, s, &spec));
-  for (PetscInt k = 0; k < MS_NUM_SETS; k++) { /* the data misfit of the composite */
+  PetscCall(MSDDSumCreate(2, &acc));
+  for (PetscInt k = 0; k < MS_NUM_SETS; k++) { /* the data misfit of the composite, chunk by chunk (rank-independent) */
     MSPointSet *set = &sol->prob->set[k];
     PetscReal  *U;
+    PetscInt    nc, *cs;
     MSJetSpec   s0 = {set->dim, 0, PETSC_FALSE};
     if (!set->g || set->N == 0 || set->weight == 0) continue;
-    PetscCall(PetscMalloc1(PetscMax(set->n, 1), &U));
-    PetscCall(MSSolverCompositeJets_Private(sol, s, &s0, set->n, set->X, U));
-    for (PetscInt p = 0; p < set->n; p++) mis[0] += PetscSqr(set->g[p] - U[p]);
-    mis[1] += set->n;
+    PetscCall(PetscMalloc1(MS_CHUNK, &U));
+    PetscCall(MSPointSetGetChunks(set, &nc, &cs));
+    for (PetscInt c = 0; c < nc; c++) {
+      PetscReal part[2] = {0, (PetscReal)(cs[c + 1] - cs[c])};
+      PetscCall(MSSolverCompositeJets_Private(sol, s, &s0, cs[c + 1] - cs[c], set->X + cs[c] * set->dim, U));
+      for (PetscInt p = cs[c]; p < cs[c + 1]; p++) part[0] += PetscSqr(set->g[p] - U[p - cs[c]]);
+      PetscCall(MSDDSumAdd(&acc, 2, part));
+    }
+    PetscCall(PetscFree(cs));
     PetscCall(PetscFree(U));
   }
-  PetscCall(MPIU_Allreduce(MPI_IN_PLACE, mis, 2, MPIU_REAL, MPIU_SUM, PetscObjectComm((PetscObject)sol)));
+  PetscCall(MSDDSumAllreduce(&acc, PetscObjectComm((PetscObject)sol), mis));
+  PetscCall(MSDDSumDestroy(&acc));
   sol->eps[s] = PetscMax(spec.err_rms, mis[1] > 0 ? PetscSqrtReal(mis[0] / mis[1]) : 0.0);
   if (!(sol->eps[s] > 0)) sol->eps[s] = PETSC_MACHINE_EPSILON;
   PetscCall(MSSolverCreateStageNet_Private(sol, s, &spec));
@@ -360,6 +382,12 @@ static PetscErrorCode MSSolverTrainStage_Private(MSSolver sol, PetscInt s)
       PetscCall(TaoSetOptionsPrefix(tao, prefix));
     }
     PetscCall(TaoSetType(tao, sol->nchain ? sol->chain[k] : TAOMSLM));
+    { /* rank-independent sums in LM */
+      PetscInt nrc, *rc;
+      PetscCall(MSLossGetRowChunks(sol->loss, &nrc, &rc));
+      PetscCall(TaoMSLMSetRowChunks(tao, nrc, rc));
+      PetscCall(PetscFree(rc));
+    }
     PetscCall(TaoSetSolution(tao, x));
     PetscCall(TaoSetResidualRoutine(tao, r, MSLossResidual, sol->loss));
     PetscCall(TaoSetJacobianResidualRoutine(tao, J, J, MSLossJacobian, sol->loss));

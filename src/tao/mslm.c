@@ -13,10 +13,18 @@
 
    Stops on TAO's tests (fmin as a loss target, gatol/grtol/gttol, max_it), when lambda exceeds
    -tao_mslm_lambda_max (no downhill step exists at working precision), or when F has not dropped
-   by -tao_mslm_stall_factor over -tao_mslm_stall_it iterations. */
+   by -tao_mslm_stall_factor over -tao_mslm_stall_it iterations.
+
+   MPI: with the residual's rows given in chunks (TaoMSLMSetRowChunks; mspinn's loss cuts them so
+   that a chunk holds the same points on any number of ranks), A, g and F are summed chunk by chunk
+   in double-double and reduced over the ranks with a double-double MPI sum
+   (mspinn/private/ddsum.h): the iterates do not depend on the number of ranks. The cost per
+   iteration: the local dsyrk, m P^2 flops for m local rows, plus P^2/2 double-double additions per
+   chunk, one allreduce of 2 P^2 doubles, a Cholesky of P^3/3 flops on rank 0 and a broadcast of P. */
 #include <petsc/private/taoimpl.h>
 #include <petscblaslapack.h>
 #include <mspinn.h>
+#include <mspinn/private/ddsum.h>
 
 typedef struct {
   PetscReal  lambda0, lambda, nu, lambda_max;
@@ -26,7 +34,69 @@ typedef struct {
   PetscInt   P, naccept, nreject;
   PetscReal *A, *Af, *g, *delta, *D, *fhist;
   Vec        xtrial, rtrial;
+  PetscInt   nchunks, *chunk; /* local row chunks: [chunk[c], chunk[c+1]) (NULL: chunks of MS_CHUNK rows) */
+  MSDDSum    accA, accg;
 } TAO_MSLM;
+
+/* Rows [starts[c], starts[c+1]) of this rank form chunk c; sums over rows are formed per chunk and
+   added in double-double, so that they do not depend on how rows are split over ranks. */
+PetscErrorCode TaoMSLMSetRowChunks(Tao tao, PetscInt nchunks, const PetscInt starts[])
+{
+  TAO_MSLM *lm = (TAO_MSLM *)tao->data;
+  PetscBool same;
+
+  PetscFunctionBegin;
+  PetscCall(PetscObjectTypeCompare((PetscObject)tao, TAOMSLM, &same));
+  if (!same) PetscFunctionReturn(0);
+  PetscCall(PetscFree(lm->chunk));
+  lm->nchunks = nchunks;
+  PetscCall(PetscMalloc1(nchunks + 1, &lm->chunk));
+  PetscCall(PetscArraycpy(lm->chunk, starts, nchunks + 1));
+  PetscFunctionReturn(0);
+}
+
+/* chunk c of the m local rows */
+static void TaoMSLMChunk_Private(TAO_MSLM *lm, PetscInt m, PetscInt c, PetscInt *r0, PetscInt *r1)
+{
+  if (lm->chunk) {
+    *r0 = lm->chunk[c];
+    *r1 = lm->chunk[c + 1];
+  } else {
+    *r0 = c * MS_CHUNK;
+    *r1 = PetscMin(m, (c + 1) * MS_CHUNK);
+  }
+}
+
+static PetscInt TaoMSLMNumChunks_Private(TAO_MSLM *lm, PetscInt m)
+{
+  return lm->chunk ? lm->nchunks : (m + MS_CHUNK - 1) / MS_CHUNK;
+}
+
+/* F = 1/2 ||r||^2, summed chunk by chunk */
+static PetscErrorCode TaoMSLMObjective_Private(Tao tao, TAO_MSLM *lm, Vec rv, PetscReal *F)
+{
+  const PetscScalar *r;
+  PetscInt           m, nc;
+  MSDDSum            acc;
+
+  PetscFunctionBegin;
+  PetscCall(VecGetLocalSize(rv, &m));
+  nc = TaoMSLMNumChunks_Private(lm, m);
+  PetscCall(VecGetArrayRead(rv, &r));
+  PetscCall(MSDDSumCreate(1, &acc));
+  for (PetscInt c = 0; c < nc; c++) {
+    PetscInt  r0, r1;
+    PetscReal s = 0;
+    TaoMSLMChunk_Private(lm, m, c, &r0, &r1);
+    for (PetscInt i = r0; i < r1; i++) s += r[i] * r[i];
+    PetscCall(MSDDSumAdd(&acc, 1, &s));
+  }
+  PetscCall(VecRestoreArrayRead(rv, &r));
+  PetscCall(MSDDSumAllreduce(&acc, PetscObjectComm((PetscObject)tao), F));
+  PetscCall(MSDDSumDestroy(&acc));
+  *F *= 0.5;
+  PetscFunctionReturn(0);
+}
 
 PetscErrorCode TaoMSLMGetDamping(Tao tao, PetscReal *lambda)
 {
@@ -51,6 +121,10 @@ static PetscErrorCode TaoSetUp_MSLM(Tao tao)
     PetscCall(PetscFree6(lm->A, lm->Af, lm->g, lm->delta, lm->D, lm->fhist));
     lm->P = P;
     PetscCall(PetscMalloc6(P * P, &lm->A, P * P, &lm->Af, P, &lm->g, P, &lm->delta, P, &lm->D, PetscMax(lm->stall_it, 1) + 1, &lm->fhist));
+    PetscCall(MSDDSumDestroy(&lm->accA));
+    PetscCall(MSDDSumDestroy(&lm->accg));
+    PetscCall(MSDDSumCreate(P * P, &lm->accA));
+    PetscCall(MSDDSumCreate(P, &lm->accg));
   }
   if (!tao->gradient) PetscCall(VecDuplicate(tao->solution, &tao->gradient));
   if (!tao->stepdirection) PetscCall(VecDuplicate(tao->solution, &tao->stepdirection));
@@ -59,12 +133,13 @@ static PetscErrorCode TaoSetUp_MSLM(Tao tao)
   PetscFunctionReturn(0);
 }
 
-/* A = J^T J (upper triangle) and g = J^T r summed over the ranks' rows */
+/* A = J^T J (upper triangle) and g = J^T r summed over the ranks' rows, chunk by chunk (dsyrk and
+   gemv on the chunk's rows into Af and delta as scratch), accumulated in double-double */
 static PetscErrorCode TaoMSLMNormalEquations_Private(Tao tao, TAO_MSLM *lm)
 {
   const PetscScalar *J, *r;
-  PetscInt           m, lda, P = lm->P;
-  PetscBLASInt       bP, bm, blda, one = 1;
+  PetscInt           m, lda, P = lm->P, nc;
+  PetscBLASInt       bP, blda, one = 1;
   PetscScalar        a1 = 1.0, a0 = 0.0;
 
   PetscFunctionBegin;
@@ -73,20 +148,26 @@ static PetscErrorCode TaoMSLMNormalEquations_Private(Tao tao, TAO_MSLM *lm)
   PetscCall(MatDenseGetArrayRead(tao->ls_jac, &J));
   PetscCall(VecGetArrayRead(tao->ls_res, &r));
   PetscCall(PetscBLASIntCast(P, &bP));
-  PetscCall(PetscBLASIntCast(m, &bm));
   PetscCall(PetscBLASIntCast(PetscMax(lda, 1), &blda));
-  if (m > 0) {
-    PetscCallBLAS("BLASsyrk", BLASsyrk_("U", "T", &bP, &bm, &a1, J, &blda, &a0, lm->A, &bP));
-    PetscCallBLAS("BLASgemv", BLASgemv_("T", &bm, &bP, &a1, J, &blda, r, &one, &a0, lm->g, &one));
-  } else {
-    PetscCall(PetscArrayzero(lm->A, P * P));
-    PetscCall(PetscArrayzero(lm->g, P));
+  PetscCall(MSDDSumZero(&lm->accA));
+  PetscCall(MSDDSumZero(&lm->accg));
+  nc = TaoMSLMNumChunks_Private(lm, m);
+  for (PetscInt c = 0; c < nc; c++) {
+    PetscInt     r0, r1;
+    PetscBLASInt bm;
+    TaoMSLMChunk_Private(lm, m, c, &r0, &r1);
+    if (r1 <= r0) continue;
+    PetscCall(PetscBLASIntCast(r1 - r0, &bm));
+    PetscCallBLAS("BLASsyrk", BLASsyrk_("U", "T", &bP, &bm, &a1, J + r0, &blda, &a0, lm->Af, &bP));
+    PetscCallBLAS("BLASgemv", BLASgemv_("T", &bm, &bP, &a1, J + r0, &blda, r + r0, &one, &a0, lm->delta, &one));
+    PetscCall(MSDDSumAddUpper(&lm->accA, P, lm->Af));
+    PetscCall(MSDDSumAdd(&lm->accg, P, lm->delta));
   }
-  PetscCall(PetscLogFlops((PetscLogDouble)m * P * (P + 1) + 2.0 * m * P));
+  PetscCall(PetscLogFlops((PetscLogDouble)m * P * (P + 1) + 2.0 * m * P + 3.0 * nc * P * (P + 1)));
   PetscCall(VecRestoreArrayRead(tao->ls_res, &r));
   PetscCall(MatDenseRestoreArrayRead(tao->ls_jac, &J));
-  PetscCall(MPIU_Allreduce(MPI_IN_PLACE, lm->A, P * P, MPIU_REAL, MPIU_SUM, PetscObjectComm((PetscObject)tao)));
-  PetscCall(MPIU_Allreduce(MPI_IN_PLACE, lm->g, P, MPIU_REAL, MPIU_SUM, PetscObjectComm((PetscObject)tao)));
+  PetscCall(MSDDSumAllreduce(&lm->accA, PetscObjectComm((PetscObject)tao), lm->A));
+  PetscCall(MSDDSumAllreduce(&lm->accg, PetscObjectComm((PetscObject)tao), lm->g));
   PetscFunctionReturn(0);
 }
 
@@ -132,8 +213,7 @@ static PetscErrorCode TaoSolve_MSLM(Tao tao)
   PetscCall(PetscArrayzero(lm->D, P));
   PetscCall(VecGetOwnershipRange(tao->solution, &lo, &hi));
   PetscCall(TaoComputeResidual(tao, tao->solution, tao->ls_res));
-  PetscCall(VecNorm(tao->ls_res, NORM_2, &f));
-  f            = 0.5 * f * f;
+  PetscCall(TaoMSLMObjective_Private(tao, lm, tao->ls_res, &f));
   tao->reason  = TAO_CONTINUE_ITERATING;
   tao->niter   = 0;
   lm->naccept  = 0;
@@ -188,8 +268,7 @@ static PetscErrorCode TaoSolve_MSLM(Tao tao)
         PetscCall(VecRestoreArrayRead(tao->solution, &x));
         if (tao->XL && tao->XU) PetscCall(VecMedian(tao->XL, lm->xtrial, tao->XU, lm->xtrial)); /* bounds: project the trial point */
         PetscCall(TaoComputeResidual(tao, lm->xtrial, lm->rtrial));
-        PetscCall(VecNorm(lm->rtrial, NORM_2, &ftrial));
-        ftrial = 0.5 * ftrial * ftrial;
+        PetscCall(TaoMSLMObjective_Private(tao, lm, lm->rtrial, &ftrial));
         if (!PetscIsInfOrNanReal(ftrial) && ftrial < f && pred > 0) {
           PetscReal rho = (f - ftrial) / pred, t = 2.0 * rho - 1.0;
           PetscCall(VecCopy(lm->xtrial, tao->solution));
@@ -257,6 +336,9 @@ static PetscErrorCode TaoDestroy_MSLM(Tao tao)
 
   PetscFunctionBegin;
   PetscCall(PetscFree6(lm->A, lm->Af, lm->g, lm->delta, lm->D, lm->fhist));
+  PetscCall(MSDDSumDestroy(&lm->accA));
+  PetscCall(MSDDSumDestroy(&lm->accg));
+  PetscCall(PetscFree(lm->chunk));
   PetscCall(VecDestroy(&lm->xtrial));
   PetscCall(VecDestroy(&lm->rtrial));
   PetscCall(PetscFree(tao->data));
