@@ -91,6 +91,45 @@ static PetscErrorCode MSSolverGridFields_Private(MSSolver sol, PetscInt n, const
   PetscFunctionReturn(0);
 }
 
+/* Mesh problems (-mesh): the fields at the mesh's vertices, with the mesh itself:
+   /mesh/vertices (n_v, dim), /mesh/cells (n_c, dim + 1) vertex indices (integers, from 0) and
+   /mesh/<field> (n_v,), the same fields as /grid. Computed in chunks of vertices on every rank (the
+   same values for any number of ranks), written by rank 0. */
+static PetscErrorCode MSSolverWriteMesh_Private(MSSolver sol, PetscViewer v)
+{
+  MPI_Comm    comm = PetscObjectComm((PetscObject)sol);
+  MSProblem   prob = sol->prob;
+  PetscInt    nv = prob->nvert, d = prob->mdim, nf = 0;
+  PetscReal  *F = NULL, *col;
+  PetscMPIInt rank;
+  IS          cells;
+  char        names[MS_JET_DIM * MS_JET_DIM + 3 + MS_JET_DIM + 4 + MS_MAX_STAGES][32];
+
+  PetscFunctionBegin;
+  PetscCallMPI(MPI_Comm_rank(comm, &rank));
+  for (PetscInt q0 = 0; q0 < nv; q0 += MS_CHUNK) {
+    PetscInt   nb = PetscMin(MS_CHUNK, nv - q0);
+    PetscReal *Fc;
+    PetscCall(MSSolverGridFields_Private(sol, nb, prob->vert + q0 * d, &nf, names, &Fc));
+    if (!F) PetscCall(PetscMalloc1(nf * nv, &F));
+    for (PetscInt f = 0; f < nf; f++) PetscCall(PetscArraycpy(F + f * nv + q0, Fc + f * nb, nb));
+    PetscCall(PetscFree(Fc));
+  }
+  PetscCall(PetscViewerHDF5PushGroup(v, "/mesh"));
+  PetscCall(MSWriteRootArray_Private(v, comm, "vertices", nv, d, prob->vert));
+  PetscCall(PetscMalloc1(nv, &col));
+  for (PetscInt f = 0; f < nf; f++) PetscCall(MSWriteRootArray_Private(v, comm, names[f], nv, 1, F + f * nv));
+  PetscCall(PetscFree(col));
+  PetscCall(ISCreateGeneral(comm, rank ? 0 : prob->ncell * (d + 1), prob->cellv, PETSC_USE_POINTER, &cells));
+  PetscCall(ISSetBlockSize(cells, d + 1));
+  PetscCall(PetscObjectSetName((PetscObject)cells, "cells"));
+  PetscCall(ISView(cells, v));
+  PetscCall(ISDestroy(&cells));
+  PetscCall(PetscViewerHDF5PopGroup(v));
+  PetscCall(PetscFree(F));
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode MSSolverWriteGrid_Private(MSSolver sol, PetscViewer v)
 {
   MPI_Comm     comm = PetscObjectComm((PetscObject)sol);
@@ -103,6 +142,10 @@ PetscErrorCode MSSolverWriteGrid_Private(MSSolver sol, PetscViewer v)
 
   PetscFunctionBegin;
   if (!sol->grid) PetscFunctionReturn(0);
+  if (prob->meshfile[0]) { /* the box around a mesh is not the domain: fields at the vertices instead */
+    PetscCall(MSSolverWriteMesh_Private(sol, v));
+    PetscFunctionReturn(0);
+  }
   if (d == 1) PetscCall(DMDACreate1d(comm, DM_BOUNDARY_NONE, n[0], 1, 0, NULL, &da));
   else if (d == 2) PetscCall(DMDACreate2d(comm, DM_BOUNDARY_NONE, DM_BOUNDARY_NONE, DMDA_STENCIL_STAR, n[0], n[1], PETSC_DECIDE, PETSC_DECIDE, 1, 0, NULL, NULL, &da));
   else PetscCall(DMDACreate3d(comm, DM_BOUNDARY_NONE, DM_BOUNDARY_NONE, DM_BOUNDARY_NONE, DMDA_STENCIL_STAR, n[0], n[1], n[2], PETSC_DECIDE, PETSC_DECIDE, PETSC_DECIDE, 1, 0, NULL, NULL, NULL, &da));

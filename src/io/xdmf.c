@@ -45,6 +45,23 @@ static PetscErrorCode MSXdmfGrid_Private(FILE *f, MSSolver sol, const char *h5)
 
   PetscFunctionBegin;
   PetscCall(MSSolverGridFieldNames_Private(sol, &nf, names));
+  if (prob->meshfile[0]) { /* the mesh: simplices over the vertices, fields at the vertices */
+    PetscInt    nv = prob->nvert, nc = prob->ncell, md = prob->mdim;
+    const char *topo = md == 1 ? "Polyline" : md == 2 ? "Triangle" : "Tetrahedron";
+    fprintf(f, "    <Grid Name=\"mesh\" GridType=\"Uniform\">\n");
+    fprintf(f, "      <Topology TopologyType=\"%s\" NumberOfElements=\"%ld\"%s>\n", topo, (long)nc, md == 1 ? " NodesPerElement=\"2\"" : "");
+    fprintf(f, "        <DataItem Format=\"HDF\" Dimensions=\"%ld %ld\" NumberType=\"Int\" Precision=\"%d\">%s:/mesh/cells</DataItem>\n", (long)nc, (long)(md + 1), (int)sizeof(PetscInt), h5);
+    fprintf(f, "      </Topology>\n      <Geometry GeometryType=\"%s\">\n", md == 3 ? "XYZ" : "XY");
+    if (md == 1) fprintf(f, "        <DataItem Format=\"HDF\" Dimensions=\"%ld\" NumberType=\"Float\" Precision=\"8\">%s:/mesh/vertices</DataItem>\n", (long)nv, h5);
+    else fprintf(f, "        <DataItem Format=\"HDF\" Dimensions=\"%ld %ld\" NumberType=\"Float\" Precision=\"8\">%s:/mesh/vertices</DataItem>\n", (long)nv, (long)md, h5);
+    fprintf(f, "      </Geometry>\n");
+    for (PetscInt k = 0; k < nf; k++) {
+      fprintf(f, "      <Attribute Name=\"%s\" AttributeType=\"Scalar\" Center=\"Node\">\n", names[k]);
+      fprintf(f, "        <DataItem Format=\"HDF\" Dimensions=\"%ld\" NumberType=\"Float\" Precision=\"8\">%s:/mesh/%s</DataItem>\n      </Attribute>\n", (long)nv, h5, names[k]);
+    }
+    fprintf(f, "    </Grid>\n");
+    PetscFunctionReturn(0);
+  }
   fprintf(f, "    <Grid Name=\"grid\" GridType=\"Uniform\">\n");
   MSXdmfCoRect_Private(f, sol, d, sol->grid_n);
   for (PetscInt k = 0; k < nf; k++) {

@@ -80,6 +80,7 @@ static PetscErrorCode MSProblemDataOptions_Private(MSProblem prob, PetscOptionIt
   if (!flg) prob->nrefcoords = 0;
   PetscCall(PetscOptionsString("-reference_values", "Reference values in -reference_file (as -data_values)", "MSProblemSetFromOptions", prob->refvalues, prob->refvalues, sizeof(prob->refvalues), NULL));
   PetscCall(MSProblemResolvePath_Private(prob, prob->datafile, sizeof(prob->datafile)));
+  PetscCall(MSProblemResolvePath_Private(prob, prob->meshfile, sizeof(prob->meshfile)));
   PetscCall(MSProblemResolvePath_Private(prob, prob->reffile, sizeof(prob->reffile)));
   PetscCheck(prob->datan >= 0, comm, PETSC_ERR_ARG_OUTOFRANGE, "-data_n %" PetscInt_FMT ": must be non-negative", prob->datan);
   PetscCheck(prob->datanoise >= 0, comm, PETSC_ERR_ARG_OUTOFRANGE, "-data_noise %g: must be non-negative", (double)prob->datanoise);
@@ -140,6 +141,13 @@ PetscErrorCode MSProblemSetFromOptions(MSProblem prob)
       PetscCheck(prob->weight[k] >= 0, comm, PETSC_ERR_ARG_OUTOFRANGE, "%s must be non-negative", opt);
     }
   }
+  PetscCall(PetscOptionsString("-mesh", "Gmsh mesh of the domain (.msh, read by DMPlex); the points are drawn in its cells and on its boundary facets", "MSProblemSetFromOptions", prob->meshfile, prob->meshfile, sizeof(prob->meshfile), &flg));
+  if (prob->meshfile[0]) {
+    PetscBool lset, uset;
+    PetscCall(PetscOptionsHasName(((PetscObject)prob)->options, NULL, "-domain_lower", &lset));
+    PetscCall(PetscOptionsHasName(((PetscObject)prob)->options, NULL, "-domain_upper", &uset));
+    PetscCheck(!lset && !uset, comm, PETSC_ERR_ARG_INCOMP, "-domain_lower/-domain_upper: the domain is the mesh given by -mesh %s", prob->meshfile);
+  }
   PetscCall(PetscOptionsReal("-points_seed", "Seed of the random point sets (an integer)", "MSProblemSetFromOptions", seed, &seed, NULL));
   PetscCall(MSProblemDataOptions_Private(prob, PetscOptionsObject));
   PetscOptionsEnd();
@@ -150,6 +158,8 @@ PetscErrorCode MSProblemSetFromOptions(MSProblem prob)
     prob->lo[i] = lo[i];
     prob->hi[i] = hi[i];
   }
+  PetscCall(MSProblemMeshDestroy_Private(prob));
+  if (prob->meshfile[0]) PetscCall(MSProblemMeshLoad_Private(prob)); /* the box becomes the mesh's bounding box */
   if (prob->timedep) {
     PetscCheck(time[0] < time[1], comm, PETSC_ERR_ARG_OUTOFRANGE, "-domain_time: empty interval [%g, %g]", (double)time[0], (double)time[1]);
     prob->lo[prob->sdim] = time[0];
@@ -174,7 +184,7 @@ PetscErrorCode MSProblemSetFromOptions(MSProblem prob)
     if (haseq) {
       PetscCheck(prob->exact || prob->source, comm, PETSC_ERR_ARG_WRONG, "-pde_source: missing (give -pde_source, or -pde_exact for a manufactured source)");
       /* with observations (-data_file) boundary and initial data are optional: an inverse problem may have none */
-      PetscCheck(prob->exact || prob->boundary || prob->datafile[0], comm, PETSC_ERR_ARG_WRONG, "-pde_boundary: missing (give -pde_boundary, -pde_exact or observations with -data_file)");
+      PetscCheck(prob->exact || prob->boundary || prob->datafile[0] || prob->meshfile[0], comm, PETSC_ERR_ARG_WRONG, "-pde_boundary: missing (give -pde_boundary, -pde_exact or observations with -data_file)");
       PetscCheck(!prob->timedep || prob->exact || prob->initial || prob->datafile[0], comm, PETSC_ERR_ARG_WRONG, "-pde_initial: missing (give -pde_initial, -pde_exact or observations with -data_file)");
     } else PetscCheck(prob->exact || prob->datafile[0], comm, PETSC_ERR_ARG_WRONG, "-pde_exact: missing (a fit problem needs the function to fit, or -data_file)");
     if (prob->exact) { /* derivatives for the exact jets (manufactured source, reported derivatives) */
@@ -188,6 +198,30 @@ PetscErrorCode MSProblemSetFromOptions(MSProblem prob)
         for (PetscInt j = i; j < prob->nin; j++) PetscCall(MSExprDerivative(prob->dexact[MSJetSpecChannelD(&spec, i)], j, &prob->dexact[MSJetSpecChannelDD(&spec, i, j)]));
       }
     }
+  }
+  if (prob->meshfile[0]) { /* Dirichlet data per boundary label: -pde_boundary_<label> */
+    PetscInt   vals[16], nl;
+    const char *vars[MS_JET_DIM + 1];
+    PetscBool  haseq;
+    for (PetscInt i = 0; i < prob->sdim; i++) vars[i] = MSInputNames[i];
+    PetscCall(MSPDEHasEquation(prob->pde, &haseq));
+    PetscCall(MSProblemMeshBoundaryLabels_Private(prob, &nl, vals, 16));
+    PetscObjectOptionsBegin((PetscObject)prob);
+    for (PetscInt j = 0; j < nl; j++) {
+      char      opt[64], text[4096];
+      PetscBool set = PETSC_FALSE;
+      prob->blabel[j]     = vals[j];
+      prob->blabelexpr[j] = NULL;
+      if (vals[j] >= 0) {
+        PetscCall(PetscSNPrintf(opt, sizeof(opt), "-pde_boundary_%" PetscInt_FMT, vals[j]));
+        PetscCall(PetscOptionsString(opt, "Dirichlet data on the boundary facets with this Gmsh physical tag (Face Sets value)", "MSProblemSetFromOptions", "", text, sizeof(text), &set));
+        if (set) PetscCall(MSExprCreate(comm, opt, text, prob->nin, vars, &prob->blabelexpr[j]));
+      }
+      if (vals[j] >= 0) PetscCheck(!haseq || set || prob->boundary || prob->exact || prob->datafile[0], comm, PETSC_ERR_ARG_WRONG, "-mesh %s: boundary label %" PetscInt_FMT " has no data: give -pde_boundary_%" PetscInt_FMT " (or -pde_boundary, -pde_exact)", prob->meshfile, vals[j], vals[j]);
+      else PetscCheck(!haseq || prob->boundary || prob->exact || prob->datafile[0], comm, PETSC_ERR_ARG_WRONG, "-mesh %s: boundary facets without a physical tag have no data: give -pde_boundary (or -pde_exact)", prob->meshfile);
+    }
+    prob->nblabel = nl;
+    PetscOptionsEnd();
   }
   PetscFunctionReturn(0);
 }
@@ -406,14 +440,31 @@ PetscErrorCode MSProblemSetUp(MSProblem prob)
     set->dim    = nin;
     switch ((MSSetKind)k) {
     case MS_SET_INTERIOR:
-      if (haseq) PetscCall(MSPointsGenerate_Private(prob->pts[k].type, nin, prob->lo, prob->hi, MSProblemPointCount_Private(prob, (MSSetKind)k, nin), rnd, &N, &X));
+      if (haseq && prob->meshfile[0]) PetscCall(MSProblemMeshInteriorPoints_Private(prob, rnd, prob->pts[k].n > 0 ? prob->pts[k].n : 4, &N, &X));
+      else if (haseq) PetscCall(MSPointsGenerate_Private(prob->pts[k].type, nin, prob->lo, prob->hi, MSProblemPointCount_Private(prob, (MSSetKind)k, nin), rnd, &N, &X));
       break;
     case MS_SET_DATA:
       if (prob->datafile[0]) PetscCall(MSProblemReadData_Private(prob, rnd, &N, &X, &G));
-      else if (!haseq || (nunk && prob->exact)) PetscCall(MSPointsGenerate_Private(prob->pts[k].type, nin, prob->lo, prob->hi, MSProblemPointCount_Private(prob, (MSSetKind)k, nin), rnd, &N, &X));
+      else if ((!haseq || (nunk && prob->exact)) && prob->meshfile[0]) {
+        N = prob->pts[k].n > 0 ? prob->pts[k].n : 4096;
+        PetscCall(PetscMalloc1(N * nin, &X));
+        PetscCall(MSProblemMeshSampleDomain_Private(prob, rnd, N, X));
+      } else if (!haseq || (nunk && prob->exact)) PetscCall(MSPointsGenerate_Private(prob->pts[k].type, nin, prob->lo, prob->hi, MSProblemPointCount_Private(prob, (MSSetKind)k, nin), rnd, &N, &X));
       break;
     case MS_SET_BOUNDARY:
-      if (haseq && (prob->exact || prob->boundary)) PetscCall(MSProblemBoundaryPoints_Private(prob, rnd, &N, &X));
+      if (haseq && prob->meshfile[0]) {
+        PetscInt *lab;
+        PetscCall(MSProblemMeshBoundaryPoints_Private(prob, rnd, prob->pts[k].n > 0 ? prob->pts[k].n : 4, &N, &X, &lab));
+        PetscCall(PetscMalloc1(PetscMax(N, 1), &G));
+        for (PetscInt q = 0; q < N; q++) { /* the label's data, else the default boundary data */
+          MSExpr e = prob->boundary ? prob->boundary : prob->exact;
+          for (PetscInt j = 0; j < prob->nblabel; j++)
+            if (prob->blabel[j] == lab[q] && prob->blabelexpr[j]) e = prob->blabelexpr[j];
+          PetscCheck(e, comm, PETSC_ERR_ARG_WRONG, "-mesh %s: boundary label %" PetscInt_FMT " has no data", prob->meshfile, lab[q]);
+          PetscCall(MSExprEvaluate(e, X + q * nin, &G[q]));
+        }
+        PetscCall(PetscFree(lab));
+      } else if (haseq && (prob->exact || prob->boundary)) PetscCall(MSProblemBoundaryPoints_Private(prob, rnd, &N, &X));
       break;
     case MS_SET_INITIAL:
       if (haseq && prob->timedep && (prob->exact || prob->initial)) {
@@ -426,6 +477,18 @@ PetscErrorCode MSProblemSetUp(MSProblem prob)
       }
       break;
     case MS_SET_EVAL:
+      if (prob->meshfile[0] && !prob->reffile[0]) { /* uniform in the mesh, from their own random stream */
+        PetscRandom erd;
+        N = prob->pts[k].n > 0 ? prob->pts[k].n : 20000;
+        PetscCall(PetscMalloc1(N * nin, &X));
+        PetscCall(PetscRandomCreate(PETSC_COMM_SELF, &erd));
+        PetscCall(PetscRandomSetType(erd, PETSCRAND48));
+        PetscCall(PetscRandomSetSeed(erd, prob->seed + 777777));
+        PetscCall(PetscRandomSeed(erd));
+        PetscCall(MSProblemMeshSampleDomain_Private(prob, erd, N, X));
+        PetscCall(PetscRandomDestroy(&erd));
+        break;
+      }
       if (prob->reffile[0]) {
         PetscCall(MSH5ReadPoints(comm, "reference", prob->reffile, prob->nrefcoords, prob->refcoords, prob->refvalues, nin, &N, &X, &G));
         break;
@@ -445,7 +508,7 @@ PetscErrorCode MSProblemSetUp(MSProblem prob)
     PetscCall(MSPointSetFromGlobal_Private(comm, nin, N, X, set));
     PetscCall(PetscFree(X));
     /* values at this rank's points: from the file, else from the expressions */
-    if (G && k == MS_SET_DATA) PetscCall(MSPointSetSliceValues_Private(set, G, &set->g));
+    if (G && (k == MS_SET_DATA || k == MS_SET_BOUNDARY)) PetscCall(MSPointSetSliceValues_Private(set, G, &set->g));
     if (G && k == MS_SET_EVAL) PetscCall(MSPointSetSliceValues_Private(set, G, &set->exact));
     PetscCall(PetscFree(G));
     if (prob->exact && !set->exact) PetscCall(PetscMalloc1(PetscMax(set->n, 1), &set->exact));
@@ -455,7 +518,7 @@ PetscErrorCode MSProblemSetUp(MSProblem prob)
       const PetscReal *x = set->X + p * nin;
       if (prob->exact && !(k == MS_SET_EVAL && prob->reffile[0])) PetscCall(MSExprEvaluate(prob->exact, x, &set->exact[p]));
       if (set->f) PetscCall(MSProblemSourceAt_Private(prob, x, &set->f[p]));
-      if (set->g && !(k == MS_SET_DATA && prob->datafile[0])) {
+      if (set->g && !(k == MS_SET_DATA && prob->datafile[0]) && !(k == MS_SET_BOUNDARY && prob->meshfile[0])) {
         MSExpr e = k == MS_SET_BOUNDARY ? prob->boundary : k == MS_SET_INITIAL ? prob->initial : NULL;
         if (e) PetscCall(MSExprEvaluate(e, x, &set->g[p]));
         else set->g[p] = set->exact[p];
@@ -553,13 +616,21 @@ PetscErrorCode MSProblemView(MSProblem prob, PetscViewer viewer)
   PetscCall(PetscViewerASCIIPrintf(viewer, "Problem %s\n", prob->name));
   PetscCall(PetscViewerASCIIPushTab(viewer));
   PetscCall(MSPDEView(prob->pde, viewer));
+  if (prob->meshfile[0]) {
+    char labels[512] = "", one[64];
+    for (PetscInt j = 0; j < prob->nblabel; j++) {
+      PetscCall(PetscSNPrintf(one, sizeof(one), " %" PetscInt_FMT "%s", prob->blabel[j], prob->blabelexpr[j] ? " (own data)" : ""));
+      PetscCall(PetscStrlcat(labels, one, sizeof(labels)));
+    }
+    PetscCall(PetscViewerASCIIPrintf(viewer, "mesh %s: %" PetscInt_FMT " cells, %" PetscInt_FMT " vertices, %" PetscInt_FMT " boundary facets, boundary labels%s; bounding box:\n", prob->meshfile, prob->ncell, prob->nvert, prob->nface, labels));
+  }
   for (PetscInt i = 0; i < prob->nin; i++) PetscCall(PetscViewerASCIIPrintf(viewer, "%s in [%g, %g]\n", i < prob->sdim ? MSInputNames[i] : "t", (double)prob->lo[i], (double)prob->hi[i]));
   if (prob->exact) {
     PetscCall(MSExprGetString(prob->exact, &s));
     PetscCall(PetscViewerASCIIPrintf(viewer, "exact solution %s\n", s));
   }
   for (PetscInt k = 0; k < MS_NUM_SETS; k++)
-    if (prob->set[k].N) PetscCall(PetscViewerASCIIPrintf(viewer, "%s points: %" PetscInt_FMT " (%s)\n", MSSetKinds[k], prob->set[k].N, MSPointsTypes[prob->pts[k].type]));
+    if (prob->set[k].N) PetscCall(PetscViewerASCIIPrintf(viewer, "%s points: %" PetscInt_FMT " (%s)\n", MSSetKinds[k], prob->set[k].N, prob->meshfile[0] && k != MS_SET_DATA ? "random in the mesh" : MSPointsTypes[prob->pts[k].type]));
   PetscCall(PetscViewerASCIIPopTab(viewer));
   PetscFunctionReturn(0);
 }
@@ -577,6 +648,7 @@ PetscErrorCode MSProblemDestroy(MSProblem *prob)
   PetscCall(MSExprDestroy(&(*prob)->source));
   PetscCall(MSExprDestroy(&(*prob)->boundary));
   PetscCall(MSExprDestroy(&(*prob)->initial));
+  PetscCall(MSProblemMeshDestroy_Private(*prob));
   for (PetscInt c = 0; c < (PetscInt)PETSC_STATIC_ARRAY_LENGTH((*prob)->dexact); c++) PetscCall(MSExprDestroy(&(*prob)->dexact[c]));
   for (PetscInt i = 0; i < (*prob)->ndatacoords; i++) PetscCall(PetscFree((*prob)->datacoords[i]));
   for (PetscInt i = 0; i < (*prob)->nrefcoords; i++) PetscCall(PetscFree((*prob)->refcoords[i]));

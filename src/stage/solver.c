@@ -256,7 +256,16 @@ PetscErrorCode MSSolverRefine_Private(MSSolver sol, PetscInt s)
   PetscFunctionBegin;
   PetscCall(MSPDEHasEquation(prob->pde, &haseq));
   if (!K || !haseq) PetscFunctionReturn(0);
-  PetscCall(MSPointsGenerate_Private(MS_POINTS_HALTON, d, prob->lo, prob->hi, Nc, NULL, &Nc, &Xc)); /* a point chosen twice is a harmless duplicate row */
+  if (prob->meshfile[0]) { /* candidates uniform in the mesh, seeded by the stage */
+    PetscRandom rnd;
+    PetscCall(PetscMalloc1(Nc * d, &Xc));
+    PetscCall(PetscRandomCreate(PETSC_COMM_SELF, &rnd));
+    PetscCall(PetscRandomSetType(rnd, PETSCRAND48));
+    PetscCall(PetscRandomSetSeed(rnd, prob->seed + 1000 * s + 99));
+    PetscCall(PetscRandomSeed(rnd));
+    PetscCall(MSProblemMeshSampleDomain_Private(prob, rnd, Nc, Xc));
+    PetscCall(PetscRandomDestroy(&rnd));
+  } else PetscCall(MSPointsGenerate_Private(MS_POINTS_HALTON, d, prob->lo, prob->hi, Nc, NULL, &Nc, &Xc)); /* a point chosen twice is a harmless duplicate row */
   PetscCall(PetscMalloc4(Nc, &R, Nc, &absR, Nc, &idx, K * d, &Xn));
   PetscCall(MSSolverResidualAt_Private(sol, s, Nc, Xc, R));
   for (PetscInt q = 0; q < Nc; q++) {

@@ -88,6 +88,14 @@ check "obs_late.h5: point 5 has coordinate 1 = 2. outside the domain" $INV -data
 check "-resume $work/none.h5: cannot open the file" -resume "$work/none.h5"
 check "-resume: no dataset /checkpoint/state in $work/good.h5" -resume "$work/good.h5"
 check "-output_every -1: must be non-negative" -output_every -1
+# meshes: missing, malformed, a boundary label without data, a dimension mismatch
+printf '$MeshFormat\n2.2 0 8\n$EndMeshFormat\n$Nodes\nthree\n' > "$work/bad.msh"
+MESHES="$src/meshes"
+check "-mesh $work/none.msh: cannot open the file" -pde_dim 2 -mesh "$work/none.msh" -pde_exact "x*y"
+check "-mesh $work/bad.msh: not a mesh PETSc can read" -pde_dim 2 -mesh "$work/bad.msh" -pde_exact "x*y"
+check "boundary label 2 has no data: give -pde_boundary_2" -pde_dim 2 -mesh "$MESHES/annulus.msh" -pde_source 0 -pde_boundary_1 0
+check "the mesh is 2-dimensional but the PDE's space dimension (-pde_dim) is 1" -mesh "$MESHES/disk.msh"
+check "-domain_lower/-domain_upper: the domain is the mesh" -pde_dim 2 -mesh "$MESHES/disk.msh" -pde_exact "x*y" -domain_lower 0,0
 check "-load: cannot open HDF5 file /nonexistent/run.h5" -load /nonexistent/run.h5 -eval_points /nonexistent/p.h5
 check "also give -eval_points" -load /nonexistent/run.h5
 # typos in option names are reported (the run itself goes on)

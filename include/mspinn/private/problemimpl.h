@@ -35,10 +35,23 @@ struct _p_MSProblem {
   PetscReal    datanoise;
   char         reffile[PETSC_MAX_PATH_LEN], refvalues[256], *refcoords[MS_JET_DIM];
   PetscInt     nrefcoords;
+  /* a Gmsh mesh (-mesh, src/problem/mesh.c): vertices, simplices, boundary facets and their labels */
+  char         meshfile[PETSC_MAX_PATH_LEN];
+  PetscInt     mdim, nvert, ncell, nface;
+  PetscReal   *vert, *cellvol;
+  PetscInt    *cellv, *facev, *facelabel;
+  PetscInt     nblabel, blabel[16];
+  MSExpr       blabelexpr[16];       /* -pde_boundary_<label> (NULL: the default boundary data) */
   MSPointSet   set[MS_NUM_SETS];
   PetscBool    setupcalled;
 };
 
 PETSC_INTERN PetscErrorCode MSPointsGenerate_Private(MSPointsType, PetscInt nd, const PetscReal lo[], const PetscReal hi[], PetscInt n, PetscRandom, PetscInt *N, PetscReal **X);
+PETSC_INTERN PetscErrorCode MSProblemMeshLoad_Private(MSProblem);
+PETSC_INTERN PetscErrorCode MSProblemMeshBoundaryLabels_Private(MSProblem, PetscInt *, PetscInt[], PetscInt);
+PETSC_INTERN PetscErrorCode MSProblemMeshSampleDomain_Private(MSProblem, PetscRandom, PetscInt, PetscReal[]);
+PETSC_INTERN PetscErrorCode MSProblemMeshInteriorPoints_Private(MSProblem, PetscRandom, PetscInt, PetscInt *, PetscReal **);
+PETSC_INTERN PetscErrorCode MSProblemMeshBoundaryPoints_Private(MSProblem, PetscRandom, PetscInt, PetscInt *, PetscReal **, PetscInt **);
+PETSC_INTERN PetscErrorCode MSProblemMeshDestroy_Private(MSProblem);
 PETSC_INTERN PetscErrorCode MSProblemExactJets_Private(MSProblem, const PetscReal x[], MSDual jets[]);
 PETSC_INTERN PetscErrorCode MSProblemSourceAt_Private(MSProblem, const PetscReal x[], PetscReal *f);
