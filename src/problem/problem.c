@@ -630,7 +630,7 @@ PetscErrorCode MSProblemView(MSProblem prob, PetscViewer viewer)
     PetscCall(PetscViewerASCIIPrintf(viewer, "exact solution %s\n", s));
   }
   for (PetscInt k = 0; k < MS_NUM_SETS; k++)
-    if (prob->set[k].N) PetscCall(PetscViewerASCIIPrintf(viewer, "%s points: %" PetscInt_FMT " (%s)\n", MSSetKinds[k], prob->set[k].N, prob->meshfile[0] && k != MS_SET_DATA ? "random in the mesh" : MSPointsTypes[prob->pts[k].type]));
+    if (prob->set[k].N) PetscCall(PetscViewerASCIIPrintf(viewer, "%s points: %" PetscInt_FMT " (%s)\n", MSSetKinds[k], prob->set[k].N, k == MS_SET_DATA && prob->datafile[0] ? "from -data_file" : (k == MS_SET_EVAL && prob->reffile[0] ? "from -reference_file" : (prob->meshfile[0] ? "random in the mesh" : MSPointsTypes[prob->pts[k].type]))));
   PetscCall(PetscViewerASCIIPopTab(viewer));
   PetscFunctionReturn(0);
 }
