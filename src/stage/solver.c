@@ -28,6 +28,9 @@ PetscErrorCode MSSolverCreate(MPI_Comm comm, MSSolver *solver)
   s->write          = PETSC_TRUE;
   s->grid           = PETSC_TRUE;
   s->grid_snapshots = 5;
+  s->kappa_trials   = 0;
+  s->trial_its      = 100;
+  s->kappa_factor   = 1.0;
   PetscCall(PetscTime(&s->t0));
   *solver = s;
   PetscFunctionReturn(0);
@@ -84,6 +87,8 @@ PetscErrorCode MSSolverSetFromOptions(MSSolver sol)
     PetscCall(PetscOptionsInt("-grid_snapshots", "Snapshots in time of a time-dependent problem written to /snapshots (0: none)", "MSSolverWriteOutput", sol->grid_snapshots, &sol->grid_snapshots, NULL));
     PetscCheck(sol->grid_snapshots >= 0, PetscObjectComm((PetscObject)sol), PETSC_ERR_ARG_OUTOFRANGE, "-grid_snapshots %" PetscInt_FMT ": must be non-negative", sol->grid_snapshots);
   }
+  PetscCall(PetscOptionsInt("-stage_kappa_trials", "Stages >= 2: try this many first-layer scales (kappa, kappa/2, kappa/4, ...) for -stage_kappa_trial_its iterations each and keep the one with the smallest residual at held-out points (0 or 1: the spectral kappa)", "MSSolverSolve", sol->kappa_trials, &sol->kappa_trials, NULL));
+  PetscCall(PetscOptionsInt("-stage_kappa_trial_its", "Iterations of each trial of -stage_kappa_trials", "MSSolverSolve", sol->trial_its, &sol->trial_its, NULL));
   PetscCall(PetscOptionsString("-resume", "Continue the run saved in this output file from its last finished stage", "MSSolverSolve", sol->resume, sol->resume, sizeof(sol->resume), NULL));
   PetscCall(PetscOptionsInt("-output_every", "Also rewrite the output every this many training iterations, with the stage in training as it stands (0: after every stage only)", "MSSolverWriteOutput", sol->output_every, &sol->output_every, NULL));
   PetscCall(PetscOptionsReal("-stage_min_gain", "Stop when a stage reduces the residual RMS by less than this factor", "MSSolverSolve", sol->min_gain, &sol->min_gain, NULL));
@@ -124,6 +129,7 @@ static PetscErrorCode MSSolverMonitor_Private(Tao tao, void *ctx)
   PetscLogDouble  now;
 
   PetscFunctionBegin;
+  if (sol->trial) PetscFunctionReturn(0);
   PetscCall(TaoGetSolutionStatus(tao, &its, &f, &gnorm, &cnorm, &xdiff, &reason));
   PetscCall(MSLossGetVectors(sol->loss, NULL, &r, NULL));
   PetscCall(TaoMSLMGetDamping(tao, &lambda));
@@ -316,12 +322,14 @@ static PetscErrorCode MSSolverPrepareStage_Private(MSSolver sol, PetscInt s)
   PetscCall(MSDDSumDestroy(&acc));
   sol->eps[s] = PetscMax(spec.err_rms, mis[1] > 0 ? PetscSqrtReal(mis[0] / mis[1]) : 0.0);
   if (!(sol->eps[s] > 0)) sol->eps[s] = PETSC_MACHINE_EPSILON;
+  sol->kappa_factor = 1.0;
   PetscCall(MSSolverCreateStageNet_Private(sol, s, &spec));
+  if (sol->kappa_trials > 1) PetscCall(MSSolverSelectKappa_Private(sol, s, &spec));
   PetscFunctionReturn(0);
 }
 
 /* train stage number s (0-based) */
-static PetscErrorCode MSSolverTrainStage_Private(MSSolver sol, PetscInt s)
+PetscErrorCode MSSolverTrainStage_Private(MSSolver sol, PetscInt s)
 {
   MPI_Comm       comm = PetscObjectComm((PetscObject)sol);
   Tao            tao;
@@ -411,6 +419,7 @@ static PetscErrorCode MSSolverTrainStage_Private(MSSolver sol, PetscInt s)
       PetscCall(TaoSetOptionsPrefix(tao, sprefix));
       PetscCall(TaoSetFromOptions(tao));
     }
+    if (sol->trial) PetscCall(TaoSetMaximumIterations(tao, sol->trial_its));
     sol->optimizer = k + 1;
     PetscCall(TaoSolve(tao));
     PetscCall(TaoGetSolutionStatus(tao, &kits, &f, NULL, NULL, NULL, NULL));
@@ -447,6 +456,7 @@ static PetscErrorCode MSSolverTrainStage_Private(MSSolver sol, PetscInt s)
     PetscCall(MSPDEGetCoefficients(sol->prob->pde, NULL, NULL, &cv));
     for (PetscInt j = 0; j < nunk; j++) rec->coef[j] = cv[unk[j]];
   }
+  if (sol->trial) PetscFunctionReturn(0);
   PetscCall(MSSolverEvaluate_Private(sol, s + 1, rec));
   /* a residual much larger between the training points than at them: too few points */
   if (train_rms > 0 && rec->res_rms > 100 * train_rms && rec->res_rms > 1e3 * sol->res_floor) PetscCall(PetscPrintf(comm, "mspinn: warning: stage %" PetscInt_FMT ": the residual at the evaluation points (RMS %.2e) is %.0f times that at the training points (%.2e): the training points are too few for this network\n", s + 1, (double)rec->res_rms, (double)(rec->res_rms / train_rms), (double)train_rms));

@@ -73,6 +73,10 @@ struct _p_MSSolver {
   PetscInt         finished;         /* stages finished (the rest of nstages is a stage in training) */
   PetscBool        complete;         /* the run has ended */
   PetscBool        snapshot;         /* writing a snapshot in the middle of a stage */
+  /* first-layer scale of later stages chosen by short trials (src/stage/kappaselect.c) */
+  PetscInt         kappa_trials, trial_its;
+  PetscBool        trial;            /* training a trial network: no history, no evaluation */
+  PetscReal        kappa_factor;     /* applied to the spectral kappa by MSSolverCreateStageNet_Private */
   /* fields on a structured grid (src/io/grid.c) */
   PetscBool        grid;
   PetscInt         grid_n[MS_JET_DIM], grid_snapshots;
@@ -88,6 +92,8 @@ PETSC_INTERN PetscErrorCode MSSolverWriteModel_Private(MSSolver, PetscViewer);
 PETSC_INTERN PetscErrorCode MSWriteRootArray_Private(PetscViewer, MPI_Comm, const char[], PetscInt, PetscInt, const PetscReal[]);
 PETSC_INTERN PetscErrorCode MSSolverWriteXDMF_Private(MSSolver);
 PETSC_INTERN PetscErrorCode MSSolverResume_Private(MSSolver);
+PETSC_INTERN PetscErrorCode MSSolverTrainStage_Private(MSSolver, PetscInt s);
+PETSC_INTERN PetscErrorCode MSSolverSelectKappa_Private(MSSolver, PetscInt s, const MSSpectrum *);
 PETSC_INTERN PetscErrorCode MSSolverWriteGrid_Private(MSSolver, PetscViewer);
 PETSC_INTERN PetscErrorCode MSSolverGridFieldNames_Private(MSSolver, PetscInt *, char[][32]);
 PETSC_INTERN PetscErrorCode MSSolverGridInputName_Private(MSSolver, PetscInt, const char **);
