@@ -23,6 +23,7 @@ typedef struct {
 PETSC_EXTERN PetscInt MSJetSpecNumChannels(const MSJetSpec *);
 PETSC_EXTERN PetscInt MSJetSpecChannelD(const MSJetSpec *, PetscInt i);
 PETSC_EXTERN PetscInt MSJetSpecChannelDD(const MSJetSpec *, PetscInt i, PetscInt j);
+PETSC_EXTERN PetscErrorCode MSJetSpecChannelName(const MSJetSpec *, const char *const inputs[], PetscInt c, char name[], size_t len);
 
 /* ======================================================================== network */
 typedef struct _p_MSNet *MSNet;

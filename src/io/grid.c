@@ -27,22 +27,14 @@ PetscErrorCode MSSolverGridInputName_Private(MSSolver sol, PetscInt i, const cha
   PetscFunctionReturn(0);
 }
 
-/* the name of jet channel c ("u", "u_x", "u_xt", ...) */
+/* the name of jet channel c ("u", "u_x", "u_xt", ...) with this problem's input names */
 PetscErrorCode MSSolverChannelName_Private(MSSolver sol, const MSJetSpec *spec, PetscInt c, char name[], size_t len)
 {
-  const char *a, *b;
+  const char *inputs[MS_JET_DIM];
 
   PetscFunctionBegin;
-  PetscCall(PetscStrncpy(name, "u", len));
-  for (PetscInt i = 0; i < spec->dim; i++)
-    for (PetscInt j = -1; j < spec->dim; j++) {
-      PetscInt cc = j < 0 ? (spec->order >= 1 ? MSJetSpecChannelD(spec, i) : -1) : (j >= i && spec->order >= 2 ? MSJetSpecChannelDD(spec, i, j) : -1);
-      if (cc != c || c <= 0) continue;
-      PetscCall(MSSolverGridInputName_Private(sol, i, &a));
-      b = "";
-      if (j >= 0) PetscCall(MSSolverGridInputName_Private(sol, j, &b));
-      PetscCall(PetscSNPrintf(name, len, "u_%s%s", a, b));
-    }
+  for (PetscInt i = 0; i < spec->dim; i++) PetscCall(MSSolverGridInputName_Private(sol, i, &inputs[i]));
+  PetscCall(MSJetSpecChannelName(spec, inputs, c, name, len));
   PetscFunctionReturn(0);
 }
 
@@ -100,7 +92,7 @@ static PetscErrorCode MSSolverWriteMesh_Private(MSSolver sol, PetscViewer v)
   MPI_Comm    comm = PetscObjectComm((PetscObject)sol);
   MSProblem   prob = sol->prob;
   PetscInt    nv = prob->nvert, d = prob->mdim, nf = 0;
-  PetscReal  *F = NULL, *col;
+  PetscReal  *F = NULL;
   PetscMPIInt rank;
   IS          cells;
   char        names[MS_JET_DIM * MS_JET_DIM + 3 + MS_JET_DIM + 4 + MS_MAX_STAGES][32];
@@ -117,9 +109,7 @@ static PetscErrorCode MSSolverWriteMesh_Private(MSSolver sol, PetscViewer v)
   }
   PetscCall(PetscViewerHDF5PushGroup(v, "/mesh"));
   PetscCall(MSWriteRootArray_Private(v, comm, "vertices", nv, d, prob->vert));
-  PetscCall(PetscMalloc1(nv, &col));
   for (PetscInt f = 0; f < nf; f++) PetscCall(MSWriteRootArray_Private(v, comm, names[f], nv, 1, F + f * nv));
-  PetscCall(PetscFree(col));
   PetscCall(ISCreateGeneral(comm, rank ? 0 : prob->ncell * (d + 1), prob->cellv, PETSC_USE_POINTER, &cells));
   PetscCall(ISSetBlockSize(cells, d + 1));
   PetscCall(PetscObjectSetName((PetscObject)cells, "cells"));

@@ -162,14 +162,15 @@ PetscErrorCode MSModelEvaluateToFile(MPI_Comm comm, const char load[], const cha
   PetscCall(PetscViewerHDF5Open(comm, tmp, FILE_MODE_WRITE, &v));
   PetscCall(MSWriteRootArray_Private(v, comm, "points", N, d, X));
   PetscCall(MSWriteRootArray_Private(v, comm, "u", N, 1, U));
-  for (PetscInt i = 0; i < d; i++)
-    for (PetscInt j = -1; j < d; j++) {
-      char     name[32];
-      PetscInt c = j < 0 ? MSJetSpecChannelD(&spec, i) : (j >= i ? MSJetSpecChannelDD(&spec, i, j) : -1);
-      if (c < 0) continue;
-      PetscCall(PetscSNPrintf(name, sizeof(name), "u_%s%s", names[i], j < 0 ? "" : names[j]));
+  {
+    const char *inputs[MS_JET_DIM];
+    for (PetscInt i = 0; i < d; i++) inputs[i] = names[i];
+    for (PetscInt c = 1; c < C; c++) { /* the derivatives u_<a>, u_<a><b> */
+      char name[32];
+      PetscCall(MSJetSpecChannelName(&spec, inputs, c, name, sizeof(name)));
       PetscCall(MSWriteRootArray_Private(v, comm, name, N, 1, U + c * N));
     }
+  }
   PetscCall(PetscViewerDestroy(&v));
   if (!rank) PetscCheck(!rename(tmp, output), PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "-output %s: cannot rename %s onto it", output, tmp);
   PetscCall(PetscPrintf(comm, "evaluated the %" PetscInt_FMT "-stage model of %s at %" PetscInt_FMT " points of %s:%s; wrote %s\n", ns, load, N, pointsfile, dataset, output));

@@ -157,19 +157,13 @@ static PetscErrorCode MSSolverWriteTables_Private(MSSolver sol, PetscViewer v)
   const PetscInt    *unk;
   const char *const *cn;
   char               name[64];
-  static const char *const scols[] = {"stage", "parameters", "iterations", "seconds", "eps", "kappa", "gamma", "loss", "residual_rms", "residual_max", "error_l2", "error_max"};
-  static const char *const hcols[] = {"stage", "optimizer", "iteration", "loss", "data", "equation", "damping", "gamma", "time"};
 
   PetscFunctionBegin;
   PetscCall(PetscMalloc1(PetscMax(PetscMax(ns, nh), 1), &col));
   PetscCall(PetscViewerHDF5PushGroup(v, "/stages"));
-  for (PetscInt c = 0; c < (PetscInt)PETSC_STATIC_ARRAY_LENGTH(scols); c++) {
-    for (PetscInt s = 0; s < ns; s++) {
-      const MSStageRecord *r = &sol->rec[s];
-      PetscReal            vals[] = {r->stage, r->params, r->iterations, r->seconds, r->eps, r->kappa, r->gamma, r->loss, r->res_rms, r->res_max, r->err_l2, r->err_max};
-      col[s]                      = vals[c];
-    }
-    PetscCall(MSWriteRootArray_Private(v, comm, scols[c], ns, 1, col));
+  for (PetscInt c = 0; c < MS_NUM_STAGE_COLUMNS; c++) {
+    for (PetscInt s = 0; s < ns; s++) col[s] = MSStageRecordGet(&sol->rec[s], c);
+    PetscCall(MSWriteRootArray_Private(v, comm, MSStageColumns[c], ns, 1, col));
   }
   PetscCall(MSPDEGetUnknowns(sol->prob->pde, &nunk, &unk, NULL));
   PetscCall(MSPDEGetCoefficients(sol->prob->pde, NULL, &cn, NULL));
@@ -180,13 +174,9 @@ static PetscErrorCode MSSolverWriteTables_Private(MSSolver sol, PetscViewer v)
   }
   PetscCall(PetscViewerHDF5PopGroup(v));
   PetscCall(PetscViewerHDF5PushGroup(v, "/history"));
-  for (PetscInt c = 0; c < (PetscInt)PETSC_STATIC_ARRAY_LENGTH(hcols); c++) {
-    for (PetscInt i = 0; i < nh; i++) {
-      const MSHistoryRecord *h      = &sol->hist[i];
-      PetscReal              vals[] = {h->stage, h->optimizer, h->iteration, h->loss, h->data, h->eq, h->damping, h->gamma, h->time};
-      col[i]                        = vals[c];
-    }
-    PetscCall(MSWriteRootArray_Private(v, comm, hcols[c], nh, 1, col));
+  for (PetscInt c = 0; c < MS_NUM_HISTORY_COLUMNS; c++) {
+    for (PetscInt i = 0; i < nh; i++) col[i] = MSHistoryRecordGet(&sol->hist[i], c);
+    PetscCall(MSWriteRootArray_Private(v, comm, MSHistoryColumns[c], nh, 1, col));
   }
   for (PetscInt j = 0; j < nunk; j++) {
     PetscCall(PetscSNPrintf(name, sizeof(name), "coef_%s", cn[unk[j]]));

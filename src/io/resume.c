@@ -57,26 +57,9 @@ PetscErrorCode MSSolverResume_Private(MSSolver sol)
   sol->finished = finished;
 
   { /* the per-stage table */
-    static const char *const scols[] = {"stage", "parameters", "iterations", "seconds", "eps", "kappa", "gamma", "loss", "residual_rms", "residual_max", "error_l2", "error_max"};
-    for (PetscInt c = 0; c < (PetscInt)PETSC_STATIC_ARRAY_LENGTH(scols); c++) {
-      PetscCall(MSResumeReadColumn_Private(sol, "stages", scols[c], finished, &col));
-      for (PetscInt s = 0; s < finished; s++) {
-        MSStageRecord *r = &sol->rec[s];
-        switch (c) {
-        case 0: r->stage = (PetscInt)col[s]; break;
-        case 1: r->params = (PetscInt)col[s]; break;
-        case 2: r->iterations = (PetscInt)col[s]; break;
-        case 3: r->seconds = col[s]; break;
-        case 4: r->eps = col[s]; break;
-        case 5: r->kappa = col[s]; break;
-        case 6: r->gamma = col[s]; break;
-        case 7: r->loss = col[s]; break;
-        case 8: r->res_rms = col[s]; break;
-        case 9: r->res_max = col[s]; break;
-        case 10: r->err_l2 = col[s]; break;
-        default: r->err_max = col[s]; break;
-        }
-      }
+    for (PetscInt c = 0; c < MS_NUM_STAGE_COLUMNS; c++) {
+      PetscCall(MSResumeReadColumn_Private(sol, "stages", MSStageColumns[c], finished, &col));
+      for (PetscInt s = 0; s < finished; s++) MSStageRecordSet(&sol->rec[s], c, col[s]);
       PetscCall(PetscFree(col));
     }
     for (PetscInt s = 0; s < finished; s++) {
@@ -95,7 +78,6 @@ PetscErrorCode MSSolverResume_Private(MSSolver sol)
   }
 
   { /* the history */
-    static const char *const hcols[] = {"stage", "optimizer", "iteration", "loss", "data", "equation", "damping", "gamma", "time"};
     PetscCall(MSH5ReadDataset(comm, "-resume", sol->resume, "/history/loss", &nd, dims, &col));
     nh = dims[0];
     PetscCall(PetscFree(col));
@@ -103,22 +85,9 @@ PetscErrorCode MSSolverResume_Private(MSSolver sol)
     sol->maxhist = PetscMax(nh, 256);
     sol->nhist   = nh;
     PetscCall(PetscCalloc1(sol->maxhist, &sol->hist));
-    for (PetscInt c = 0; c < (PetscInt)PETSC_STATIC_ARRAY_LENGTH(hcols); c++) {
-      PetscCall(MSResumeReadColumn_Private(sol, "history", hcols[c], nh, &col));
-      for (PetscInt i = 0; i < nh; i++) {
-        MSHistoryRecord *h = &sol->hist[i];
-        switch (c) {
-        case 0: h->stage = (PetscInt)col[i]; break;
-        case 1: h->optimizer = (PetscInt)col[i]; break;
-        case 2: h->iteration = (PetscInt)col[i]; break;
-        case 3: h->loss = col[i]; break;
-        case 4: h->data = col[i]; break;
-        case 5: h->eq = col[i]; break;
-        case 6: h->damping = col[i]; break;
-        case 7: h->gamma = col[i]; break;
-        default: h->time = col[i]; break;
-        }
-      }
+    for (PetscInt c = 0; c < MS_NUM_HISTORY_COLUMNS; c++) {
+      PetscCall(MSResumeReadColumn_Private(sol, "history", MSHistoryColumns[c], nh, &col));
+      for (PetscInt i = 0; i < nh; i++) MSHistoryRecordSet(&sol->hist[i], c, col[i]);
       PetscCall(PetscFree(col));
     }
     for (PetscInt j = 0; j < nunk; j++) {

@@ -29,3 +29,16 @@ PetscInt MSJetSpecChannelDD(const MSJetSpec *s, PetscInt i, PetscInt j)
   /* pairs (0,1), (0,2), (1,2) */
   return 1 + 2 * s->dim + (i == 0 ? j - 1 : 2);
 }
+
+/* the name of channel c given the inputs' names: "u", "u_x", "u_xt", ... */
+PetscErrorCode MSJetSpecChannelName(const MSJetSpec *s, const char *const inputs[], PetscInt c, char name[], size_t len)
+{
+  PetscFunctionBegin;
+  PetscCall(PetscStrncpy(name, "u", len));
+  for (PetscInt i = 0; i < s->dim; i++)
+    for (PetscInt j = -1; j < s->dim; j++) {
+      PetscInt cc = j < 0 ? MSJetSpecChannelD(s, i) : (j >= i ? MSJetSpecChannelDD(s, i, j) : -1);
+      if (c > 0 && cc == c) PetscCall(PetscSNPrintf(name, len, "u_%s%s", inputs[i], j < 0 ? "" : inputs[j]));
+    }
+  PetscFunctionReturn(0);
+}

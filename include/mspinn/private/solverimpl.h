@@ -82,6 +82,16 @@ struct _p_MSSolver {
   PetscInt         grid_n[MS_JET_DIM], grid_snapshots;
 };
 
+/* the columns of /stages and /history (src/io/columns.c) */
+#define MS_NUM_STAGE_COLUMNS   12
+#define MS_NUM_HISTORY_COLUMNS 9
+PETSC_INTERN const char *const MSStageColumns[MS_NUM_STAGE_COLUMNS];
+PETSC_INTERN const char *const MSHistoryColumns[MS_NUM_HISTORY_COLUMNS];
+PETSC_INTERN PetscReal         MSStageRecordGet(const MSStageRecord *, PetscInt c);
+PETSC_INTERN void              MSStageRecordSet(MSStageRecord *, PetscInt c, PetscReal);
+PETSC_INTERN PetscReal         MSHistoryRecordGet(const MSHistoryRecord *, PetscInt c);
+PETSC_INTERN void              MSHistoryRecordSet(MSHistoryRecord *, PetscInt c, PetscReal);
+
 PETSC_INTERN PetscErrorCode MSSolverEvaluate_Private(MSSolver, PetscInt nstages, MSStageRecord *);
 PETSC_INTERN PetscErrorCode MSSolverCompositeJets_Private(MSSolver, PetscInt ns, const MSJetSpec *, PetscInt n, const PetscReal X[], PetscReal U[]);
 PETSC_INTERN PetscErrorCode MSSolverResidualAt_Private(MSSolver, PetscInt ns, PetscInt n, const PetscReal X[], PetscReal R[]);

@@ -1,0 +1,34 @@
+/* The columns of the per-stage table (/stages) and of the history (/history): their dataset names
+   and the record fields they hold, shared by the writer (output.c) and -resume (resume.c). */
+#include <mspinn/private/solverimpl.h>
+
+const char *const MSStageColumns[MS_NUM_STAGE_COLUMNS] = {"stage", "parameters", "iterations", "seconds", "eps", "kappa", "gamma", "loss", "residual_rms", "residual_max", "error_l2", "error_max"};
+const char *const MSHistoryColumns[MS_NUM_HISTORY_COLUMNS] = {"stage", "optimizer", "iteration", "loss", "data", "equation", "damping", "gamma", "time"};
+
+PetscReal MSStageRecordGet(const MSStageRecord *r, PetscInt c)
+{
+  const PetscReal v[MS_NUM_STAGE_COLUMNS] = {r->stage, r->params, r->iterations, r->seconds, r->eps, r->kappa, r->gamma, r->loss, r->res_rms, r->res_max, r->err_l2, r->err_max};
+  return v[c];
+}
+
+void MSStageRecordSet(MSStageRecord *r, PetscInt c, PetscReal v)
+{
+  PetscInt  *ints[]  = {&r->stage, &r->params, &r->iterations};
+  PetscReal *reals[] = {&r->seconds, &r->eps, &r->kappa, &r->gamma, &r->loss, &r->res_rms, &r->res_max, &r->err_l2, &r->err_max};
+  if (c < 3) *ints[c] = (PetscInt)v;
+  else *reals[c - 3] = v;
+}
+
+PetscReal MSHistoryRecordGet(const MSHistoryRecord *h, PetscInt c)
+{
+  const PetscReal v[MS_NUM_HISTORY_COLUMNS] = {h->stage, h->optimizer, h->iteration, h->loss, h->data, h->eq, h->damping, h->gamma, h->time};
+  return v[c];
+}
+
+void MSHistoryRecordSet(MSHistoryRecord *h, PetscInt c, PetscReal v)
+{
+  PetscInt  *ints[]  = {&h->stage, &h->optimizer, &h->iteration};
+  PetscReal *reals[] = {&h->loss, &h->data, &h->eq, &h->damping, &h->gamma, &h->time};
+  if (c < 3) *ints[c] = (PetscInt)v;
+  else *reals[c - 3] = v;
+}
