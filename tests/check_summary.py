@@ -3,7 +3,8 @@
 
 usage: check_summary.py FILE.h5 [name<=value | name>=value | name==text | name~=value[:rtol]] ...
 '~=' compares a number to value with relative tolerance rtol (default 1e-12); value may be
-'@OTHER.h5' to take the same attribute from another output file. The name 'history_loss[K]'
+'@OTHER.h5' to take the same attribute from another output file; '<=' and '>=' also take
+'@OTHER.h5*F' (that value times F). The name 'history_loss[K]'
 compares the first K entries of /history/loss instead (each to rtol); 'loss_reduction>=F' checks
 that the loss fell by at least a factor F over the history, and 'loss_target_stop==T' that training
 stopped at the loss target T (last loss <= T < the one before). Prints each check; exits 1 if any
@@ -68,7 +69,13 @@ def main(argv):
             ok = abs(float(got) - float(ref)) <= float(rtol) * max(abs(float(ref)), 1e-300)
             want = f"{ref} (rtol {rtol})"
         else:
-            ok = float(got) <= float(want) if op == "<=" else float(got) >= float(want)
+            if want.startswith("@"):  # another file's value, times an optional factor: @OTHER.h5*0.5
+                ref, fac = (want[1:].split("*") + ["1"])[:2]
+                want = f"{float(attr(ref, name)) * float(fac)} ({ref} x {fac})"
+                lim = float(attr(ref, name)) * float(fac)
+            else:
+                lim = float(want)
+            ok = float(got) <= lim if op == "<=" else float(got) >= lim
         print(f"{'ok  ' if ok else 'FAIL'} {name} = {got}  ({op} {want})")
         bad += not ok
     print("PASS" if not bad else "FAIL")

@@ -3,7 +3,8 @@
 # summary, stage table and loss history as an uninterrupted run (1e-12 relative), and the file at
 # the output path must always be a complete, readable HDF5 file (checkpoints are written to a
 # temporary and renamed). Two kills: one after the first finished stage (a stage checkpoint), one in
-# the middle of stage 2 (an -output_every snapshot, whose unfinished stage is trained again).
+# the middle of stage 2 (an -output_every snapshot, whose unfinished stage is trained again). Third,
+# a finished one-stage run (-stage_max 1) extended by -resume with the full -stage_max.
 # usage: resume.sh MSPINN_BINARY PYTHON mspinn-arguments...
 set -u
 bin=$1; py=$2; shift 2
@@ -14,26 +15,8 @@ pid=
 state() { # "finished stages" of a checkpoint file, or nothing while there is none
   "$py" -c "import h5py,sys; f=h5py.File(sys.argv[1],'r'); a=f['/summary'].attrs; print(int(a['stages_finished']), int(a['stages']), int(a['complete']))" "$1" 2>/dev/null
 }
-fail=0
-for mode in stage snapshot; do
-  rm -f "$out/run.h5" "$out/run.h5.partial" "$out/resumed.h5"
-  extra=(); want="1 1 0"
-  [ $mode = snapshot ] && { extra=(-output_every 10); want="1 2 0"; }
-  "$bin" "$@" "${extra[@]}" -output "$out/run.h5" >"$out/run.log" 2>&1 &
-  pid=$!
-  got=
-  for _ in $(seq 1 3000); do
-    got=$(state "$out/run.h5")
-    [ "$got" = "$want" ] && break
-    kill -0 $pid 2>/dev/null || break
-    sleep 0.05
-  done
-  kill -9 $pid 2>/dev/null; wait $pid 2>/dev/null
-  got=$(state "$out/run.h5")
-  if [ "$got" != "$want" ]; then echo "FAIL ($mode): the run was not caught at a checkpoint (state '$got', wanted '$want')"; fail=1; continue; fi
-  echo "killed ($mode) with the output at: stages_finished, stages, complete = $got"
-  "$bin" "$@" "${extra[@]}" -resume "$out/run.h5" -output "$out/resumed.h5" >"$out/resume.log" 2>&1 || { echo "FAIL ($mode): resume exited non-zero"; cat "$out/resume.log"; fail=1; continue; }
-  "$py" - "$out/ref.h5" "$out/resumed.h5" <<'PY' || fail=1
+compare() { # the resumed run against the uninterrupted one
+  "$py" - "$out/ref.h5" "$out/resumed.h5" <<'PY'
 import sys, h5py, numpy as np
 a, b = h5py.File(sys.argv[1], "r"), h5py.File(sys.argv[2], "r")
 ok = True
@@ -51,5 +34,35 @@ for g, cols in (("/stages", ("eps", "kappa", "gamma", "loss", "residual_rms", "e
 print(f"  {'ok  ' if ok else 'FAIL'} /stages and /history columns equal ({len(a['/history/loss'])} iterations)")
 sys.exit(0 if ok else 1)
 PY
+}
+fail=0
+for mode in stage snapshot extend; do
+  rm -f "$out/run.h5" "$out/run.h5.partial" "$out/resumed.h5"
+  extra=(); want="1 1 0"
+  [ $mode = snapshot ] && { extra=(-output_every 10); want="1 2 0"; }
+  if [ $mode = extend ]; then
+    "$bin" "$@" -stage_max 1 -output "$out/run.h5" >"$out/run.log" 2>&1 || { echo "FAIL (extend): the one-stage run exited non-zero"; fail=1; continue; }
+    got=$(state "$out/run.h5")
+    [ "$got" = "1 1 1" ] || { echo "FAIL (extend): the one-stage run left state '$got'"; fail=1; continue; }
+    echo "extending a finished one-stage run (stages_finished, stages, complete = $got)"
+    "$bin" "$@" -resume "$out/run.h5" -output "$out/resumed.h5" >"$out/resume.log" 2>&1 || { echo "FAIL (extend): resume exited non-zero"; cat "$out/resume.log"; fail=1; continue; }
+    compare || fail=1
+    continue
+  fi
+  "$bin" "$@" "${extra[@]}" -output "$out/run.h5" >"$out/run.log" 2>&1 &
+  pid=$!
+  got=
+  for _ in $(seq 1 3000); do
+    got=$(state "$out/run.h5")
+    [ "$got" = "$want" ] && break
+    kill -0 $pid 2>/dev/null || break
+    sleep 0.05
+  done
+  kill -9 $pid 2>/dev/null; wait $pid 2>/dev/null
+  got=$(state "$out/run.h5")
+  if [ "$got" != "$want" ]; then echo "FAIL ($mode): the run was not caught at a checkpoint (state '$got', wanted '$want')"; fail=1; continue; fi
+  echo "killed ($mode) with the output at: stages_finished, stages, complete = $got"
+  "$bin" "$@" "${extra[@]}" -resume "$out/run.h5" -output "$out/resumed.h5" >"$out/resume.log" 2>&1 || { echo "FAIL ($mode): resume exited non-zero"; cat "$out/resume.log"; fail=1; continue; }
+  compare || fail=1
 done
 [ $fail -eq 0 ] && echo PASS || { echo FAIL; exit 1; }

@@ -101,7 +101,7 @@ PETSC_EXTERN PetscErrorCode MSProblemGetPointSet(MSProblem, MSSetKind, MSPointSe
 PETSC_EXTERN PetscErrorCode MSProblemHasExact(MSProblem, PetscBool *);
 /* this rank's chunks of a set: chunk c is the local points [starts[c], starts[c+1]) (free starts) */
 PETSC_EXTERN PetscErrorCode MSPointSetGetChunks(const MSPointSet *, PetscInt *nchunks, PetscInt **starts);
-PETSC_EXTERN PetscErrorCode MSProblemAddInteriorPoints(MSProblem, PetscInt M, const PetscReal X[]);
+PETSC_EXTERN PetscErrorCode MSProblemAddPoints(MSProblem, MSSetKind, PetscInt M, const PetscReal X[]);
 
 /* ======================================================================== loss
    r = [ sqrt(w_d / N_d) (u - g) over each data set ; sqrt(gamma / N_e) R(u) over equation points ],
@@ -125,6 +125,14 @@ PETSC_EXTERN PetscErrorCode MSLossDestroy(MSLoss *);
 #define TAOMSLM "mslm"
 #define TAOADAM "adam"
 PETSC_EXTERN PetscErrorCode TaoCreate_MSLM(Tao);
+/* the damping matrix D of TAOMSLM (-tao_mslm_scaling): running maximum of diag(J^T J), current diag(J^T J), identity */
+typedef enum {
+  TAOMSLM_SCALING_MAX,
+  TAOMSLM_SCALING_DIAG,
+  TAOMSLM_SCALING_IDENTITY
+} TaoMSLMScaling;
+PETSC_EXTERN const char *const TaoMSLMScalings[];
+PETSC_EXTERN PetscErrorCode    TaoMSLMSetScaling(Tao, TaoMSLMScaling);
 PETSC_EXTERN PetscErrorCode TaoMSLMGetDamping(Tao, PetscReal *);
 PETSC_EXTERN PetscErrorCode TaoMSLMSetRowChunks(Tao, PetscInt nchunks, const PetscInt starts[]);
 PETSC_EXTERN PetscErrorCode TaoCreate_Adam(Tao);

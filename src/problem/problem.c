@@ -551,23 +551,30 @@ PetscErrorCode MSPointSetGetChunks(const MSPointSet *set, PetscInt *nchunks, Pet
   PetscFunctionReturn(0);
 }
 
-PetscErrorCode MSProblemAddInteriorPoints(MSProblem prob, PetscInt M, const PetscReal X[])
+/* Adds M points (given on every rank, split like a new segment) to the equation points
+   (MS_SET_INTERIOR: source values) or, when the observations are noise-free samples of -pde_exact,
+   to the observations (MS_SET_DATA: values of -pde_exact) */
+PetscErrorCode MSProblemAddPoints(MSProblem prob, MSSetKind kind, PetscInt M, const PetscReal X[])
 {
-  MSPointSet *set = &prob->set[MS_SET_INTERIOR];
+  MSPointSet *set = &prob->set[kind];
   MSPointSet  add = *set;
   PetscInt    nin = prob->nin, n0 = set->n;
 
   PetscFunctionBegin;
-  PetscCheck(set->nseg < MS_MAX_SEGMENTS, PetscObjectComm((PetscObject)prob), PETSC_ERR_SUP, "Too many refinements of the interior set (at most %d)", MS_MAX_SEGMENTS - 1);
+  PetscCheck(kind == MS_SET_INTERIOR || kind == MS_SET_DATA, PetscObjectComm((PetscObject)prob), PETSC_ERR_SUP, "Points can be added to the interior and data sets only");
+  PetscCheck(kind != MS_SET_DATA || (prob->exact && !prob->datafile[0] && prob->datanoise == 0), PetscObjectComm((PetscObject)prob), PETSC_ERR_SUP, "Observations can be added only when they are noise-free samples of -pde_exact");
+  PetscCheck(set->nseg < MS_MAX_SEGMENTS, PetscObjectComm((PetscObject)prob), PETSC_ERR_SUP, "Too many refinements of the %s set (at most %d)", MSSetKinds[kind], MS_MAX_SEGMENTS - 1);
   PetscCall(MSPointSetFromGlobal_Private(PetscObjectComm((PetscObject)prob), nin, M, (PetscReal *)X, &add));
   set->seg[++set->nseg] = n0 + add.n; /* a new segment, chunked on its own */
   PetscCall(PetscRealloc(sizeof(PetscReal) * PetscMax(n0 + add.n, 1) * nin, &set->X));
   PetscCall(PetscArraycpy(set->X + n0 * nin, add.X, add.n * nin));
-  PetscCall(PetscRealloc(sizeof(PetscReal) * PetscMax(n0 + add.n, 1), &set->f));
+  if (set->f) PetscCall(PetscRealloc(sizeof(PetscReal) * PetscMax(n0 + add.n, 1), &set->f));
+  if (set->g) PetscCall(PetscRealloc(sizeof(PetscReal) * PetscMax(n0 + add.n, 1), &set->g));
   if (set->exact) PetscCall(PetscRealloc(sizeof(PetscReal) * PetscMax(n0 + add.n, 1), &set->exact));
   for (PetscInt p = n0; p < n0 + add.n; p++) {
-    PetscCall(MSProblemSourceAt_Private(prob, set->X + p * nin, &set->f[p]));
+    if (set->f) PetscCall(MSProblemSourceAt_Private(prob, set->X + p * nin, &set->f[p]));
     if (set->exact) PetscCall(MSExprEvaluate(prob->exact, set->X + p * nin, &set->exact[p]));
+    if (set->g) PetscCall(MSExprEvaluate(prob->exact, set->X + p * nin, &set->g[p]));
   }
   PetscCall(PetscFree(add.X));
   set->n += add.n;

@@ -31,6 +31,7 @@ PetscErrorCode MSSolverCreate(MPI_Comm comm, MSSolver *solver)
   s->kappa_trials   = 0;
   s->trial_its      = 100;
   s->kappa_factor   = 1.0;
+  s->kappa_fraction = 1.0;
   PetscCall(PetscTime(&s->t0));
   *solver = s;
   PetscFunctionReturn(0);
@@ -88,6 +89,7 @@ PetscErrorCode MSSolverSetFromOptions(MSSolver sol)
     PetscCheck(sol->grid_snapshots >= 0, PetscObjectComm((PetscObject)sol), PETSC_ERR_ARG_OUTOFRANGE, "-grid_snapshots %" PetscInt_FMT ": must be non-negative", sol->grid_snapshots);
   }
   PetscCall(PetscOptionsInt("-stage_kappa_trials", "Stages >= 2: try this many first-layer scales (kappa, kappa/2, kappa/4, ...) for -stage_kappa_trial_its iterations each and keep the one with the smallest residual at held-out points (0 or 1: the spectral kappa)", "MSSolverSolve", sol->kappa_trials, &sol->kappa_trials, NULL));
+  PetscCall(PetscOptionsReal("-stage_kappa_fraction", "Stages >= 2: the first layer's largest frequency along a direction, kappa a / (2 pi), as a fraction of the residual's dominant frequency", "MSSolverSolve", sol->kappa_fraction, &sol->kappa_fraction, NULL));
   PetscCall(PetscOptionsInt("-stage_kappa_trial_its", "Iterations of each trial of -stage_kappa_trials", "MSSolverSolve", sol->trial_its, &sol->trial_its, NULL));
   PetscCall(PetscOptionsString("-resume", "Continue the run saved in this output file from its last finished stage", "MSSolverSolve", sol->resume, sol->resume, sizeof(sol->resume), NULL));
   PetscCall(PetscOptionsInt("-output_every", "Also rewrite the output every this many training iterations, with the stage in training as it stands (0: after every stage only)", "MSSolverWriteOutput", sol->output_every, &sol->output_every, NULL));
@@ -102,6 +104,7 @@ PetscErrorCode MSSolverSetFromOptions(MSSolver sol)
     PetscCheck(f, PetscObjectComm((PetscObject)sol), PETSC_ERR_FILE_OPEN, "-resume %s: cannot open the file", sol->resume);
     (void)fclose(f);
   }
+  PetscCheck(sol->kappa_fraction > 0, PetscObjectComm((PetscObject)sol), PETSC_ERR_ARG_OUTOFRANGE, "-stage_kappa_fraction %g: must be positive", (double)sol->kappa_fraction);
   PetscCheck(sol->min_gain >= 1, PetscObjectComm((PetscObject)sol), PETSC_ERR_ARG_OUTOFRANGE, "-stage_min_gain must be at least 1");
   if (sol->write) PetscCall(MSSolverCheckOutputPath_Private(sol));
 
@@ -251,7 +254,9 @@ static PetscErrorCode MSSolverStageBase_Private(MSSolver sol, PetscInt s, PetscR
 /* Residual-based refinement before stage s (Lu et al., SIAM Review 63, 2021, "RAR"): the residual of
    the composite is evaluated at 20 K Halton points of the box (the same on every rank) and the K
    where it is largest in magnitude join the equation points, so later stages see the features
-   (fronts, corners) that the first collocation set resolves too coarsely. */
+   (fronts, corners) that the first collocation set resolves too coarsely. For a fit whose
+   observations are noise-free samples of -pde_exact, the misfit picks K new observations instead:
+   the residue of later stages has a higher frequency and needs denser data (Nyquist). */
 PetscErrorCode MSSolverRefine_Private(MSSolver sol, PetscInt s)
 {
   MSProblem  prob = sol->prob;
@@ -261,7 +266,12 @@ PetscErrorCode MSSolverRefine_Private(MSSolver sol, PetscInt s)
 
   PetscFunctionBegin;
   PetscCall(MSPDEHasEquation(prob->pde, &haseq));
-  if (!K || !haseq) PetscFunctionReturn(0);
+  if (!K) PetscFunctionReturn(0);
+  if (!haseq) { /* a fit: new observations where the misfit is largest, if they can be drawn from -pde_exact */
+    PetscBool exact;
+    PetscCall(MSProblemHasExact(prob, &exact));
+    if (!exact || prob->datafile[0] || prob->datanoise > 0) PetscFunctionReturn(0);
+  }
   if (prob->meshfile[0]) { /* candidates uniform in the mesh, seeded by the stage */
     PetscRandom rnd;
     PetscCall(PetscMalloc1(Nc * d, &Xc));
@@ -280,7 +290,7 @@ PetscErrorCode MSSolverRefine_Private(MSSolver sol, PetscInt s)
   }
   PetscCall(PetscSortRealWithPermutation(Nc, absR, idx));
   for (PetscInt q = 0; q < K; q++) PetscCall(PetscArraycpy(Xn + q * d, Xc + idx[q] * d, d));
-  PetscCall(MSProblemAddInteriorPoints(prob, K, Xn));
+  PetscCall(MSProblemAddPoints(prob, haseq ? MS_SET_INTERIOR : MS_SET_DATA, K, Xn));
   PetscCall(PetscFree4(R, absR, idx, Xn));
   PetscCall(PetscFree(Xc));
   PetscFunctionReturn(0);
@@ -502,11 +512,14 @@ PetscErrorCode MSSolverSolve(MSSolver sol)
   }
   PetscCall(MSSolverPrintStageHeader_Private(sol));
   for (PetscInt s = 0; s < s0; s++) PetscCall(MSSolverPrintStage_Private(sol, &sol->rec[s]));
-  if (s0 > 0 && !sol->complete) {
+  if (s0 > 0) { /* the stop rules under the current options: a finished run can be extended (e.g. a larger -stage_max) */
     const char *why = MSSolverStopReason_Private(sol, s0 - 1);
     if (why) {
       PetscCall(PetscPrintf(comm, "stages stopped: %s\n", why));
       sol->complete = PETSC_TRUE;
+    } else if (sol->complete) {
+      PetscCall(PetscPrintf(comm, "no stop rule holds under the current options: adding stages to the finished run\n"));
+      sol->complete = PETSC_FALSE;
     }
   }
   for (PetscInt s = s0; !sol->complete && s < sol->stage_max; s++) {

@@ -70,7 +70,7 @@ PetscErrorCode MSSolverCreateStageNet_Private(MSSolver sol, PetscInt s, const MS
     for (PetscInt l = 1; l < MSNET_MAX_LAYERS; l++) PetscCall(MSNetSetActivation(net, l, sol->net[0]->act[l]));
   }
   w = net->width[0];
-  if (sol->init == MS_STAGE_INIT_SCALED_SINE) PetscCall(MSNetSetFirstLayerScale(net, sol->kappa_factor * 2 * PETSC_PI * spec->fmax / PetscSqrtReal(6.0 / (nin + w))));
+  if (sol->init == MS_STAGE_INIT_SCALED_SINE) PetscCall(MSNetSetFirstLayerScale(net, sol->kappa_factor * sol->kappa_fraction * 2 * PETSC_PI * spec->fmax / PetscSqrtReal(6.0 / (nin + w))));
   else PetscCall(MSNetSetFirstLayerScale(net, 1.0));
   PetscCall(PetscSNPrintf(prefix, sizeof(prefix), "stage_%" PetscInt_FMT "_", s + 1));
   PetscCall(MSNetSetOptionsPrefix(net, prefix));

@@ -36,6 +36,8 @@ check "points_interior_n -3" -points_interior_n -3
 check "net_width 0" -net_width 0
 check "-pde_dim" -pde_dim 5
 check "-stage_gamma" -stage_gamma -1
+check "-stage_kappa_fraction" -stage_kappa_fraction 0
+check "tao_mslm_scaling" -tao_mslm_scaling isotropic
 check "-tao_chain: unknown optimizer 'lmx'" -tao_chain adam,lmx
 # HDF5 data: fixtures with a NaN, a wrong shape, points outside the domain
 /usr/bin/python3 - "$work" <<'PY'

@@ -76,6 +76,7 @@ struct _p_MSSolver {
   /* first-layer scale of later stages chosen by short trials (src/stage/kappaselect.c) */
   PetscInt         kappa_trials, trial_its;
   PetscBool        trial;            /* training a trial network: no history, no evaluation */
+  PetscReal        kappa_fraction;   /* -stage_kappa_fraction */
   PetscReal        kappa_factor;     /* applied to the spectral kappa by MSSolverCreateStageNet_Private */
   /* fields on a structured grid (src/io/grid.c) */
   PetscBool        grid;
