@@ -251,7 +251,8 @@ static PetscErrorCode TaoSolve_MSLM(Tao tao)
     { /* Marquardt scaling, as a running maximum (More 1978) or the current diagonal, floored so that a
          parameter the residual does not see (a zero column of J) still gets damped. The running
          maximum remembers the large sensitivities of the first iterations: on the sine-layer networks
-         of later stages it kept lambda near 1 and stalled LM (fit2d stage 2: 5.1e-7 vs 1.7e-7). */
+         of later stages it kept lambda near 1 and stalled LM (fit2d stage 2, 1000 iterations: 5.1e-7,
+         against 8.2e-8 with the identity). */
       PetscReal dmax = 0;
       for (PetscInt i = 0; i < P; i++) {
         if (lm->scaling == TAOMSLM_SCALING_MAX) lm->D[i] = PetscMax(lm->D[i], lm->A[i + P * i]);
