@@ -562,7 +562,7 @@ PetscErrorCode MSProblemAddPoints(MSProblem prob, MSSetKind kind, PetscInt M, co
 
   PetscFunctionBegin;
   PetscCheck(kind == MS_SET_INTERIOR || kind == MS_SET_DATA, PetscObjectComm((PetscObject)prob), PETSC_ERR_SUP, "Points can be added to the interior and data sets only");
-  PetscCheck(kind != MS_SET_DATA || (prob->exact && !prob->datafile[0] && prob->datanoise == 0), PetscObjectComm((PetscObject)prob), PETSC_ERR_SUP, "Observations can be added only when they are noise-free samples of -pde_exact");
+  PetscCheck(kind != MS_SET_DATA || MSProblemObservationsFromExact_Private(prob), PetscObjectComm((PetscObject)prob), PETSC_ERR_SUP, "Observations can be added only when they are noise-free samples of -pde_exact");
   PetscCheck(set->nseg < MS_MAX_SEGMENTS, PetscObjectComm((PetscObject)prob), PETSC_ERR_SUP, "Too many refinements of the %s set (at most %d)", MSSetKinds[kind], MS_MAX_SEGMENTS - 1);
   PetscCall(MSPointSetFromGlobal_Private(PetscObjectComm((PetscObject)prob), nin, M, (PetscReal *)X, &add));
   set->seg[++set->nseg] = n0 + add.n; /* a new segment, chunked on its own */

@@ -28,18 +28,15 @@ PetscErrorCode MSSolverSelectKappa_Private(MSSolver sol, PetscInt s, const MSSpe
   PetscCall(PetscSNPrintf(opt, sizeof(opt), "-stage_%" PetscInt_FMT "_net_kappa", s + 1));
   PetscCall(PetscOptionsHasName(((PetscObject)sol)->options, NULL, opt, &given));
   if (given || sol->init != MS_STAGE_INIT_SCALED_SINE || (!haseq && !prob->exact)) PetscFunctionReturn(0); /* nothing to choose, or no way to validate */
-  PetscCall(PetscMalloc2(Nv * d, &Xv, Nv, &R));
+  PetscCall(PetscMalloc1(Nv, &R));
   PetscCall(PetscRandomCreate(PETSC_COMM_SELF, &rnd));
   PetscCall(PetscRandomSetType(rnd, PETSCRAND48));
   PetscCall(PetscRandomSetSeed(rnd, prob->seed + 424242 + s));
   PetscCall(PetscRandomSeed(rnd));
-  if (prob->meshfile[0]) PetscCall(MSProblemMeshSampleDomain_Private(prob, rnd, Nv, Xv));
-  else
-    for (PetscInt q = 0; q < Nv * d; q++) {
-      PetscReal u;
-      PetscCall(PetscRandomGetValueReal(rnd, &u));
-      Xv[q] = prob->lo[q % d] + (prob->hi[q % d] - prob->lo[q % d]) * u;
-    }
+  if (prob->meshfile[0]) {
+    PetscCall(PetscMalloc1(Nv * d, &Xv));
+    PetscCall(MSProblemMeshSampleDomain_Private(prob, rnd, Nv, Xv));
+  } else PetscCall(MSPointsGenerate_Private(MS_POINTS_RANDOM, d, prob->lo, prob->hi, Nv, rnd, &Nv, &Xv));
   PetscCall(PetscRandomDestroy(&rnd));
   PetscCall(MSPDEGetUnknowns(prob->pde, &nunk, &unk, NULL));
   PetscCall(MSPDEGetCoefficients(prob->pde, NULL, NULL, &cv));
@@ -70,6 +67,7 @@ PetscErrorCode MSSolverSelectKappa_Private(MSSolver sol, PetscInt s, const MSSpe
   sol->kappa_factor = PetscPowReal(0.5, (PetscReal)best);
   PetscCall(MSSolverCreateStageNet_Private(sol, s, spec));
   sol->kappa_factor = 1.0;
-  PetscCall(PetscFree2(Xv, R));
+  PetscCall(PetscFree(Xv));
+  PetscCall(PetscFree(R));
   PetscFunctionReturn(0);
 }

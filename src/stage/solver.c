@@ -266,12 +266,8 @@ PetscErrorCode MSSolverRefine_Private(MSSolver sol, PetscInt s)
 
   PetscFunctionBegin;
   PetscCall(MSPDEHasEquation(prob->pde, &haseq));
-  if (!K) PetscFunctionReturn(0);
-  if (!haseq) { /* a fit: new observations where the misfit is largest, if they can be drawn from -pde_exact */
-    PetscBool exact;
-    PetscCall(MSProblemHasExact(prob, &exact));
-    if (!exact || prob->datafile[0] || prob->datanoise > 0) PetscFunctionReturn(0);
-  }
+  /* (a fit: new observations where the misfit is largest, if they can be drawn from -pde_exact) */
+  if (!K || (!haseq && !MSProblemObservationsFromExact_Private(prob))) PetscFunctionReturn(0);
   if (prob->meshfile[0]) { /* candidates uniform in the mesh, seeded by the stage */
     PetscRandom rnd;
     PetscCall(PetscMalloc1(Nc * d, &Xc));

@@ -46,6 +46,12 @@ struct _p_MSProblem {
   PetscBool    setupcalled;
 };
 
+/* the observations are noise-free samples of -pde_exact, so more can be drawn (MSProblemAddPoints) */
+static inline PetscBool MSProblemObservationsFromExact_Private(MSProblem prob)
+{
+  return (prob->exact && !prob->datafile[0] && prob->datanoise == 0) ? PETSC_TRUE : PETSC_FALSE;
+}
+
 PETSC_INTERN PetscErrorCode MSPointsGenerate_Private(MSPointsType, PetscInt nd, const PetscReal lo[], const PetscReal hi[], PetscInt n, PetscRandom, PetscInt *N, PetscReal **X);
 PETSC_INTERN PetscErrorCode MSProblemMeshLoad_Private(MSProblem);
 PETSC_INTERN PetscErrorCode MSProblemMeshBoundaryLabels_Private(MSProblem, PetscInt *, PetscInt[], PetscInt);
