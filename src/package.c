@@ -42,5 +42,6 @@ PetscErrorCode MSRegisterAll_Private(void)
   PetscCall(PetscFunctionListAdd(&MSPDEList, MSPDEFIT, MSPDECreate_Fit));
   PetscCall(TaoRegister(TAOMSLM, TaoCreate_MSLM));
   PetscCall(TaoRegister(TAOADAM, TaoCreate_Adam));
+  PetscCall(TaoRegister(TAOMSLSQ, TaoCreate_MSLSQ));
   PetscFunctionReturn(0);
 }

@@ -5,6 +5,7 @@
 # temporary and renamed). Two kills: one after the first finished stage (a stage checkpoint), one in
 # the middle of stage 2 (an -output_every snapshot, whose unfinished stage is trained again). Third,
 # a finished one-stage run (-stage_max 1) extended by -resume with the full -stage_max.
+# RESUME_MODES (default "stage snapshot extend") selects the cases.
 # usage: resume.sh MSPINN_BINARY PYTHON mspinn-arguments...
 set -u
 bin=$1; py=$2; shift 2
@@ -36,7 +37,7 @@ sys.exit(0 if ok else 1)
 PY
 }
 fail=0
-for mode in stage snapshot extend; do
+for mode in ${RESUME_MODES:-stage snapshot extend}; do
   rm -f "$out/run.h5" "$out/run.h5.partial" "$out/resumed.h5"
   extra=(); want="1 1 0"
   [ $mode = snapshot ] && { extra=(-output_every 10); want="1 2 0"; }

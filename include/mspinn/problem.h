@@ -124,6 +124,7 @@ PETSC_EXTERN PetscErrorCode MSLossDestroy(MSLoss *);
 /* ======================================================================== optimizers */
 #define TAOMSLM "mslm"
 #define TAOADAM "adam"
+#define TAOMSLSQ "mslsq"
 PETSC_EXTERN PetscErrorCode TaoCreate_MSLM(Tao);
 /* the damping matrix D of TAOMSLM (-tao_mslm_scaling): running maximum of diag(J^T J), current diag(J^T J), identity */
 typedef enum {
@@ -136,6 +137,8 @@ PETSC_EXTERN PetscErrorCode    TaoMSLMSetScaling(Tao, TaoMSLMScaling);
 PETSC_EXTERN PetscErrorCode TaoMSLMGetDamping(Tao, PetscReal *);
 PETSC_EXTERN PetscErrorCode TaoMSLMSetRowChunks(Tao, PetscInt nchunks, const PetscInt starts[]);
 PETSC_EXTERN PetscErrorCode TaoCreate_Adam(Tao);
+PETSC_EXTERN PetscErrorCode TaoCreate_MSLSQ(Tao);
+PETSC_EXTERN PetscErrorCode TaoMSLSQSetColumns(Tao, PetscInt n, const PetscInt cols[]);
 PETSC_EXTERN PetscErrorCode TaoAdamGetLearningRate(Tao, PetscReal *);
 
 /* ======================================================================== solver (stages + output) */

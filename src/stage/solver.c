@@ -7,10 +7,12 @@
 #include <mspinn/private/solverimpl.h>
 #include <mspinn/private/ddsum.h>
 #include <mspinn/private/problemimpl.h>
+#include <mspinn/private/netimpl.h>
 #include <petsc/private/taoimpl.h> /* TaoList, to check -tao_chain */
 
 PetscClassId      MSSOLVER_CLASSID;
 const char *const MSStageInits[] = {"scaled_sine", "spectrum", "MSStageInit", "MS_STAGE_INIT_", NULL};
+const char *const MSStageFeaturesTypes[] = {"trained", "random", "auto", "MSStageFeatures", "MS_STAGE_FEATURES_", NULL};
 
 PetscErrorCode MSSolverCreate(MPI_Comm comm, MSSolver *solver)
 {
@@ -32,6 +34,11 @@ PetscErrorCode MSSolverCreate(MPI_Comm comm, MSSolver *solver)
   s->trial_its      = 100;
   s->kappa_factor   = 1.0;
   s->kappa_fraction = 1.0;
+  s->features       = MS_STAGE_FEATURES_AUTO;
+  s->random_width   = 0;
+  s->random_kappa_fraction = 1.0;
+  s->random_trials         = 8;
+  s->random_min_gain       = 10.0;
   PetscCall(PetscTime(&s->t0));
   *solver = s;
   PetscFunctionReturn(0);
@@ -90,6 +97,11 @@ PetscErrorCode MSSolverSetFromOptions(MSSolver sol)
   }
   PetscCall(PetscOptionsInt("-stage_kappa_trials", "Stages >= 2: try this many first-layer scales (kappa, kappa/2, kappa/4, ...) for -stage_kappa_trial_its iterations each and keep the one with the smallest residual at held-out points (0 or 1: the spectral kappa)", "MSSolverSolve", sol->kappa_trials, &sol->kappa_trials, NULL));
   PetscCall(PetscOptionsReal("-stage_kappa_fraction", "Stages >= 2: the first layer's largest frequency along a direction, kappa a / (2 pi), as a fraction of the residual's dominant frequency", "MSSolverSolve", sol->kappa_fraction, &sol->kappa_fraction, NULL));
+  PetscCall(PetscOptionsEnum("-stage_features", "Stages >= 2: train every parameter (trained), keep random hidden layers and solve for the output layer by orthogonal least squares (random), or random when that gains -stage_random_min_gain at held-out points, else trained (auto); -stage_<n>_features per stage", "MSSolverSolve", MSStageFeaturesTypes, (PetscEnum)sol->features, (PetscEnum *)&sol->features, NULL));
+  PetscCall(PetscOptionsInt("-stage_random_width", "Hidden width of a random-feature stage's single hidden layer (0: half the training rows, at most 2048; -stage_<n>_net_* override)", "MSSolverSolve", sol->random_width, &sol->random_width, NULL));
+  PetscCall(PetscOptionsReal("-stage_random_kappa_fraction", "Random-feature stages: the first layer's largest frequency as a multiple of the residual's dominant frequency (with -stage_features auto: the first of the multiples tried)", "MSSolverSolve", sol->random_kappa_fraction, &sol->random_kappa_fraction, NULL));
+  PetscCall(PetscOptionsInt("-stage_random_trials", "With -stage_features auto: try at most this many bandwidths c, 2c, 4c, ... (c = -stage_random_kappa_fraction), stopping when the validation residual grows", "MSSolverSolve", sol->random_trials, &sol->random_trials, NULL));
+  PetscCall(PetscOptionsReal("-stage_random_min_gain", "With -stage_features auto: keep random features when they lower the validation residual RMS by at least this factor", "MSSolverSolve", sol->random_min_gain, &sol->random_min_gain, NULL));
   PetscCall(PetscOptionsInt("-stage_kappa_trial_its", "Iterations of each trial of -stage_kappa_trials", "MSSolverSolve", sol->trial_its, &sol->trial_its, NULL));
   PetscCall(PetscOptionsString("-resume", "Continue the run saved in this output file from its last finished stage", "MSSolverSolve", sol->resume, sol->resume, sizeof(sol->resume), NULL));
   PetscCall(PetscOptionsInt("-output_every", "Also rewrite the output every this many training iterations, with the stage in training as it stands (0: after every stage only)", "MSSolverWriteOutput", sol->output_every, &sol->output_every, NULL));
@@ -104,6 +116,16 @@ PetscErrorCode MSSolverSetFromOptions(MSSolver sol)
     PetscCheck(f, PetscObjectComm((PetscObject)sol), PETSC_ERR_FILE_OPEN, "-resume %s: cannot open the file", sol->resume);
     (void)fclose(f);
   }
+  PetscCheck(sol->random_width >= 0, PetscObjectComm((PetscObject)sol), PETSC_ERR_ARG_OUTOFRANGE, "-stage_random_width %" PetscInt_FMT ": must be non-negative", sol->random_width);
+  for (PetscInt k = 2; k <= sol->stage_max; k++) { /* catch a bad -stage_<n>_features now, not after stage n - 1 */
+    MSStageFeatures f = sol->features;
+    char            prefix[32];
+    PetscCall(PetscSNPrintf(prefix, sizeof(prefix), "stage_%" PetscInt_FMT "_", k));
+    PetscCall(PetscOptionsGetEnum(((PetscObject)sol)->options, prefix, "-features", MSStageFeaturesTypes, (PetscEnum *)&f, NULL));
+  }
+  PetscCheck(sol->random_trials >= 1, PetscObjectComm((PetscObject)sol), PETSC_ERR_ARG_OUTOFRANGE, "-stage_random_trials %" PetscInt_FMT ": must be positive", sol->random_trials);
+  PetscCheck(sol->random_min_gain >= 1, PetscObjectComm((PetscObject)sol), PETSC_ERR_ARG_OUTOFRANGE, "-stage_random_min_gain %g: must be at least 1", (double)sol->random_min_gain);
+  PetscCheck(sol->random_kappa_fraction > 0, PetscObjectComm((PetscObject)sol), PETSC_ERR_ARG_OUTOFRANGE, "-stage_random_kappa_fraction %g: must be positive", (double)sol->random_kappa_fraction);
   PetscCheck(sol->kappa_fraction > 0, PetscObjectComm((PetscObject)sol), PETSC_ERR_ARG_OUTOFRANGE, "-stage_kappa_fraction %g: must be positive", (double)sol->kappa_fraction);
   PetscCheck(sol->min_gain >= 1, PetscObjectComm((PetscObject)sol), PETSC_ERR_ARG_OUTOFRANGE, "-stage_min_gain must be at least 1");
   if (sol->write) PetscCall(MSSolverCheckOutputPath_Private(sol));
@@ -329,8 +351,15 @@ static PetscErrorCode MSSolverPrepareStage_Private(MSSolver sol, PetscInt s)
   sol->eps[s] = PetscMax(spec.err_rms, mis[1] > 0 ? PetscSqrtReal(mis[0] / mis[1]) : 0.0);
   if (!(sol->eps[s] > 0)) sol->eps[s] = PETSC_MACHINE_EPSILON;
   sol->kappa_factor = 1.0;
-  PetscCall(MSSolverCreateStageNet_Private(sol, s, &spec));
-  if (sol->kappa_trials > 1) PetscCall(MSSolverSelectKappa_Private(sol, s, &spec));
+  {
+    MSStageFeatures f = sol->features;
+    char            prefix[32];
+    PetscCall(PetscSNPrintf(prefix, sizeof(prefix), "stage_%" PetscInt_FMT "_", s + 1));
+    PetscCall(PetscOptionsGetEnum(((PetscObject)sol)->options, prefix, "-features", MSStageFeaturesTypes, (PetscEnum *)&f, NULL));
+    if (f == MS_STAGE_FEATURES_AUTO) PetscCall(MSSolverSelectFeatures_Private(sol, s, &spec));
+    else PetscCall(MSSolverCreateStageNet_Private(sol, s, &spec));
+  }
+  if (sol->kappa_trials > 1 && sol->stage_features[s] == MS_STAGE_FEATURES_TRAINED) PetscCall(MSSolverSelectKappa_Private(sol, s, &spec));
   PetscFunctionReturn(0);
 }
 
@@ -344,7 +373,8 @@ PetscErrorCode MSSolverTrainStage_Private(MSSolver sol, PetscInt s)
   PetscLogDouble t0, t1;
   MSStageRecord *rec = &sol->rec[s];
   PetscReal      f, train_rms, *base[MS_NUM_SETS];
-  PetscInt       its;
+  PetscInt       its, nchain;
+  PetscBool      random;
 
   PetscFunctionBegin;
   PetscCall(PetscTime(&t0));
@@ -396,15 +426,34 @@ PetscErrorCode MSSolverTrainStage_Private(MSSolver sol, PetscInt s)
     }
   }
   its = 0;
-  for (PetscInt k = 0; k < PetscMax(sol->nchain, 1); k++) { /* the optimizer chain, warm-started */
+  random = s > 0 && sol->stage_features[s] == MS_STAGE_FEATURES_RANDOM ? PETSC_TRUE : PETSC_FALSE;
+  nchain = random ? 0 : sol->nchain; /* random features: one least-squares optimizer, no chain */
+  for (PetscInt k = 0; k < PetscMax(nchain, 1); k++) { /* the optimizer chain, warm-started */
     PetscInt kits;
     char     prefix[32];
     PetscCall(TaoCreate(comm, &tao));
-    if (sol->nchain) {
+    if (nchain) {
       PetscCall(PetscSNPrintf(prefix, sizeof(prefix), "chain%" PetscInt_FMT "_", k + 1));
       PetscCall(TaoSetOptionsPrefix(tao, prefix));
     }
-    PetscCall(TaoSetType(tao, sol->nchain ? sol->chain[k] : TAOMSLM));
+    PetscCall(TaoSetType(tao, random ? TAOMSLSQ : (nchain ? sol->chain[k] : TAOMSLM)));
+    if (random) { /* train the output layer and the unknown coefficients; the hidden layers stay random */
+      PetscInt  L, w, nin, P, Pnet, nunk, *cols;
+      PetscReal *W, *b;
+      MSNet      net = sol->net[s];
+      PetscCall(MSNetGetNumLayers(net, &L));
+      L--; /* the output layer */
+      PetscCall(MSNetGetNumParameters(net, &Pnet));
+      PetscCall(VecGetSize(x, &P));
+      nunk = P - Pnet;
+      PetscCall(MSNetGetLayer(net, L, &w, &nin, &W, &b));
+      PetscCall(MSNetRestoreLayer(net, L, &w, &nin, &W, &b));
+      PetscCall(PetscMalloc1(nin + 1 + nunk, &cols));
+      for (PetscInt j = 0; j <= nin; j++) cols[j] = net->offW[L] + j; /* the output weights, then its bias */
+      for (PetscInt j = 0; j < nunk; j++) cols[nin + 1 + j] = Pnet + j;
+      PetscCall(TaoMSLSQSetColumns(tao, nin + 1 + nunk, cols));
+      PetscCall(PetscFree(cols));
+    }
     { /* rank-independent sums in LM */
       PetscInt nrc, *rc;
       PetscCall(MSLossGetRowChunks(sol->loss, &nrc, &rc));
@@ -418,19 +467,22 @@ PetscErrorCode MSSolverTrainStage_Private(MSSolver sol, PetscInt s)
     if (xl) PetscCall(TaoSetVariableBounds(tao, xl, xu));
     PetscCall(TaoSetMonitor(tao, MSSolverMonitor_Private, sol, NULL));
     PetscCall(TaoSetConvergenceTest(tao, MSSolverConvergenceTest_Private, sol));
-    PetscCall(TaoSetFromOptions(tao)); /* -tao_* (or -chain<k>_tao_*), then the stage's own */
+    if (!random) PetscCall(TaoSetFromOptions(tao)); /* -tao_* (or -chain<k>_tao_*), then the stage's own; a random-feature stage takes only its own, -stage_<n>_tao_* */
     {
-      char sprefix[64];
-      PetscCall(PetscSNPrintf(sprefix, sizeof(sprefix), "stage_%" PetscInt_FMT "_%s", s + 1, sol->nchain ? prefix : ""));
+      char      sprefix[64];
+      PetscBool same;
+      PetscCall(PetscSNPrintf(sprefix, sizeof(sprefix), "stage_%" PetscInt_FMT "_%s", s + 1, nchain ? prefix : ""));
       PetscCall(TaoSetOptionsPrefix(tao, sprefix));
       PetscCall(TaoSetFromOptions(tao));
+      PetscCall(PetscObjectTypeCompare((PetscObject)tao, TAOMSLSQ, &same));
+      PetscCheck(!random || same, comm, PETSC_ERR_ARG_INCOMP, "-%stao_type %s: stage %" PetscInt_FMT " has random features, which only the least-squares solver mslsq trains (or use -%sfeatures trained)", sprefix, ((PetscObject)tao)->type_name, s + 1, sprefix);
     }
     if (sol->trial) PetscCall(TaoSetMaximumIterations(tao, sol->trial_its));
     sol->optimizer = k + 1;
     PetscCall(TaoSolve(tao));
     PetscCall(TaoGetSolutionStatus(tao, &kits, &f, NULL, NULL, NULL, NULL));
     its += kits;
-    if (k + 1 < PetscMax(sol->nchain, 1)) PetscCall(TaoDestroy(&tao));
+    if (k + 1 < PetscMax(nchain, 1)) PetscCall(TaoDestroy(&tao));
   }
   PetscCall(MSLossResidual(tao, x, r, sol->loss)); /* leaves the trained parameters in the network */
   { /* RMS of the equation (or, for a fit, data) residual at the training points */

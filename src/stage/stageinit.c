@@ -13,6 +13,9 @@
 
 typedef struct {
   const MSSpectrum *spec;
+  PetscBool         spectrum, random;
+  unsigned long     seed;
+  const PetscReal  *lo, *hi; /* the box of the inputs */
 } MSSpectrumInitCtx;
 
 static PetscErrorCode MSStageSpectrumInit_Private(MSNet net, void *vctx)
@@ -48,6 +51,62 @@ static PetscErrorCode MSStageSpectrumInit_Private(MSNet net, void *vctx)
   PetscFunctionReturn(0);
 }
 
+/* Random-feature stages: the hidden layer is never trained, so its phases must be random too (the
+   Xavier biases are 0, and sin(kappa W x) alone is odd in x): kappa b_j ~ U(0, 2 pi). For another
+   first activation (a ridge function such as tanh) the feature's transition W_j x + b_j = 0 is put
+   through a uniform random point x_j of the input box: b_j = -W_j x_j. The output layer starts at 0,
+   so that the stage starts from the frozen stages' solution; its least-squares solve is then the
+   minimum-norm one (TAOMSLSQ). */
+static PetscErrorCode MSStageRandomFeaturesInit_Private(MSNet net, const MSSpectrumInitCtx *ctx, PetscBool phases)
+{
+  PetscInt    w, nin, L;
+  PetscReal  *W, *b, kappa;
+  PetscRandom rnd;
+  unsigned long seed = ctx->seed;
+
+  PetscFunctionBegin;
+  PetscCall(MSNetGetFirstLayerScale(net, &kappa));
+  PetscCall(MSNetGetNumLayers(net, &L));
+  L--; /* the output layer */
+  if (phases) {
+    PetscCall(PetscRandomCreate(PETSC_COMM_SELF, &rnd));
+    PetscCall(PetscRandomSetType(rnd, PETSCRAND48));
+    PetscCall(PetscRandomSetSeed(rnd, seed + 77));
+    PetscCall(PetscRandomSeed(rnd));
+    PetscCall(MSNetGetLayer(net, 0, &w, &nin, &W, &b));
+    for (PetscInt j = 0; j < w; j++) {
+      PetscReal r;
+      if (net->act[0] == MS_ACT_SIN) {
+        PetscCall(PetscRandomGetValueReal(rnd, &r));
+        b[j] = 2 * PETSC_PI * r / kappa;
+      } else {
+        b[j] = 0;
+        for (PetscInt i = 0; i < nin; i++) {
+          PetscCall(PetscRandomGetValueReal(rnd, &r));
+          b[j] -= W[j + w * i] * (ctx->lo[i] + r * (ctx->hi[i] - ctx->lo[i]));
+        }
+      }
+    }
+    PetscCall(MSNetRestoreLayer(net, 0, &w, &nin, &W, &b));
+    PetscCall(PetscRandomDestroy(&rnd));
+  }
+  PetscCall(MSNetGetLayer(net, L, &w, &nin, &W, &b));
+  for (PetscInt j = 0; j < nin; j++) W[j] = 0.0;
+  b[0] = 0.0;
+  PetscCall(MSNetRestoreLayer(net, L, &w, &nin, &W, &b));
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode MSStageInit_Private(MSNet net, void *vctx)
+{
+  MSSpectrumInitCtx *ctx = (MSSpectrumInitCtx *)vctx;
+
+  PetscFunctionBegin;
+  if (ctx->spectrum) PetscCall(MSStageSpectrumInit_Private(net, vctx));
+  if (ctx->random) PetscCall(MSStageRandomFeaturesInit_Private(net, ctx, ctx->spectrum ? PETSC_FALSE : PETSC_TRUE));
+  PetscFunctionReturn(0);
+}
+
 /* Creates stage s's network (s >= 1): options prefix stage_<s+1>_ (e.g. -stage_2_net_width),
    first layer sine, initialized from the spectrum of the residual of the stages before. */
 PetscErrorCode MSSolverCreateStageNet_Private(MSSolver sol, PetscInt s, const MSSpectrum *spec)
@@ -55,9 +114,15 @@ PetscErrorCode MSSolverCreateStageNet_Private(MSSolver sol, PetscInt s, const MS
   MSNet             net;
   PetscInt          nin, w;
   char              prefix[32];
-  MSSpectrumInitCtx ctx = {spec};
+  MSSpectrumInitCtx ctx = {spec, PETSC_FALSE, PETSC_FALSE, 0, sol->prob->lo, sol->prob->hi};
+  PetscReal         c;
+  PetscBool         given;
 
   PetscFunctionBegin;
+  PetscCall(PetscSNPrintf(prefix, sizeof(prefix), "stage_%" PetscInt_FMT "_", s + 1));
+  sol->stage_features[s] = sol->features;
+  PetscCall(PetscOptionsGetEnum(((PetscObject)sol)->options, prefix, "-features", MSStageFeaturesTypes, (PetscEnum *)&sol->stage_features[s], NULL));
+  if (sol->stage_features[s] == MS_STAGE_FEATURES_AUTO) sol->stage_features[s] = sol->features == MS_STAGE_FEATURES_AUTO ? MS_STAGE_FEATURES_TRAINED : sol->features; /* resolved by MSSolverSelectFeatures_Private */
   PetscCall(MSPDEGetDimensions(sol->prob->pde, NULL, NULL, &nin));
   PetscCall(MSNetCreate(PetscObjectComm((PetscObject)sol), &net));
   PetscCall(MSNetSetInputDimension(net, nin));
@@ -69,13 +134,23 @@ PetscErrorCode MSSolverCreateStageNet_Private(MSSolver sol, PetscInt s, const MS
     PetscCall(MSNetSetHiddenLayers(net, sol->net[0]->nhidden, widths));
     for (PetscInt l = 1; l < MSNET_MAX_LAYERS; l++) PetscCall(MSNetSetActivation(net, l, sol->net[0]->act[l]));
   }
-  w = net->width[0];
-  if (sol->init == MS_STAGE_INIT_SCALED_SINE) PetscCall(MSNetSetFirstLayerScale(net, sol->kappa_factor * sol->kappa_fraction * 2 * PETSC_PI * spec->fmax / PetscSqrtReal(6.0 / (nin + w))));
-  else PetscCall(MSNetSetFirstLayerScale(net, 1.0));
-  PetscCall(PetscSNPrintf(prefix, sizeof(prefix), "stage_%" PetscInt_FMT "_", s + 1));
+  if (sol->stage_features[s] == MS_STAGE_FEATURES_RANDOM) { /* one wide random layer: by default half as many features as training rows, at most 2048 */
+    PetscInt width = sol->random_width, rows = 0;
+    for (PetscInt k = 0; k < MS_NUM_SETS; k++)
+      if (k != MS_SET_EVAL) rows += sol->prob->set[k].N;
+    if (!width) width = PetscMax(16, PetscMin(2048, rows / 2));
+    PetscCall(MSNetSetHiddenLayers(net, 1, &width));
+  }
+  c = sol->stage_features[s] == MS_STAGE_FEATURES_RANDOM ? sol->random_kappa_fraction : sol->kappa_fraction;
   PetscCall(MSNetSetOptionsPrefix(net, prefix));
   PetscCall(MSNetSetFromOptions(net)); /* -stage_<s>_net_* */
-  if (sol->init == MS_STAGE_INIT_SPECTRUM) PetscCall(MSNetSetInitializeHook(net, MSStageSpectrumInit_Private, &ctx));
+  PetscCall(PetscOptionsHasName(((PetscObject)net)->options, prefix, "-net_kappa", &given));
+  w = net->width[0]; /* Xavier's a for the width the options gave */
+  if (!given) PetscCall(MSNetSetFirstLayerScale(net, sol->init == MS_STAGE_INIT_SCALED_SINE ? sol->kappa_factor * c * 2 * PETSC_PI * spec->fmax / PetscSqrtReal(6.0 / (nin + w)) : 1.0));
+  ctx.spectrum = sol->init == MS_STAGE_INIT_SPECTRUM ? PETSC_TRUE : PETSC_FALSE;
+  ctx.random   = sol->stage_features[s] == MS_STAGE_FEATURES_RANDOM ? PETSC_TRUE : PETSC_FALSE;
+  ctx.seed     = 1000 * s;
+  if (ctx.spectrum || ctx.random) PetscCall(MSNetSetInitializeHook(net, MSStageInit_Private, &ctx));
   PetscCall(MSNetSetUp(net)); /* initializes, the hook included */
   PetscCall(MSNetSetInitializeHook(net, NULL, NULL));
   sol->net[s] = net;

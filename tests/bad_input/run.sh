@@ -38,6 +38,12 @@ check "-pde_dim" -pde_dim 5
 check "-stage_gamma" -stage_gamma -1
 check "-stage_kappa_fraction" -stage_kappa_fraction 0
 check "tao_mslm_scaling" -tao_mslm_scaling isotropic
+check "stage_features" -stage_features randomized
+check "stage_3_features" -stage_max 3 -stage_3_features none
+check "-stage_random_kappa_fraction" -stage_random_kappa_fraction 0
+check "-stage_random_width" -stage_random_width -1
+check "-stage_random_min_gain" -stage_random_min_gain 0.5
+check "-tao_mslsq_rcond" -tao_type mslsq -tao_mslsq_rcond 2
 check "-tao_chain: unknown optimizer 'lmx'" -tao_chain adam,lmx
 # HDF5 data: fixtures with a NaN, a wrong shape, points outside the domain
 /usr/bin/python3 - "$work" <<'PY'

@@ -36,6 +36,16 @@ typedef enum {
 } MSStageInit;
 PETSC_INTERN const char *const MSStageInits[];
 
+/* how a stage's network is trained: all parameters by the optimizer chain (LM by default), or
+   random features: hidden layers frozen at a random initialization, the output layer (and unknown
+   coefficients) solved by Gauss-Newton with orthogonal least-squares solves (TAOMSLSQ) */
+typedef enum {
+  MS_STAGE_FEATURES_TRAINED,
+  MS_STAGE_FEATURES_RANDOM,
+  MS_STAGE_FEATURES_AUTO /* random features if they gain at least -stage_random_min_gain, else trained */
+} MSStageFeatures;
+PETSC_INTERN const char *const MSStageFeaturesTypes[];
+
 struct _p_MSSolver {
   PETSCHEADER(int);
   MSProblem        prob;
@@ -78,6 +88,12 @@ struct _p_MSSolver {
   PetscBool        trial;            /* training a trial network: no history, no evaluation */
   PetscReal        kappa_fraction;   /* -stage_kappa_fraction */
   PetscReal        kappa_factor;     /* applied to the spectral kappa by MSSolverCreateStageNet_Private */
+  MSStageFeatures  features;         /* -stage_features: stages >= 2 (-stage_<n>_features overrides) */
+  MSStageFeatures  stage_features[MS_MAX_STAGES];
+  PetscInt         random_width;     /* -stage_random_width: hidden width of a random-feature stage */
+  PetscReal        random_kappa_fraction; /* -stage_random_kappa_fraction: kappa_fraction of random-feature stages */
+  PetscReal        random_min_gain;  /* -stage_random_min_gain: auto keeps random features that gain this much */
+  PetscInt         random_trials;    /* -stage_random_trials: bandwidths tried by auto */
   /* fields on a structured grid (src/io/grid.c) */
   PetscBool        grid;
   PetscInt         grid_n[MS_JET_DIM], grid_snapshots;
@@ -105,6 +121,7 @@ PETSC_INTERN PetscErrorCode MSSolverWriteXDMF_Private(MSSolver);
 PETSC_INTERN PetscErrorCode MSSolverResume_Private(MSSolver);
 PETSC_INTERN PetscErrorCode MSSolverTrainStage_Private(MSSolver, PetscInt s);
 PETSC_INTERN PetscErrorCode MSSolverSelectKappa_Private(MSSolver, PetscInt s, const MSSpectrum *);
+PETSC_INTERN PetscErrorCode MSSolverSelectFeatures_Private(MSSolver, PetscInt s, const MSSpectrum *);
 PETSC_INTERN PetscErrorCode MSSolverWriteGrid_Private(MSSolver, PetscViewer);
 PETSC_INTERN PetscErrorCode MSSolverGridFieldNames_Private(MSSolver, PetscInt *, char[][32]);
 PETSC_INTERN PetscErrorCode MSSolverGridInputName_Private(MSSolver, PetscInt, const char **);
