@@ -55,7 +55,7 @@ static PetscErrorCode MSSolverValidationScore_Private(MSSolver sol, PetscInt ns,
    the stage is a trained network. The features' bandwidth is chosen on the same validation points:
    the first layer's largest frequency c f_d, c = c_0, 2 c_0, 4 c_0, ... (c_0 =
    -stage_random_kappa_fraction, at most -stage_random_trials values), until the validation residual
-   is 10 times the best one's: too low a bandwidth cannot represent the residual, too high a one oscillates between the
+   is 10 times the best one's, or after four values that have not halved it: too low a bandwidth cannot represent the residual, too high a one oscillates between the
    training points (fit2d, 64^2 points: c = 1, 2, 4 give 6e-12, 2e-15, 6e-9; poisson1d, 1024 points
    in 1D: c = 2 gives 1e-9, c = 16 2e-15). Returns with sol->net[s] created and sol->stage_features[s] set. */
 PetscErrorCode MSSolverSelectFeatures_Private(MSSolver sol, PetscInt s, const MSSpectrum *spec)
@@ -94,6 +94,7 @@ PetscErrorCode MSSolverSelectFeatures_Private(MSSolver sol, PetscInt s, const MS
       bestscore = score;
       best      = k;
     } else if (!(score <= 10 * bestscore)) break; /* clearly past the best bandwidth (NaN too); a flat start goes on */
+    if (k == 3 && !(2 * bestscore <= before)) break; /* four bandwidths, 1 to 8, and not even a factor 2: give up */
   }
   sol->trial    = PETSC_FALSE;
   sol->features = best >= 0 && bestscore * sol->random_min_gain <= before ? MS_STAGE_FEATURES_RANDOM : MS_STAGE_FEATURES_TRAINED;
