@@ -55,8 +55,8 @@ static PetscErrorCode MSSolverValidationScore_Private(MSSolver sol, PetscInt ns,
    the stage is a trained network. The features' bandwidth is chosen on the same validation points:
    the first layer's largest frequency c f_d, c = c_0, 2 c_0, 4 c_0, ... (c_0 =
    -stage_random_kappa_fraction, at most -stage_random_trials values), until the validation residual
-   is 10 times the best one's, or after four values that have not halved it: too low a bandwidth cannot represent the residual, too high a one oscillates between the
-   training points (fit2d, 64^2 points: c = 1, 2, 4 give 6e-12, 2e-15, 6e-9; poisson1d, 1024 points
+   is 10 times the best one's, or after four values that have not halved it: too low a bandwidth
+   cannot represent the residual, too high a one oscillates between the training points (fit2d, 64^2 points: c = 1, 2, 4 give 6e-12, 2e-15, 6e-9; poisson1d, 1024 points
    in 1D: c = 2 gives 1e-9, c = 16 2e-15). Returns with sol->net[s] created and sol->stage_features[s] set. */
 PetscErrorCode MSSolverSelectFeatures_Private(MSSolver sol, PetscInt s, const MSSpectrum *spec)
 {
@@ -69,9 +69,8 @@ PetscErrorCode MSSolverSelectFeatures_Private(MSSolver sol, PetscInt s, const MS
   PetscFunctionBegin;
   PetscCall(MSPDEHasEquation(prob->pde, &haseq));
   if (!haseq && !prob->exact) { /* no way to validate: trained */
-    sol->features = MS_STAGE_FEATURES_TRAINED;
+    sol->stage_features[s] = MS_STAGE_FEATURES_TRAINED;
     PetscCall(MSSolverCreateStageNet_Private(sol, s, spec));
-    sol->features = MS_STAGE_FEATURES_AUTO;
     PetscFunctionReturn(0);
   }
   PetscCall(MSSolverValidationPoints_Private(sol, s, &Nv, &Xv));
@@ -79,8 +78,8 @@ PetscErrorCode MSSolverSelectFeatures_Private(MSSolver sol, PetscInt s, const MS
   PetscCall(MSPDEGetUnknowns(prob->pde, &nunk, &unk, NULL));
   PetscCall(MSPDEGetCoefficients(prob->pde, NULL, NULL, &cv));
   for (PetscInt j = 0; j < nunk; j++) saved[j] = cv[unk[j]];
-  sol->features = MS_STAGE_FEATURES_RANDOM;
-  sol->trial    = PETSC_TRUE;
+  sol->stage_features[s] = MS_STAGE_FEATURES_RANDOM;
+  sol->trial             = PETSC_TRUE;
   PetscCall(PetscPrintf(PetscObjectComm((PetscObject)sol), "stage %" PetscInt_FMT ": random features, validation residual RMS %.3e before:", s + 1, (double)before));
   for (PetscInt k = 0; k < sol->random_trials; k++) {
     sol->kappa_factor = PetscPowReal(2.0, (PetscReal)k);
@@ -96,13 +95,12 @@ PetscErrorCode MSSolverSelectFeatures_Private(MSSolver sol, PetscInt s, const MS
     } else if (!(score <= 10 * bestscore)) break; /* clearly past the best bandwidth (NaN too); a flat start goes on */
     if (k == 3 && !(2 * bestscore <= before)) break; /* four bandwidths, 1 to 8, and not even a factor 2: give up */
   }
-  sol->trial    = PETSC_FALSE;
-  sol->features = best >= 0 && bestscore * sol->random_min_gain <= before ? MS_STAGE_FEATURES_RANDOM : MS_STAGE_FEATURES_TRAINED;
-  PetscCall(PetscPrintf(PetscObjectComm((PetscObject)sol), "; %s\n", sol->features == MS_STAGE_FEATURES_RANDOM ? "kept the best" : "a trained network instead"));
-  sol->kappa_factor = sol->features == MS_STAGE_FEATURES_RANDOM ? PetscPowReal(2.0, (PetscReal)best) : 1.0;
+  sol->trial             = PETSC_FALSE;
+  sol->stage_features[s] = best >= 0 && bestscore * sol->random_min_gain <= before ? MS_STAGE_FEATURES_RANDOM : MS_STAGE_FEATURES_TRAINED;
+  PetscCall(PetscPrintf(PetscObjectComm((PetscObject)sol), "; %s\n", sol->stage_features[s] == MS_STAGE_FEATURES_RANDOM ? "kept the best" : "a trained network instead"));
+  sol->kappa_factor = sol->stage_features[s] == MS_STAGE_FEATURES_RANDOM ? PetscPowReal(2.0, (PetscReal)best) : 1.0;
   PetscCall(MSSolverCreateStageNet_Private(sol, s, spec)); /* from its initialization: the trial's solve is redone */
   sol->kappa_factor = 1.0;
-  sol->features     = MS_STAGE_FEATURES_AUTO;
   PetscCall(PetscFree(Xv));
   PetscFunctionReturn(0);
 }

@@ -44,6 +44,18 @@ PetscErrorCode MSSolverCreate(MPI_Comm comm, MSSolver *solver)
   PetscFunctionReturn(0);
 }
 
+/* the features asked for stage s (0-based, s >= 1): -stage_<s+1>_features, else -stage_features */
+static PetscErrorCode MSSolverRequestedFeatures_Private(MSSolver sol, PetscInt s, MSStageFeatures *f)
+{
+  char prefix[32];
+
+  PetscFunctionBegin;
+  *f = sol->features;
+  PetscCall(PetscSNPrintf(prefix, sizeof(prefix), "stage_%" PetscInt_FMT "_", s + 1));
+  PetscCall(PetscOptionsGetEnum(((PetscObject)sol)->options, prefix, "-features", MSStageFeaturesTypes, (PetscEnum *)f, NULL));
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode MSSolverSetFromOptions(MSSolver sol)
 {
   PetscInt  nin_probe;
@@ -117,11 +129,9 @@ PetscErrorCode MSSolverSetFromOptions(MSSolver sol)
     (void)fclose(f);
   }
   PetscCheck(sol->random_width >= 0, PetscObjectComm((PetscObject)sol), PETSC_ERR_ARG_OUTOFRANGE, "-stage_random_width %" PetscInt_FMT ": must be non-negative", sol->random_width);
-  for (PetscInt k = 2; k <= sol->stage_max; k++) { /* catch a bad -stage_<n>_features now, not after stage n - 1 */
-    MSStageFeatures f = sol->features;
-    char            prefix[32];
-    PetscCall(PetscSNPrintf(prefix, sizeof(prefix), "stage_%" PetscInt_FMT "_", k));
-    PetscCall(PetscOptionsGetEnum(((PetscObject)sol)->options, prefix, "-features", MSStageFeaturesTypes, (PetscEnum *)&f, NULL));
+  for (PetscInt k = 1; k < sol->stage_max; k++) { /* catch a bad -stage_<n>_features now, not after stage n - 1 */
+    MSStageFeatures f;
+    PetscCall(MSSolverRequestedFeatures_Private(sol, k, &f));
   }
   PetscCheck(sol->random_trials >= 1, PetscObjectComm((PetscObject)sol), PETSC_ERR_ARG_OUTOFRANGE, "-stage_random_trials %" PetscInt_FMT ": must be positive", sol->random_trials);
   PetscCheck(sol->random_min_gain >= 1, PetscObjectComm((PetscObject)sol), PETSC_ERR_ARG_OUTOFRANGE, "-stage_random_min_gain %g: must be at least 1", (double)sol->random_min_gain);
@@ -351,14 +361,9 @@ static PetscErrorCode MSSolverPrepareStage_Private(MSSolver sol, PetscInt s)
   sol->eps[s] = PetscMax(spec.err_rms, mis[1] > 0 ? PetscSqrtReal(mis[0] / mis[1]) : 0.0);
   if (!(sol->eps[s] > 0)) sol->eps[s] = PETSC_MACHINE_EPSILON;
   sol->kappa_factor = 1.0;
-  {
-    MSStageFeatures f = sol->features;
-    char            prefix[32];
-    PetscCall(PetscSNPrintf(prefix, sizeof(prefix), "stage_%" PetscInt_FMT "_", s + 1));
-    PetscCall(PetscOptionsGetEnum(((PetscObject)sol)->options, prefix, "-features", MSStageFeaturesTypes, (PetscEnum *)&f, NULL));
-    if (f == MS_STAGE_FEATURES_AUTO) PetscCall(MSSolverSelectFeatures_Private(sol, s, &spec));
-    else PetscCall(MSSolverCreateStageNet_Private(sol, s, &spec));
-  }
+  PetscCall(MSSolverRequestedFeatures_Private(sol, s, &sol->stage_features[s]));
+  if (sol->stage_features[s] == MS_STAGE_FEATURES_AUTO) PetscCall(MSSolverSelectFeatures_Private(sol, s, &spec)); /* resolves it */
+  else PetscCall(MSSolverCreateStageNet_Private(sol, s, &spec));
   if (sol->kappa_trials > 1 && sol->stage_features[s] == MS_STAGE_FEATURES_TRAINED) PetscCall(MSSolverSelectKappa_Private(sol, s, &spec));
   PetscFunctionReturn(0);
 }
@@ -438,20 +443,14 @@ PetscErrorCode MSSolverTrainStage_Private(MSSolver sol, PetscInt s)
     }
     PetscCall(TaoSetType(tao, random ? TAOMSLSQ : (nchain ? sol->chain[k] : TAOMSLM)));
     if (random) { /* train the output layer and the unknown coefficients; the hidden layers stay random */
-      PetscInt  L, w, nin, P, Pnet, nunk, *cols;
-      PetscReal *W, *b;
-      MSNet      net = sol->net[s];
-      PetscCall(MSNetGetNumLayers(net, &L));
-      L--; /* the output layer */
-      PetscCall(MSNetGetNumParameters(net, &Pnet));
+      MSNet     net = sol->net[s];
+      PetscInt  L = net->nhidden, P, nout; /* layer L: the output layer, weights then bias, last in the network's parameters */
+      PetscInt *cols;
       PetscCall(VecGetSize(x, &P));
-      nunk = P - Pnet;
-      PetscCall(MSNetGetLayer(net, L, &w, &nin, &W, &b));
-      PetscCall(MSNetRestoreLayer(net, L, &w, &nin, &W, &b));
-      PetscCall(PetscMalloc1(nin + 1 + nunk, &cols));
-      for (PetscInt j = 0; j <= nin; j++) cols[j] = net->offW[L] + j; /* the output weights, then its bias */
-      for (PetscInt j = 0; j < nunk; j++) cols[nin + 1 + j] = Pnet + j;
-      PetscCall(TaoMSLSQSetColumns(tao, nin + 1 + nunk, cols));
+      nout = P - net->offW[L]; /* its width[L - 1] + 1 parameters and the unknowns after them */
+      PetscCall(PetscMalloc1(nout, &cols));
+      for (PetscInt j = 0; j < nout; j++) cols[j] = net->offW[L] + j;
+      PetscCall(TaoMSLSQSetColumns(tao, nout, cols));
       PetscCall(PetscFree(cols));
     }
     { /* rank-independent sums in LM */

@@ -108,7 +108,8 @@ static PetscErrorCode MSStageInit_Private(MSNet net, void *vctx)
 }
 
 /* Creates stage s's network (s >= 1): options prefix stage_<s+1>_ (e.g. -stage_2_net_width),
-   first layer sine, initialized from the spectrum of the residual of the stages before. */
+   first layer sine, initialized from the spectrum of the residual of the stages before; trained or
+   random features as sol->stage_features[s] says (set by the caller). */
 PetscErrorCode MSSolverCreateStageNet_Private(MSSolver sol, PetscInt s, const MSSpectrum *spec)
 {
   MSNet             net;
@@ -120,9 +121,6 @@ PetscErrorCode MSSolverCreateStageNet_Private(MSSolver sol, PetscInt s, const MS
 
   PetscFunctionBegin;
   PetscCall(PetscSNPrintf(prefix, sizeof(prefix), "stage_%" PetscInt_FMT "_", s + 1));
-  sol->stage_features[s] = sol->features;
-  PetscCall(PetscOptionsGetEnum(((PetscObject)sol)->options, prefix, "-features", MSStageFeaturesTypes, (PetscEnum *)&sol->stage_features[s], NULL));
-  if (sol->stage_features[s] == MS_STAGE_FEATURES_AUTO) sol->stage_features[s] = sol->features == MS_STAGE_FEATURES_AUTO ? MS_STAGE_FEATURES_TRAINED : sol->features; /* resolved by MSSolverSelectFeatures_Private */
   PetscCall(MSPDEGetDimensions(sol->prob->pde, NULL, NULL, &nin));
   PetscCall(MSNetCreate(PetscObjectComm((PetscObject)sol), &net));
   PetscCall(MSNetSetInputDimension(net, nin));

@@ -216,7 +216,7 @@ static PetscErrorCode TaoSetUp_MSLSQ(Tao tao)
 static PetscErrorCode TaoSolve_MSLSQ(Tao tao)
 {
   TAO_MSLSQ *ls = (TAO_MSLSQ *)tao->data;
-  PetscReal  f, step = 0, gnorm = 0, *d;
+  PetscReal  f = 0, step = 0, gnorm = 0, *d;
   PetscInt   P, lo, hi, K, *cols;
 
   PetscFunctionBegin;
@@ -260,8 +260,7 @@ static PetscErrorCode TaoSolve_MSLSQ(Tao tao)
       if (!PetscIsInfOrNanReal(ftrial) && ftrial < f) accepted = PETSC_TRUE;
     }
     tao->niter++;
-    if (!accepted) { /* no step lowers the loss at this precision */
-      PetscCall(TaoComputeResidual(tao, tao->solution, tao->ls_res));
+    if (!accepted) { /* no step lowers the loss at this precision (tao->ls_res still holds r(x)) */
       tao->reason = TAO_CONVERGED_STEPTOL;
       break;
     }
