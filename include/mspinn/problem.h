@@ -78,6 +78,7 @@ typedef struct {
   PetscReal  *f;      /* source values (equation sets) */
   PetscReal  *exact;  /* exact/reference values where known, else NULL */
   PetscReal   weight; /* loss weight */
+  PetscBool   imposed; /* the data hold exactly by the ansatz (-ansatz_lift/-ansatz_distance): not trained on */
 } MSPointSet;
 
 typedef enum {

@@ -4,7 +4,8 @@
    /model/stage_<s>/scalars     [kappa, output scale, eps]
    /model/stage_<s>/parameters  the network's parameters (MSNet layout)
    /model/stages                [number of stages]
-   u = sum_s eps_s N_s(x). Written through PETSc's HDF5 viewer, read back with MSH5ReadDataset. */
+   /model attributes inputs ("x,t"), and ansatz_lift, ansatz_distance when trained with an ansatz
+   u = sum_s eps_s N_s(x) (or g + D sum_s eps_s N_s). Written through PETSc's HDF5 viewer, read back with MSH5ReadDataset. */
 #include <mspinn/private/solverimpl.h>
 #include <mspinn/private/netimpl.h>
 #include <mspinn/private/problemimpl.h>
@@ -30,6 +31,10 @@ PetscErrorCode MSSolverWriteModel_Private(MSSolver sol, PetscViewer v)
       PetscCall(PetscStrlcat(names, i < sol->prob->sdim ? var[i] : "t", sizeof(names)));
     }
     PetscCall(PetscViewerHDF5WriteAttribute(v, "/model", "inputs", PETSC_STRING, names));
+  }
+  if (MSProblemHasAnsatz_Private(sol->prob)) { /* u = g + D sum_s eps_s N_s: the model needs g and D */
+    PetscCall(PetscViewerHDF5WriteAttribute(v, "/model", "ansatz_lift", PETSC_STRING, sol->prob->ansatz_text[0]));
+    PetscCall(PetscViewerHDF5WriteAttribute(v, "/model", "ansatz_distance", PETSC_STRING, sol->prob->ansatz_text[1]));
   }
   for (PetscInt s = 0; s < sol->nstages; s++) {
     MSNet             net = sol->net[s];
@@ -97,31 +102,50 @@ PetscErrorCode MSModelLoad(MPI_Comm comm, const char file[], PetscInt *nstages, 
   PetscFunctionReturn(0);
 }
 
-/* the "inputs" attribute of /model ("x,t"), or x,y,z */
-static PetscErrorCode MSModelInputNames_Private(const char file[], PetscInt nin, char names[][8])
+/* a string attribute of /model ("" when absent) */
+static PetscErrorCode MSModelStringAttribute_Private(const char file[], const char attr[], char buf[], size_t len)
 {
-  static const char *const var[] = {"x", "y", "z"};
   hid_t f, g, a, t;
-  char  buf[64] = "";
 
   PetscFunctionBegin;
-  for (PetscInt i = 0; i < nin; i++) PetscCall(PetscStrncpy(names[i], var[i], 8));
+  buf[0] = 0;
   H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
   if ((f = H5Fopen(file, H5F_ACC_RDONLY, H5P_DEFAULT)) < 0) PetscFunctionReturn(0);
   if ((g = H5Gopen2(f, "/model", H5P_DEFAULT)) >= 0) {
-    if ((a = H5Aopen(g, "inputs", H5P_DEFAULT)) >= 0) {
+    if ((a = H5Aopen(g, attr, H5P_DEFAULT)) >= 0) {
       t = H5Aget_type(a);
-      if (H5Tget_size(t) < sizeof(buf) && H5Aread(a, t, buf) >= 0) {
-        char *tok, *save = NULL;
-        PetscInt i = 0;
-        for (tok = strtok_r(buf, ",", &save); tok && i < nin; tok = strtok_r(NULL, ",", &save)) PetscCall(PetscStrncpy(names[i++], tok, 8));
-      }
+      if (H5Tget_size(t) < len && H5Aread(a, t, buf) >= 0) buf[H5Tget_size(t)] = 0;
+      else buf[0] = 0;
       H5Tclose(t);
       H5Aclose(a);
     }
     H5Gclose(g);
   }
   H5Fclose(f);
+  PetscFunctionReturn(0);
+}
+
+/* the ansatz a model was trained with ("" and "" without one) */
+PetscErrorCode MSModelAnsatzTexts_Private(const char file[], char lift[], char dist[], size_t len)
+{
+  PetscFunctionBegin;
+  PetscCall(MSModelStringAttribute_Private(file, "ansatz_lift", lift, len));
+  PetscCall(MSModelStringAttribute_Private(file, "ansatz_distance", dist, len));
+  PetscFunctionReturn(0);
+}
+
+/* the "inputs" attribute of /model ("x,t"), or x,y,z */
+static PetscErrorCode MSModelInputNames_Private(const char file[], PetscInt nin, char names[][8])
+{
+  static const char *const var[] = {"x", "y", "z"};
+  char                     buf[64];
+  char                    *tok, *save = NULL;
+  PetscInt                 i = 0;
+
+  PetscFunctionBegin;
+  for (PetscInt i = 0; i < nin; i++) PetscCall(PetscStrncpy(names[i], var[i], 8));
+  PetscCall(MSModelStringAttribute_Private(file, "inputs", buf, sizeof(buf)));
+  for (tok = strtok_r(buf, ",", &save); tok && i < nin; tok = strtok_r(NULL, ",", &save)) PetscCall(PetscStrncpy(names[i++], tok, 8));
   PetscFunctionReturn(0);
 }
 
@@ -158,6 +182,19 @@ PetscErrorCode MSModelEvaluateToFile(MPI_Comm comm, const char load[], const cha
     PetscCall(MSNetDestroy(&nets[s]));
   }
   PetscCall(MSModelInputNames_Private(load, d, names));
+  { /* a model trained with an ansatz: u = g + D U */
+    char texts[2][4096];
+    PetscCall(MSModelAnsatzTexts_Private(load, texts[0], texts[1], sizeof(texts[0])));
+    if (texts[0][0] && texts[1][0]) {
+      MSAnsatzExprs     e = {{NULL}};
+      const char *const t[2] = {texts[0], texts[1]};
+      const char       *vars[MS_JET_DIM];
+      for (PetscInt i = 0; i < d; i++) vars[i] = names[i];
+      PetscCall(MSAnsatzCreate_Private(comm, t, d, vars, e));
+      PetscCall(MSAnsatzApply_Private(e, &spec, N, X, U, PETSC_FALSE));
+      PetscCall(MSAnsatzDestroy_Private(e));
+    }
+  }
   PetscCall(PetscSNPrintf(tmp, sizeof(tmp), "%s.partial", output));
   PetscCall(PetscViewerHDF5Open(comm, tmp, FILE_MODE_WRITE, &v));
   PetscCall(MSWriteRootArray_Private(v, comm, "points", N, d, X));

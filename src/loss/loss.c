@@ -9,6 +9,10 @@
    replicated). Jacobian rows: dr/dtheta = scale * eps * sum_c dR/du_c dN_c/dtheta, with dR/du_c from
    the PDE's dual-number residual and the sum done by MSNetJacobianRows.
 
+   With an ansatz u = g + D sum eps_s N_s (src/problem/ansatz.c) the network's jets are multiplied by
+   D's before they join the base (which then holds g), and the gradient rows go back through the
+   transpose of that product; boundary/initial sets the ansatz imposes exactly have no rows.
+
    Inverse problems: the unknown coefficients c_j (MSPDESetUnknowns) follow the network's parameters
    in theta as c_j / s_j; their Jacobian columns are dr/d(c_j/s_j) = scale * s_j dR/dc_j, the dual
    part of the residual seeded in c_j (data rows do not depend on them). */
@@ -23,6 +27,7 @@ struct _p_MSLoss {
   MSJetSpec  spec;
   PetscReal  gamma, eps;
   PetscReal *base[MS_NUM_SETS]; /* C x n jets of the frozen stages per set (not owned), or NULL */
+  PetscReal *mult[MS_NUM_SETS]; /* C x n jets of the ansatz's distance D per trained set, or NULL */
   PetscInt   P, m, M;           /* parameters, local and global rows */
   PetscInt   Pnet, nunk;        /* the network's parameters and the unknown coefficients (P = Pnet + nunk) */
   const PetscInt  *unk;         /* the unknowns' coefficient indices and variable scales */
@@ -36,7 +41,7 @@ struct _p_MSLoss {
 
 static PetscBool MSLossTrains_Private(MSProblem prob, MSSetKind k)
 {
-  return (k != MS_SET_EVAL && prob->set[k].N > 0) ? PETSC_TRUE : PETSC_FALSE;
+  return (k != MS_SET_EVAL && prob->set[k].N > 0 && !prob->set[k].imposed) ? PETSC_TRUE : PETSC_FALSE;
 }
 
 PetscErrorCode MSLossCreate(MSProblem prob, MSNet net, MSLoss *loss)
@@ -89,6 +94,14 @@ PetscErrorCode MSLossSetUp(MSLoss loss)
     loss->row[k] = loss->m;
     loss->m += loss->prob->set[k].n;
     loss->M += loss->prob->set[k].N;
+    if (MSProblemHasAnsatz_Private(loss->prob)) {
+      MSPointSet *set = &loss->prob->set[k];
+      MSJetSpec   sk  = loss->spec;
+      if (k != MS_SET_INTERIOR) sk.order = 0;
+      PetscCall(PetscFree(loss->mult[k]));
+      PetscCall(PetscMalloc1(PetscMax(MSJetSpecNumChannels(&sk) * set->n, 1), &loss->mult[k]));
+      PetscCall(MSProblemAnsatzJets_Private(loss->prob, &sk, set->n, set->X, set->n, NULL, loss->mult[k]));
+    }
   }
   PetscCheck(loss->M > 0, comm, PETSC_ERR_ARG_WRONG, "The problem has no training points");
   PetscCall(VecCreateMPI(comm, PETSC_DECIDE, loss->P, &loss->x));
@@ -154,7 +167,7 @@ static PetscErrorCode MSLossBlock_Private(MSLoss loss, MSSetKind k, PetscInt p0,
 {
   MSPointSet *set = &loss->prob->set[k];
   PetscInt    d = set->dim, Cn = MSJetSpecNumChannels(&loss->spec);
-  PetscReal   eps = loss->eps, *base = loss->base[k];
+  PetscReal   eps = loss->eps, *base = loss->base[k], *D = loss->mult[k] ? loss->mult[k] + p0 : NULL;
   MSJetSpec   spec = loss->spec;
 
   PetscFunctionBegin;
@@ -164,9 +177,9 @@ static PetscErrorCode MSLossBlock_Private(MSLoss loss, MSSetKind k, PetscInt p0,
   if (k != MS_SET_INTERIOR) {
     PetscReal s = PetscSqrtReal(set->weight / set->N);
     for (PetscInt p = 0; p < nb; p++) {
-      PetscReal u  = (base ? base[p0 + p] : 0.0) + eps * loss->U[p];
+      PetscReal Dp = D ? D[p] : 1.0, u = (base ? base[p0 + p] : 0.0) + eps * Dp * loss->U[p];
       r[p]         = s * (u - set->g[p0 + p]);
-      loss->G[p]   = s * eps;
+      loss->G[p]   = s * eps * Dp;
       if (J)
         for (PetscInt j = 0; j < loss->nunk; j++) J[p + ldJ * (loss->Pnet + j)] = 0.0;
     }
@@ -178,6 +191,7 @@ static PetscErrorCode MSLossBlock_Private(MSLoss loss, MSSetKind k, PetscInt p0,
     PetscCall(MSPDEGetCoefficients(loss->pde, &nc, NULL, &cv));
     for (PetscInt c = 0; c < nc; c++) coef[c] = MSDualConst(cv[c]);
     for (PetscInt j = 0; j < loss->nunk; j++) coef[loss->unk[j]] = MSDualVar(cv[loss->unk[j]], (int)(Cn + j));
+    if (D) MSAnsatzMultiply_Private(&spec, nb, D, set->n, loss->U, PETSC_FALSE); /* jets of D N */
     for (PetscInt p = 0; p < nb; p++) {
       for (PetscInt c = 0; c < Cn; c++) jets[c] = MSDualVar((base ? base[c * set->n + p0 + p] : 0.0) + eps * loss->U[c * nb + p], (int)c);
       PetscCall(MSPDEResidual(loss->pde, set->X + (p0 + p) * d, jets, coef, set->f[p0 + p], &R));
@@ -186,6 +200,7 @@ static PetscErrorCode MSLossBlock_Private(MSLoss loss, MSSetKind k, PetscInt p0,
       if (J)
         for (PetscInt j = 0; j < loss->nunk; j++) J[p + ldJ * (loss->Pnet + j)] = s * loss->uscale[j] * R.d[Cn + j];
     }
+    if (D && J) MSAnsatzMultiplyTranspose_Private(&spec, nb, D, set->n, loss->G); /* d r/d(D N)_c -> d r/dN_c */
   }
   if (J) PetscCall(MSNetJacobianRows(loss->net, loss->G, ldJ, J));
   PetscFunctionReturn(0);
@@ -377,6 +392,7 @@ PetscErrorCode MSLossDestroy(MSLoss *loss)
   PetscCall(MatDestroy(&(*loss)->J));
   PetscCall(VecScatterDestroy(&(*loss)->toall));
   PetscCall(PetscFree3((*loss)->U, (*loss)->G, (*loss)->rb));
+  for (PetscInt k = 0; k < MS_NUM_SETS; k++) PetscCall(PetscFree((*loss)->mult[k]));
   PetscCall(PetscFree(*loss));
   PetscFunctionReturn(0);
 }

@@ -125,6 +125,8 @@ PetscErrorCode MSProblemSetFromOptions(MSProblem prob)
   PetscCall(PetscOptionsString("-pde_source", "Source f (default: manufactured from -pde_exact)", "MSProblemSetFromOptions", source, source, sizeof(source), &hassource));
   PetscCall(PetscOptionsString("-pde_boundary", "Dirichlet data g on the boundary (default: -pde_exact)", "MSProblemSetFromOptions", boundary, boundary, sizeof(boundary), &hasboundary));
   PetscCall(PetscOptionsString("-pde_initial", "Initial data u(x,t0) of an evolution problem (default: -pde_exact)", "MSProblemSetFromOptions", initial, initial, sizeof(initial), &hasinitial));
+  PetscCall(PetscOptionsString("-ansatz_lift", "Impose boundary/initial data exactly: u = g + D N with this g, which matches the data (with -ansatz_distance)", "MSProblemSetFromOptions", prob->ansatz_text[0], prob->ansatz_text[0], sizeof(prob->ansatz_text[0]), NULL));
+  PetscCall(PetscOptionsString("-ansatz_distance", "Impose boundary/initial data exactly: u = g + D N with this D, which vanishes where the data are given (with -ansatz_lift)", "MSProblemSetFromOptions", prob->ansatz_text[1], prob->ansatz_text[1], sizeof(prob->ansatz_text[1]), NULL));
   for (PetscInt k = 0; k < MS_NUM_SETS; k++) {
     char opt[64], help[128];
     PetscCall(PetscSNPrintf(opt, sizeof(opt), "-points_%s_type", MSSetKinds[k]));
@@ -187,6 +189,7 @@ PetscErrorCode MSProblemSetFromOptions(MSProblem prob)
       PetscCheck(prob->exact || prob->boundary || prob->datafile[0] || prob->meshfile[0], comm, PETSC_ERR_ARG_WRONG, "-pde_boundary: missing (give -pde_boundary, -pde_exact or observations with -data_file)");
       PetscCheck(!prob->timedep || prob->exact || prob->initial || prob->datafile[0], comm, PETSC_ERR_ARG_WRONG, "-pde_initial: missing (give -pde_initial, -pde_exact or observations with -data_file)");
     } else PetscCheck(prob->exact || prob->datafile[0], comm, PETSC_ERR_ARG_WRONG, "-pde_exact: missing (a fit problem needs the function to fit, or -data_file)");
+    PetscCall(MSProblemAnsatzCreate_Private(prob, vars));
     if (prob->exact) { /* derivatives for the exact jets (manufactured source, reported derivatives) */
       MSJetSpec spec;
       PetscCall(MSPDEGetJetSpec(prob->pde, &spec));
@@ -530,6 +533,7 @@ PetscErrorCode MSProblemSetUp(MSProblem prob)
     PetscCheck(!nunk || haseq, comm, PETSC_ERR_ARG_WRONG, "-pde_unknown: PDE kind %s has no equation to infer coefficients from", ((PetscObject)prob->pde)->type_name);
     PetscCheck(prob->set[MS_SET_DATA].N >= nunk, comm, PETSC_ERR_ARG_WRONG, "-pde_unknown: %" PetscInt_FMT " unknown coefficient(s) but %" PetscInt_FMT " observations (give at least as many with -data_file/-data_n, or -pde_exact and -points_data_n)", nunk, prob->set[MS_SET_DATA].N);
   }
+  PetscCall(MSProblemAnsatzMarkImposed_Private(prob));
   prob->setupcalled = PETSC_TRUE;
   PetscFunctionReturn(0);
 }
@@ -636,8 +640,14 @@ PetscErrorCode MSProblemView(MSProblem prob, PetscViewer viewer)
     PetscCall(MSExprGetString(prob->exact, &s));
     PetscCall(PetscViewerASCIIPrintf(viewer, "exact solution %s\n", s));
   }
+  if (MSProblemHasAnsatz_Private(prob)) {
+    const char *g, *D;
+    PetscCall(MSExprGetString(prob->ansatz[0][0], &g));
+    PetscCall(MSExprGetString(prob->ansatz[1][0], &D));
+    PetscCall(PetscViewerASCIIPrintf(viewer, "ansatz u = g + D N: g = %s, D = %s\n", g, D));
+  }
   for (PetscInt k = 0; k < MS_NUM_SETS; k++)
-    if (prob->set[k].N) PetscCall(PetscViewerASCIIPrintf(viewer, "%s points: %" PetscInt_FMT " (%s)\n", MSSetKinds[k], prob->set[k].N, k == MS_SET_DATA && prob->datafile[0] ? "from -data_file" : (k == MS_SET_EVAL && prob->reffile[0] ? "from -reference_file" : (prob->meshfile[0] ? "random in the mesh" : MSPointsTypes[prob->pts[k].type]))));
+    if (prob->set[k].N) PetscCall(PetscViewerASCIIPrintf(viewer, "%s points: %" PetscInt_FMT " (%s)%s\n", MSSetKinds[k], prob->set[k].N, k == MS_SET_DATA && prob->datafile[0] ? "from -data_file" : (k == MS_SET_EVAL && prob->reffile[0] ? "from -reference_file" : (prob->meshfile[0] ? "random in the mesh" : MSPointsTypes[prob->pts[k].type])), prob->set[k].imposed ? ", imposed exactly by the ansatz: not trained on" : (MSProblemHasAnsatz_Private(prob) && (k == MS_SET_BOUNDARY || k == MS_SET_INITIAL) ? ", NOT satisfied by the ansatz: a soft constraint" : "")));
   PetscCall(PetscViewerASCIIPopTab(viewer));
   PetscFunctionReturn(0);
 }
@@ -656,6 +666,7 @@ PetscErrorCode MSProblemDestroy(MSProblem *prob)
   PetscCall(MSExprDestroy(&(*prob)->boundary));
   PetscCall(MSExprDestroy(&(*prob)->initial));
   PetscCall(MSProblemMeshDestroy_Private(*prob));
+  PetscCall(MSAnsatzDestroy_Private((*prob)->ansatz));
   for (PetscInt c = 0; c < (PetscInt)PETSC_STATIC_ARRAY_LENGTH((*prob)->dexact); c++) PetscCall(MSExprDestroy(&(*prob)->dexact[c]));
   for (PetscInt i = 0; i < (*prob)->ndatacoords; i++) PetscCall(PetscFree((*prob)->datacoords[i]));
   for (PetscInt i = 0; i < (*prob)->nrefcoords; i++) PetscCall(PetscFree((*prob)->refcoords[i]));

@@ -4,7 +4,8 @@
 #include <mspinn/private/problemimpl.h>
 #include <mspinn/private/ddsum.h>
 
-/* jets of the first ns stages at the n points X: U[c*n+p] = sum_s eps_s N_s,c(x_p) */
+/* jets of the first ns stages at the n points X: U[c*n+p] = sum_s eps_s N_s,c(x_p), or with an
+   ansatz the jets of g + D sum_s eps_s N_s */
 PetscErrorCode MSSolverCompositeJets_Private(MSSolver sol, PetscInt ns, const MSJetSpec *spec, PetscInt n, const PetscReal X[], PetscReal U[])
 {
   PetscInt   C = MSJetSpecNumChannels(spec);
@@ -17,6 +18,7 @@ PetscErrorCode MSSolverCompositeJets_Private(MSSolver sol, PetscInt ns, const MS
     PetscCall(MSNetEvaluate(sol->net[s], spec, n, X, Us));
     for (PetscInt q = 0; q < C * n; q++) U[q] += sol->eps[s] * Us[q];
   }
+  PetscCall(MSProblemAnsatzApply_Private(sol->prob, spec, n, X, U, PETSC_FALSE)); /* u = g + D U */
   PetscCall(PetscFree(Us));
   PetscFunctionReturn(0);
 }
@@ -93,6 +95,7 @@ PetscErrorCode MSSolverEvaluate_Private(MSSolver sol, PetscInt ns, MSStageRecord
     for (PetscInt q = 0; q < C * ev->n; q++) Mag[q] += PetscAbsReal(sol->eps[st]) * Ms[q];
     PetscCall(PetscFree(Ms));
   }
+  PetscCall(MSProblemAnsatzApply_Private(sol->prob, &spec, ev->n, ev->X, Mag, PETSC_TRUE)); /* |g| + |D| M, term by term */
   PetscCall(PetscFree(sol->u));
   PetscCall(PetscFree(sol->res));
   PetscCall(PetscMalloc1(PetscMax(ev->n, 1), &sol->u));

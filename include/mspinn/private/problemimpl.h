@@ -11,6 +11,11 @@ typedef enum {
 } MSPointsType;
 PETSC_INTERN const char *const MSPointsTypes[];
 
+/* an ansatz u = g + D sum_s eps_s N_s: [0] the lift g, [1] the distance D, each with its derivative
+   channels in the full jet spec (order 2, mixed) */
+#define MS_ANSATZ_CHANNELS (1 + 2 * MS_JET_DIM + 3)
+typedef MSExpr MSAnsatzExprs[2][MS_ANSATZ_CHANNELS];
+
 /* how one point set is generated */
 typedef struct {
   MSPointsType type;
@@ -42,6 +47,9 @@ struct _p_MSProblem {
   PetscInt    *cellv, *facev, *facelabel;
   PetscInt     nblabel, blabel[16];
   MSExpr       blabelexpr[16];       /* -pde_boundary_<label> (NULL: the default boundary data) */
+  /* exact imposition u = g + D sum_s eps_s N_s (src/problem/ansatz.c): -ansatz_lift, -ansatz_distance */
+  char         ansatz_text[2][4096]; /* "" when not given */
+  MSAnsatzExprs ansatz;              /* jets of g and D, channels of the full spec (order 2, mixed) */
   MSPointSet   set[MS_NUM_SETS];
   PetscBool    setupcalled;
 };
@@ -59,5 +67,19 @@ PETSC_INTERN PetscErrorCode MSProblemMeshSampleDomain_Private(MSProblem, PetscRa
 PETSC_INTERN PetscErrorCode MSProblemMeshInteriorPoints_Private(MSProblem, PetscRandom, PetscInt, PetscInt *, PetscReal **);
 PETSC_INTERN PetscErrorCode MSProblemMeshBoundaryPoints_Private(MSProblem, PetscRandom, PetscInt, PetscInt *, PetscReal **, PetscInt **);
 PETSC_INTERN PetscErrorCode MSProblemMeshDestroy_Private(MSProblem);
+static inline PetscBool MSProblemHasAnsatz_Private(MSProblem prob)
+{
+  return prob->ansatz[0][0] ? PETSC_TRUE : PETSC_FALSE;
+}
+PETSC_INTERN PetscErrorCode MSProblemAnsatzCreate_Private(MSProblem, const char *const vars[]);
+PETSC_INTERN PetscErrorCode MSAnsatzCreate_Private(MPI_Comm, const char *const texts[2], PetscInt nin, const char *const vars[], MSAnsatzExprs);
+PETSC_INTERN PetscErrorCode MSAnsatzDestroy_Private(MSAnsatzExprs);
+PETSC_INTERN PetscErrorCode MSAnsatzJets_Private(MSAnsatzExprs, const MSJetSpec *, PetscInt n, const PetscReal X[], PetscInt ld, PetscReal G[], PetscReal D[]);
+PETSC_INTERN PetscErrorCode MSAnsatzApply_Private(MSAnsatzExprs, const MSJetSpec *, PetscInt n, const PetscReal X[], PetscReal U[], PetscBool absmode);
+PETSC_INTERN PetscErrorCode MSProblemAnsatzJets_Private(MSProblem, const MSJetSpec *, PetscInt n, const PetscReal X[], PetscInt ld, PetscReal G[], PetscReal D[]);
+PETSC_INTERN PetscErrorCode MSProblemAnsatzApply_Private(MSProblem, const MSJetSpec *, PetscInt n, const PetscReal X[], PetscReal U[], PetscBool absmode);
+PETSC_INTERN PetscErrorCode MSProblemAnsatzMarkImposed_Private(MSProblem);
+PETSC_INTERN void           MSAnsatzMultiply_Private(const MSJetSpec *, PetscInt n, const PetscReal D[], PetscInt ldD, PetscReal U[], PetscBool absmode);
+PETSC_INTERN void           MSAnsatzMultiplyTranspose_Private(const MSJetSpec *, PetscInt n, const PetscReal D[], PetscInt ldD, PetscReal G[]);
 PETSC_INTERN PetscErrorCode MSProblemExactJets_Private(MSProblem, const PetscReal x[], MSDual jets[]);
 PETSC_INTERN PetscErrorCode MSProblemSourceAt_Private(MSProblem, const PetscReal x[], PetscReal *f);
