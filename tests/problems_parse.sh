@@ -9,7 +9,7 @@ work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 cd "$work"
 fail=0
 for f in "$dir"/*.opts; do
-  if "$bin" -options_file "$f" -stage_max 1 -tao_max_it 1 -grid_write 0 -output "$work/out.h5" >out.txt 2>err.txt && ! grep -q "was not used" out.txt; then
+  if "$bin" -options_file "$f" -stage_max 1 -tao_max_it 1 -stage_1_tao_max_it 1 -grid_write 0 -output "$work/out.h5" >out.txt 2>err.txt && ! grep -q "was not used" out.txt; then
     echo "ok   $(basename "$f")"
   else
     echo "FAIL $(basename "$f"): $(head -2 err.txt) $(grep 'was not used' out.txt | head -2)"; fail=1
