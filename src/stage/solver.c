@@ -344,7 +344,7 @@ static PetscErrorCode MSSolverPrepareStage_Private(MSSolver sol, PetscInt s)
     PetscReal  *U;
     PetscInt    nc, *cs;
     MSJetSpec   s0 = {set->dim, 0, PETSC_FALSE};
-    if (!set->g || set->N == 0 || set->weight == 0) continue;
+    if (!set->g || set->N == 0 || set->weight == 0 || set->imposed) continue; /* (imposed data: no misfit) */
     PetscCall(PetscMalloc1(MS_CHUNK, &U));
     PetscCall(MSPointSetGetChunks(set, &nc, &cs));
     for (PetscInt c = 0; c < nc; c++) {
