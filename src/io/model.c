@@ -140,12 +140,12 @@ static PetscErrorCode MSModelInputNames_Private(const char file[], PetscInt nin,
   static const char *const var[] = {"x", "y", "z"};
   char                     buf[64];
   char                    *tok, *save = NULL;
-  PetscInt                 i = 0;
+  PetscInt                 k = 0;
 
   PetscFunctionBegin;
   for (PetscInt i = 0; i < nin; i++) PetscCall(PetscStrncpy(names[i], var[i], 8));
   PetscCall(MSModelStringAttribute_Private(file, "inputs", buf, sizeof(buf)));
-  for (tok = strtok_r(buf, ",", &save); tok && i < nin; tok = strtok_r(NULL, ",", &save)) PetscCall(PetscStrncpy(names[i++], tok, 8));
+  for (tok = strtok_r(buf, ",", &save); tok && k < nin; tok = strtok_r(NULL, ",", &save)) PetscCall(PetscStrncpy(names[k++], tok, 8));
   PetscFunctionReturn(0);
 }
 

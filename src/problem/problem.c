@@ -646,8 +646,16 @@ PetscErrorCode MSProblemView(MSProblem prob, PetscViewer viewer)
     PetscCall(MSExprGetString(prob->ansatz[1][0], &D));
     PetscCall(PetscViewerASCIIPrintf(viewer, "ansatz u = g + D N: g = %s, D = %s\n", g, D));
   }
-  for (PetscInt k = 0; k < MS_NUM_SETS; k++)
-    if (prob->set[k].N) PetscCall(PetscViewerASCIIPrintf(viewer, "%s points: %" PetscInt_FMT " (%s)%s\n", MSSetKinds[k], prob->set[k].N, k == MS_SET_DATA && prob->datafile[0] ? "from -data_file" : (k == MS_SET_EVAL && prob->reffile[0] ? "from -reference_file" : (prob->meshfile[0] ? "random in the mesh" : MSPointsTypes[prob->pts[k].type])), prob->set[k].imposed ? ", imposed exactly by the ansatz: not trained on" : (MSProblemHasAnsatz_Private(prob) && (k == MS_SET_BOUNDARY || k == MS_SET_INITIAL) ? ", NOT satisfied by the ansatz: a soft constraint" : "")));
+  for (PetscInt k = 0; k < MS_NUM_SETS; k++) {
+    const char *from = MSPointsTypes[prob->pts[k].type], *how = "";
+    if (!prob->set[k].N) continue;
+    if (k == MS_SET_DATA && prob->datafile[0]) from = "from -data_file";
+    else if (k == MS_SET_EVAL && prob->reffile[0]) from = "from -reference_file";
+    else if (prob->meshfile[0]) from = "random in the mesh";
+    if (prob->set[k].imposed) how = ", imposed exactly by the ansatz: not trained on";
+    else if (MSProblemHasAnsatz_Private(prob) && (k == MS_SET_BOUNDARY || k == MS_SET_INITIAL)) how = ", NOT satisfied by the ansatz: a soft constraint";
+    PetscCall(PetscViewerASCIIPrintf(viewer, "%s points: %" PetscInt_FMT " (%s)%s\n", MSSetKinds[k], prob->set[k].N, from, how));
+  }
   PetscCall(PetscViewerASCIIPopTab(viewer));
   PetscFunctionReturn(0);
 }

@@ -263,7 +263,8 @@ static PetscErrorCode MSSolverStageBase_Private(MSSolver sol, PetscInt s, PetscR
     MSPointSet *set = &sol->prob->set[k];
     MSJetSpec   sk  = spec;
     base[k]         = NULL;
-    if ((s == 0 && !MSProblemHasAnsatz_Private(sol->prob)) || k == MS_SET_EVAL || set->N == 0) continue; /* (the ansatz's lift g is the base of stage 1) */
+    /* (the ansatz's lift g is the base of stage 1; sets it imposes have no rows) */
+    if ((s == 0 && !MSProblemHasAnsatz_Private(sol->prob)) || k == MS_SET_EVAL || set->N == 0 || set->imposed) continue;
     if (k != MS_SET_INTERIOR) sk.order = 0;
     PetscCall(PetscMalloc1(PetscMax(MSJetSpecNumChannels(&sk) * set->n, 1), &base[k]));
     { /* chunk by chunk, so that each point's jets are computed the same way on any number of ranks */
