@@ -111,6 +111,7 @@ typedef struct _p_MSLoss *MSLoss;
 PETSC_EXTERN PetscErrorCode MSLossCreate(MSProblem, MSNet, MSLoss *);
 PETSC_EXTERN PetscErrorCode MSLossSetGamma(MSLoss, PetscReal);
 PETSC_EXTERN PetscErrorCode MSLossSetStage(MSLoss, PetscReal eps, PetscReal *const base[MS_NUM_SETS]);
+PETSC_EXTERN PetscErrorCode MSLossSetAnsatz(MSLoss, PetscBool);
 PETSC_EXTERN PetscErrorCode MSLossSetUp(MSLoss);
 PETSC_EXTERN PetscErrorCode MSLossGetVectors(MSLoss, Vec *x, Vec *r, Mat *J);
 PETSC_EXTERN PetscErrorCode MSLossResidual(Tao, Vec, Vec, void *);

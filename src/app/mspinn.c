@@ -49,8 +49,13 @@ static PetscErrorCode MSErrorHandlerOneLine(MPI_Comm comm, int line, const char 
   MPI_Comm_rank(MPI_COMM_WORLD, &rank);
   if (!rank || comm == PETSC_COMM_SELF) {
     if (mess && mess[0] && mess[0] != '-') MSFindOptionForMessage(mess, opt, sizeof(opt));
-    if (mess && mess[0]) fprintf(stderr, "mspinn: error: %s%s\n", opt, mess);
-    else fprintf(stderr, "mspinn: error: %s (in %s)\n", n == PETSC_ERR_MEM ? "out of memory" : "PETSc error", fun);
+    /* out of memory: PETSc 3.18's PetscMallocAlign raises it with its arguments shifted (the code is
+       a line number, the message the allocating function's name), so it is recognized by name */
+    if (fun && !strcmp(fun, "PetscMallocAlign"))
+      fprintf(stderr, "mspinn: error: out of memory in %s (too many points or parameters for this machine: the dense Jacobian has rows x parameters entries)\n", mess && mess[0] ? mess : fun);
+    else if (n == PETSC_ERR_MEM) fprintf(stderr, "mspinn: error: out of memory in %s: %s\n", fun, mess ? mess : "");
+    else if (mess && mess[0]) fprintf(stderr, "mspinn: error: %s%s\n", opt, mess);
+    else fprintf(stderr, "mspinn: error: PETSc error %d (in %s)\n", (int)n, fun);
     fflush(stderr);
   }
   return n;

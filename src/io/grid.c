@@ -7,7 +7,8 @@
    fields: u; the derivatives the PDE uses (u_x, u_xx, u_t, ... in the PDE's jet channels);
    residual (the PDE residual; for a fit the misfit to -pde_exact); exact and error when -pde_exact
    is given; stage_<s>, each stage's contribution eps_s N_s (they sum to u; with an ansatz
-   u = g + D sum_s eps_s N_s the contributions eps_s D N_s, which sum to u - g).
+   u = g + D sum_s eps_s N_s the contributions eps_s D N_s, which sum to u - g; stages after
+   -ansatz_stages contribute eps_s N_s).
 
    Time-dependent problems also get K snapshots in time (-grid_snapshots), at t_k evenly spaced over
    the time interval, on the spatial nodes of the grid:
@@ -78,7 +79,7 @@ static PetscErrorCode MSSolverGridFields_Private(MSSolver sol, PetscInt n, const
     PetscCall(PetscSNPrintf(names[k], 32, "stage_%" PetscInt_FMT, s + 1));
     PetscCall(MSNetEvaluate(sol->net[s], &s0, n, X, Us));
     for (PetscInt p = 0; p < n; p++) (*F)[k * n + p] = sol->eps[s] * Us[p];
-    if (MSProblemHasAnsatz_Private(prob)) { /* D eps_s N_s */
+    if (MSProblemAnsatzOnStage_Private(prob, s)) { /* D eps_s N_s */
       PetscCall(MSProblemAnsatzJets_Private(prob, &s0, n, X, n, NULL, Us));
       for (PetscInt p = 0; p < n; p++) (*F)[k * n + p] *= Us[p];
     }

@@ -4,8 +4,10 @@
    /model/stage_<s>/scalars     [kappa, output scale, eps]
    /model/stage_<s>/parameters  the network's parameters (MSNet layout)
    /model/stages                [number of stages]
-   /model attributes inputs ("x,t"), and ansatz_lift, ansatz_distance when trained with an ansatz
-   u = sum_s eps_s N_s(x) (or g + D sum_s eps_s N_s). Written through PETSc's HDF5 viewer, read back with MSH5ReadDataset. */
+   /model attributes inputs ("x,t"), and ansatz_lift, ansatz_distance, ansatz_stages when trained with
+   an ansatz
+   u = sum_s eps_s N_s(x) (or g + D sum_{s <= m} eps_s N_s + sum_{s > m} eps_s N_s, m = ansatz_stages,
+   0 for all stages). Written through PETSc's HDF5 viewer, read back with MSH5ReadDataset. */
 #include <mspinn/private/solverimpl.h>
 #include <mspinn/private/netimpl.h>
 #include <mspinn/private/problemimpl.h>
@@ -35,6 +37,7 @@ PetscErrorCode MSSolverWriteModel_Private(MSSolver sol, PetscViewer v)
   if (MSProblemHasAnsatz_Private(sol->prob)) { /* u = g + D sum_s eps_s N_s: the model needs g and D */
     PetscCall(PetscViewerHDF5WriteAttribute(v, "/model", "ansatz_lift", PETSC_STRING, sol->prob->ansatz_text[0]));
     PetscCall(PetscViewerHDF5WriteAttribute(v, "/model", "ansatz_distance", PETSC_STRING, sol->prob->ansatz_text[1]));
+    PetscCall(PetscViewerHDF5WriteAttribute(v, "/model", "ansatz_stages", PETSC_INT, &sol->prob->ansatz_stages));
   }
   for (PetscInt s = 0; s < sol->nstages; s++) {
     MSNet             net = sol->net[s];
@@ -125,12 +128,35 @@ static PetscErrorCode MSModelStringAttribute_Private(const char file[], const ch
   PetscFunctionReturn(0);
 }
 
-/* the ansatz a model was trained with ("" and "" without one) */
-PetscErrorCode MSModelAnsatzTexts_Private(const char file[], char lift[], char dist[], size_t len)
+/* an integer attribute of /model (0 when absent) */
+static PetscErrorCode MSModelIntAttribute_Private(const char file[], const char attr[], PetscInt *value)
+{
+  hid_t     f, g, a;
+  long long buf = 0;
+
+  PetscFunctionBegin;
+  *value = 0;
+  H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+  if ((f = H5Fopen(file, H5F_ACC_RDONLY, H5P_DEFAULT)) < 0) PetscFunctionReturn(0);
+  if ((g = H5Gopen2(f, "/model", H5P_DEFAULT)) >= 0) {
+    if ((a = H5Aopen(g, attr, H5P_DEFAULT)) >= 0) {
+      if (H5Aread(a, H5T_NATIVE_LLONG, &buf) >= 0) *value = (PetscInt)buf;
+      H5Aclose(a);
+    }
+    H5Gclose(g);
+  }
+  H5Fclose(f);
+  PetscFunctionReturn(0);
+}
+
+/* the ansatz a model was trained with ("" and "" without one) and how many of its stages D
+   multiplies (0: all) */
+PetscErrorCode MSModelAnsatzTexts_Private(const char file[], char lift[], char dist[], size_t len, PetscInt *stages)
 {
   PetscFunctionBegin;
   PetscCall(MSModelStringAttribute_Private(file, "ansatz_lift", lift, len));
   PetscCall(MSModelStringAttribute_Private(file, "ansatz_distance", dist, len));
+  PetscCall(MSModelIntAttribute_Private(file, "ansatz_stages", stages));
   PetscFunctionReturn(0);
 }
 
@@ -155,7 +181,7 @@ static PetscErrorCode MSModelInputNames_Private(const char file[], PetscInt nin,
 PetscErrorCode MSModelEvaluateToFile(MPI_Comm comm, const char load[], const char pointsfile[], const char dataset[], const char output[])
 {
   MSNet       nets[MS_MAX_STAGES];
-  PetscReal   eps[MS_MAX_STAGES], *X, *U, *Us;
+  PetscReal   eps[MS_MAX_STAGES], *X, *U, *Us, *Uf;
   PetscInt    ns, nd, dims[8], N, d, C;
   char        names[MS_JET_DIM][8], tmp[PETSC_MAX_PATH_LEN + 16];
   PetscViewer v;
@@ -176,15 +202,18 @@ PetscErrorCode MSModelEvaluateToFile(MPI_Comm comm, const char load[], const cha
   C         = MSJetSpecNumChannels(&spec);
   PetscCall(PetscCalloc1(C * N, &U));
   PetscCall(PetscMalloc1(C * N, &Us));
-  for (PetscInt s = 0; s < ns; s++) {
-    PetscCall(MSNetEvaluate(nets[s], &spec, N, X, Us));
-    for (PetscInt q = 0; q < C * N; q++) U[q] += eps[s] * Us[q];
-    PetscCall(MSNetDestroy(&nets[s]));
-  }
+  PetscCall(PetscCalloc1(C * N, &Uf));
   PetscCall(MSModelInputNames_Private(load, d, names));
-  { /* a model trained with an ansatz: u = g + D U */
-    char texts[2][4096];
-    PetscCall(MSModelAnsatzTexts_Private(load, texts[0], texts[1], sizeof(texts[0])));
+  { /* a model trained with an ansatz: u = g + D U + Uf, U the sum over its stages, Uf over the later ones */
+    char     texts[2][4096];
+    PetscInt m;
+    PetscCall(MSModelAnsatzTexts_Private(load, texts[0], texts[1], sizeof(texts[0]), &m));
+    for (PetscInt s = 0; s < ns; s++) {
+      PetscReal *to = (texts[0][0] && m > 0 && s >= m) ? Uf : U;
+      PetscCall(MSNetEvaluate(nets[s], &spec, N, X, Us));
+      for (PetscInt q = 0; q < C * N; q++) to[q] += eps[s] * Us[q];
+      PetscCall(MSNetDestroy(&nets[s]));
+    }
     if (texts[0][0] && texts[1][0]) {
       MSAnsatzExprs     e = {{NULL}};
       const char *const t[2] = {texts[0], texts[1]};
@@ -194,6 +223,7 @@ PetscErrorCode MSModelEvaluateToFile(MPI_Comm comm, const char load[], const cha
       PetscCall(MSAnsatzApply_Private(e, &spec, N, X, U, PETSC_FALSE));
       PetscCall(MSAnsatzDestroy_Private(e));
     }
+    for (PetscInt q = 0; q < C * N; q++) U[q] += Uf[q];
   }
   PetscCall(PetscSNPrintf(tmp, sizeof(tmp), "%s.partial", output));
   PetscCall(PetscViewerHDF5Open(comm, tmp, FILE_MODE_WRITE, &v));
@@ -214,5 +244,6 @@ PetscErrorCode MSModelEvaluateToFile(MPI_Comm comm, const char load[], const cha
   PetscCall(PetscFree(X));
   PetscCall(PetscFree(U));
   PetscCall(PetscFree(Us));
+  PetscCall(PetscFree(Uf));
   PetscFunctionReturn(0);
 }

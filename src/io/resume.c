@@ -48,13 +48,17 @@ PetscErrorCode MSSolverResume_Private(MSSolver sol)
   PetscCheck(nmodel >= finished, comm, PETSC_ERR_FILE_UNEXPECTED, "-resume %s: /model has %" PetscInt_FMT " stages, fewer than the %" PetscInt_FMT " finished", sol->resume, nmodel, finished);
   for (PetscInt s = finished; s < nmodel; s++) PetscCall(MSNetDestroy(&nets[s]));
   PetscCheck(nets[0]->dim == sol->prob->nin, comm, PETSC_ERR_ARG_INCOMP, "-resume %s: the saved model has %" PetscInt_FMT " inputs, this problem %" PetscInt_FMT " (different options?)", sol->resume, nets[0]->dim, sol->prob->nin);
-  { /* the stages only make sense with the ansatz they were trained with */
+  { /* the stages only make sense with the ansatz they were trained with, on the same stages */
     char      lift[4096], dist[4096];
     PetscBool same[2];
-    PetscCall(MSModelAnsatzTexts_Private(sol->resume, lift, dist, sizeof(lift)));
+    PetscInt  m, was, now;
+    PetscCall(MSModelAnsatzTexts_Private(sol->resume, lift, dist, sizeof(lift), &m));
     PetscCall(PetscStrcmp(lift, sol->prob->ansatz_text[0], &same[0]));
     PetscCall(PetscStrcmp(dist, sol->prob->ansatz_text[1], &same[1]));
     PetscCheck(same[0] && same[1], comm, PETSC_ERR_ARG_INCOMP, "-resume %s: the saved stages were trained with -ansatz_lift \"%s\" -ansatz_distance \"%s\", this run has \"%s\" and \"%s\"", sol->resume, lift, dist, sol->prob->ansatz_text[0], sol->prob->ansatz_text[1]);
+    was = (m == 0 || m > finished) ? finished : m; /* how many of the saved stages D multiplies */
+    now = (sol->prob->ansatz_stages == 0 || sol->prob->ansatz_stages > finished) ? finished : sol->prob->ansatz_stages;
+    PetscCheck(!lift[0] || was == now, comm, PETSC_ERR_ARG_INCOMP, "-resume %s: D multiplies %" PetscInt_FMT " of the %" PetscInt_FMT " saved stages (-ansatz_stages %" PetscInt_FMT "), with -ansatz_stages %" PetscInt_FMT " it would multiply %" PetscInt_FMT, sol->resume, was, finished, m, sol->prob->ansatz_stages, now);
   }
   for (PetscInt s = 0; s < MS_MAX_STAGES; s++) PetscCall(MSNetDestroy(&sol->net[s]));
   for (PetscInt s = 0; s < finished; s++) {

@@ -11,7 +11,9 @@
 
    With an ansatz u = g + D sum eps_s N_s (src/problem/ansatz.c) the network's jets are multiplied by
    D's before they join the base (which then holds g), and the gradient rows go back through the
-   transpose of that product; boundary/initial sets the ansatz imposes exactly have no rows.
+   transpose of that product; boundary/initial sets the ansatz imposes exactly have no rows. A stage
+   the ansatz does not multiply (MSLossSetAnsatz, -ansatz_stages) is a free network: u = base + eps N
+   with every boundary/initial set a soft constraint again.
 
    Inverse problems: the unknown coefficients c_j (MSPDESetUnknowns) follow the network's parameters
    in theta as c_j / s_j; their Jacobian columns are dr/d(c_j/s_j) = scale * s_j dR/dc_j, the dual
@@ -26,6 +28,7 @@ struct _p_MSLoss {
   MSPDE      pde;
   MSJetSpec  spec;
   PetscReal  gamma, eps;
+  PetscBool  ansatz, ansatzset; /* the network is multiplied by the ansatz's D (default: when there is one) */
   PetscReal *base[MS_NUM_SETS]; /* C x n jets of the frozen stages per set (not owned), or NULL */
   PetscReal *mult[MS_NUM_SETS]; /* C x n jets of the ansatz's distance D per trained set, or NULL */
   PetscInt   P, m, M;           /* parameters, local and global rows */
@@ -39,9 +42,10 @@ struct _p_MSLoss {
   PetscReal *U, *G, *rb;        /* block workspace */
 };
 
-static PetscBool MSLossTrains_Private(MSProblem prob, MSSetKind k)
+static PetscBool MSLossTrains_Private(MSLoss loss, MSSetKind k)
 {
-  return (k != MS_SET_EVAL && prob->set[k].N > 0 && !prob->set[k].imposed) ? PETSC_TRUE : PETSC_FALSE;
+  MSPointSet *set = &loss->prob->set[k];
+  return (k != MS_SET_EVAL && set->N > 0 && !(set->imposed && loss->ansatz)) ? PETSC_TRUE : PETSC_FALSE;
 }
 
 PetscErrorCode MSLossCreate(MSProblem prob, MSNet net, MSLoss *loss)
@@ -74,6 +78,15 @@ PetscErrorCode MSLossSetStage(MSLoss loss, PetscReal eps, PetscReal *const base[
   PetscFunctionReturn(0);
 }
 
+/* whether the network is multiplied by the ansatz's D (default: whenever the problem has an ansatz) */
+PetscErrorCode MSLossSetAnsatz(MSLoss loss, PetscBool ansatz)
+{
+  PetscFunctionBegin;
+  loss->ansatz    = ansatz;
+  loss->ansatzset = PETSC_TRUE;
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode MSLossSetUp(MSLoss loss)
 {
   MPI_Comm comm = PetscObjectComm((PetscObject)loss->prob);
@@ -81,6 +94,8 @@ PetscErrorCode MSLossSetUp(MSLoss loss)
 
   PetscFunctionBegin;
   PetscCall(MSProblemSetUp(loss->prob));
+  if (!loss->ansatzset) loss->ansatz = MSProblemHasAnsatz_Private(loss->prob);
+  loss->ansatz = (loss->ansatz && MSProblemHasAnsatz_Private(loss->prob)) ? PETSC_TRUE : PETSC_FALSE;
   PetscCall(MSPDEGetJetSpec(loss->pde, &loss->spec));
   PetscCall(MSNetGetNumParameters(loss->net, &loss->Pnet));
   PetscCall(MSPDEGetUnknowns(loss->pde, &loss->nunk, &loss->unk, &loss->uscale));
@@ -90,11 +105,11 @@ PetscErrorCode MSLossSetUp(MSLoss loss)
   loss->M = 0;
   for (PetscInt k = 0; k < MS_NUM_SETS; k++) {
     loss->row[k] = -1;
-    if (!MSLossTrains_Private(loss->prob, (MSSetKind)k)) continue;
+    if (!MSLossTrains_Private(loss, (MSSetKind)k)) continue;
     loss->row[k] = loss->m;
     loss->m += loss->prob->set[k].n;
     loss->M += loss->prob->set[k].N;
-    if (MSProblemHasAnsatz_Private(loss->prob)) {
+    if (loss->ansatz) {
       MSPointSet *set = &loss->prob->set[k];
       MSJetSpec   sk  = loss->spec;
       if (k != MS_SET_INTERIOR) sk.order = 0;

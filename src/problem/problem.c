@@ -126,6 +126,8 @@ PetscErrorCode MSProblemSetFromOptions(MSProblem prob)
   PetscCall(PetscOptionsString("-pde_boundary", "Dirichlet data g on the boundary (default: -pde_exact)", "MSProblemSetFromOptions", boundary, boundary, sizeof(boundary), &hasboundary));
   PetscCall(PetscOptionsString("-pde_initial", "Initial data u(x,t0) of an evolution problem (default: -pde_exact)", "MSProblemSetFromOptions", initial, initial, sizeof(initial), &hasinitial));
   PetscCall(PetscOptionsString("-ansatz_lift", "Impose boundary/initial data exactly: u = g + D N with this g, which matches the data (with -ansatz_distance)", "MSProblemSetFromOptions", prob->ansatz_text[0], prob->ansatz_text[0], sizeof(prob->ansatz_text[0]), NULL));
+  PetscCall(PetscOptionsInt("-ansatz_stages", "With -ansatz_lift/-ansatz_distance: only stages 1..m are multiplied by D, later stages are free networks that keep the boundary/initial data as soft constraints (0: all stages)", "MSProblemSetFromOptions", prob->ansatz_stages, &prob->ansatz_stages, NULL));
+  PetscCheck(prob->ansatz_stages >= 0, comm, PETSC_ERR_ARG_OUTOFRANGE, "-ansatz_stages %" PetscInt_FMT ": must be non-negative (0: all stages)", prob->ansatz_stages);
   PetscCall(PetscOptionsString("-ansatz_distance", "Impose boundary/initial data exactly: u = g + D N with this D, which vanishes where the data are given (with -ansatz_lift)", "MSProblemSetFromOptions", prob->ansatz_text[1], prob->ansatz_text[1], sizeof(prob->ansatz_text[1]), NULL));
   for (PetscInt k = 0; k < MS_NUM_SETS; k++) {
     char opt[64], help[128];
@@ -645,6 +647,7 @@ PetscErrorCode MSProblemView(MSProblem prob, PetscViewer viewer)
     PetscCall(MSExprGetString(prob->ansatz[0][0], &g));
     PetscCall(MSExprGetString(prob->ansatz[1][0], &D));
     PetscCall(PetscViewerASCIIPrintf(viewer, "ansatz u = g + D N: g = %s, D = %s\n", g, D));
+    if (prob->ansatz_stages) PetscCall(PetscViewerASCIIPrintf(viewer, "  on stages 1..%" PetscInt_FMT "; later stages are free networks (u = g + D sum_{s <= %" PetscInt_FMT "} eps_s N_s + sum_{s > %" PetscInt_FMT "} eps_s N_s)\n", prob->ansatz_stages, prob->ansatz_stages, prob->ansatz_stages));
   }
   for (PetscInt k = 0; k < MS_NUM_SETS; k++) {
     const char *from = MSPointsTypes[prob->pts[k].type], *how = "";
@@ -652,7 +655,7 @@ PetscErrorCode MSProblemView(MSProblem prob, PetscViewer viewer)
     if (k == MS_SET_DATA && prob->datafile[0]) from = "from -data_file";
     else if (k == MS_SET_EVAL && prob->reffile[0]) from = "from -reference_file";
     else if (prob->meshfile[0]) from = "random in the mesh";
-    if (prob->set[k].imposed) how = ", imposed exactly by the ansatz: not trained on";
+    if (prob->set[k].imposed) how = prob->ansatz_stages ? ", imposed exactly by the ansatz: not trained on in its stages, a soft constraint after" : ", imposed exactly by the ansatz: not trained on";
     else if (MSProblemHasAnsatz_Private(prob) && (k == MS_SET_BOUNDARY || k == MS_SET_INITIAL)) how = ", NOT satisfied by the ansatz: a soft constraint";
     PetscCall(PetscViewerASCIIPrintf(viewer, "%s points: %" PetscInt_FMT " (%s)%s\n", MSSetKinds[k], prob->set[k].N, from, how));
   }

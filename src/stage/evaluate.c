@@ -5,21 +5,35 @@
 #include <mspinn/private/ddsum.h>
 
 /* jets of the first ns stages at the n points X: U[c*n+p] = sum_s eps_s N_s,c(x_p), or with an
-   ansatz the jets of g + D sum_s eps_s N_s */
-PetscErrorCode MSSolverCompositeJets_Private(MSSolver sol, PetscInt ns, const MSJetSpec *spec, PetscInt n, const PetscReal X[], PetscReal U[])
+   ansatz the jets of g + D sum_{s in its stages} eps_s N_s + sum_{later s} eps_s N_s; with magnitude,
+   the running-error magnitudes instead (every term in absolute value, |N_s| from
+   MSNetEvaluateMagnitude) */
+static PetscErrorCode MSSolverCompose_Private(MSSolver sol, PetscInt ns, const MSJetSpec *spec, PetscInt n, const PetscReal X[], PetscBool magnitude, PetscReal U[])
 {
   PetscInt   C = MSJetSpecNumChannels(spec);
-  PetscReal *Us;
+  PetscReal *Us, *Uf;
 
   PetscFunctionBegin;
   PetscCall(PetscArrayzero(U, C * n));
   PetscCall(PetscMalloc1(PetscMax(C * n, 1), &Us));
+  PetscCall(PetscCalloc1(PetscMax(C * n, 1), &Uf));
   for (PetscInt s = 0; s < ns; s++) {
-    PetscCall(MSNetEvaluate(sol->net[s], spec, n, X, Us));
-    for (PetscInt q = 0; q < C * n; q++) U[q] += sol->eps[s] * Us[q];
+    PetscReal *to = (!MSProblemHasAnsatz_Private(sol->prob) || MSProblemAnsatzOnStage_Private(sol->prob, s)) ? U : Uf;
+    if (magnitude) PetscCall(MSNetEvaluateMagnitude(sol->net[s], spec, n, X, Us));
+    else PetscCall(MSNetEvaluate(sol->net[s], spec, n, X, Us));
+    for (PetscInt q = 0; q < C * n; q++) to[q] += (magnitude ? PetscAbsReal(sol->eps[s]) : sol->eps[s]) * Us[q];
   }
-  PetscCall(MSProblemAnsatzApply_Private(sol->prob, spec, n, X, U, PETSC_FALSE)); /* u = g + D U */
+  PetscCall(MSProblemAnsatzApply_Private(sol->prob, spec, n, X, U, magnitude)); /* u = g + D U */
+  for (PetscInt q = 0; q < C * n; q++) U[q] += Uf[q];
   PetscCall(PetscFree(Us));
+  PetscCall(PetscFree(Uf));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode MSSolverCompositeJets_Private(MSSolver sol, PetscInt ns, const MSJetSpec *spec, PetscInt n, const PetscReal X[], PetscReal U[])
+{
+  PetscFunctionBegin;
+  PetscCall(MSSolverCompose_Private(sol, ns, spec, n, X, PETSC_FALSE, U));
   PetscFunctionReturn(0);
 }
 
@@ -87,15 +101,8 @@ PetscErrorCode MSSolverEvaluate_Private(MSSolver sol, PetscInt ns, MSStageRecord
   C = MSJetSpecNumChannels(&spec);
   PetscCall(PetscMalloc1(PetscMax(C * ev->n, 1), &U));
   PetscCall(MSSolverCompositeJets_Private(sol, ns, &spec, ev->n, ev->X, U));
-  PetscCall(PetscCalloc1(PetscMax(C * ev->n, 1), &Mag));
-  for (PetscInt st = 0; st < ns; st++) {
-    PetscReal *Ms;
-    PetscCall(PetscMalloc1(PetscMax(C * ev->n, 1), &Ms));
-    PetscCall(MSNetEvaluateMagnitude(sol->net[st], &spec, ev->n, ev->X, Ms));
-    for (PetscInt q = 0; q < C * ev->n; q++) Mag[q] += PetscAbsReal(sol->eps[st]) * Ms[q];
-    PetscCall(PetscFree(Ms));
-  }
-  PetscCall(MSProblemAnsatzApply_Private(sol->prob, &spec, ev->n, ev->X, Mag, PETSC_TRUE)); /* |g| + |D| M, term by term */
+  PetscCall(PetscMalloc1(PetscMax(C * ev->n, 1), &Mag));
+  PetscCall(MSSolverCompose_Private(sol, ns, &spec, ev->n, ev->X, PETSC_TRUE, Mag)); /* |g| + |D| M, term by term */
   PetscCall(PetscFree(sol->u));
   PetscCall(PetscFree(sol->res));
   PetscCall(PetscMalloc1(PetscMax(ev->n, 1), &sol->u));

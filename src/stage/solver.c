@@ -56,6 +56,20 @@ static PetscErrorCode MSSolverRequestedFeatures_Private(MSSolver sol, PetscInt s
   PetscFunctionReturn(0);
 }
 
+/* the gamma asked for stage s (0-based): -stage_<s+1>_gamma, else -stage_gamma (0: balanced) */
+static PetscErrorCode MSSolverRequestedGamma_Private(MSSolver sol, PetscInt s, PetscReal *gamma)
+{
+  char      prefix[32];
+  PetscBool set;
+
+  PetscFunctionBegin;
+  *gamma = sol->gamma;
+  PetscCall(PetscSNPrintf(prefix, sizeof(prefix), "stage_%" PetscInt_FMT "_", s + 1));
+  PetscCall(PetscOptionsGetReal(((PetscObject)sol)->options, prefix, "-gamma", gamma, &set));
+  PetscCheck(!set || *gamma >= 0, PetscObjectComm((PetscObject)sol), PETSC_ERR_ARG_OUTOFRANGE, "-stage_%" PetscInt_FMT "_gamma must be positive (or 0: balanced), not %g", s + 1, (double)*gamma);
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode MSSolverSetFromOptions(MSSolver sol)
 {
   PetscInt  nin_probe;
@@ -88,7 +102,7 @@ PetscErrorCode MSSolverSetFromOptions(MSSolver sol)
     PetscCheck(!sol->hasprobe || n == nin_probe, PetscObjectComm((PetscObject)sol), PETSC_ERR_ARG_SIZ, "-probe: %" PetscInt_FMT " values for a %" PetscInt_FMT "-input problem", n, nin_probe);
   }
   PetscCall(PetscOptionsReal("-train_max_seconds", "Stop a stage's training after this many seconds of wall time (0: no limit)", "MSSolverSolve", sol->max_seconds, &sol->max_seconds, NULL));
-  PetscCall(PetscOptionsReal("-stage_gamma", "Weight gamma of the equation residual against the data (0: 1 for stage 1, then balanced by the NTK traces)", "MSLossSetGamma", sol->gamma, &sol->gamma, NULL));
+  PetscCall(PetscOptionsReal("-stage_gamma", "Weight gamma of the equation residual against the data (0: 1 for stage 1, then balanced by the NTK traces); -stage_<n>_gamma for stage n alone", "MSLossSetGamma", sol->gamma, &sol->gamma, NULL));
   PetscCall(PetscOptionsInt("-stage_max", "Largest number of stages", "MSSolverSolve", sol->stage_max, &sol->stage_max, NULL));
   PetscCall(PetscOptionsEnum("-stage_init", "First layer of stages 2, 3, ...: sine scaled to the residual's dominant frequency, or spectrum-informed", "MSSolverSolve", MSStageInits, (PetscEnum)sol->init, (PetscEnum *)&sol->init, NULL));
   PetscCall(PetscOptionsInt("-stage_refine_n", "Before each stage after the first, add this many collocation points where the residual is largest (0: none)", "MSSolverSolve", sol->refine_n, &sol->refine_n, NULL));
@@ -129,9 +143,11 @@ PetscErrorCode MSSolverSetFromOptions(MSSolver sol)
     (void)fclose(f);
   }
   PetscCheck(sol->random_width >= 0, PetscObjectComm((PetscObject)sol), PETSC_ERR_ARG_OUTOFRANGE, "-stage_random_width %" PetscInt_FMT ": must be non-negative", sol->random_width);
-  for (PetscInt k = 1; k < sol->stage_max; k++) { /* catch a bad -stage_<n>_features now, not after stage n - 1 */
+  for (PetscInt k = 0; k < sol->stage_max; k++) { /* catch a bad -stage_<n>_features or _gamma now, not after stage n - 1 */
     MSStageFeatures f;
-    PetscCall(MSSolverRequestedFeatures_Private(sol, k, &f));
+    PetscReal       g;
+    if (k > 0) PetscCall(MSSolverRequestedFeatures_Private(sol, k, &f));
+    PetscCall(MSSolverRequestedGamma_Private(sol, k, &g));
   }
   PetscCheck(sol->random_trials >= 1, PetscObjectComm((PetscObject)sol), PETSC_ERR_ARG_OUTOFRANGE, "-stage_random_trials %" PetscInt_FMT ": must be positive", sol->random_trials);
   PetscCheck(sol->random_min_gain >= 1, PetscObjectComm((PetscObject)sol), PETSC_ERR_ARG_OUTOFRANGE, "-stage_random_min_gain %g: must be at least 1", (double)sol->random_min_gain);
@@ -263,8 +279,8 @@ static PetscErrorCode MSSolverStageBase_Private(MSSolver sol, PetscInt s, PetscR
     MSPointSet *set = &sol->prob->set[k];
     MSJetSpec   sk  = spec;
     base[k]         = NULL;
-    /* (the ansatz's lift g is the base of stage 1; sets it imposes have no rows) */
-    if ((s == 0 && !MSProblemHasAnsatz_Private(sol->prob)) || k == MS_SET_EVAL || set->N == 0 || set->imposed) continue;
+    /* (the ansatz's lift g is the base of stage 1; sets it imposes have no rows in its stages) */
+    if ((s == 0 && !MSProblemHasAnsatz_Private(sol->prob)) || k == MS_SET_EVAL || set->N == 0 || (set->imposed && MSProblemAnsatzOnStage_Private(sol->prob, s))) continue;
     if (k != MS_SET_INTERIOR) sk.order = 0;
     PetscCall(PetscMalloc1(PetscMax(MSJetSpecNumChannels(&sk) * set->n, 1), &base[k]));
     { /* chunk by chunk, so that each point's jets are computed the same way on any number of ranks */
@@ -345,7 +361,7 @@ static PetscErrorCode MSSolverPrepareStage_Private(MSSolver sol, PetscInt s)
     PetscReal  *U;
     PetscInt    nc, *cs;
     MSJetSpec   s0 = {set->dim, 0, PETSC_FALSE};
-    if (!set->g || set->N == 0 || set->weight == 0 || set->imposed) continue; /* (imposed data: no misfit) */
+    if (!set->g || set->N == 0 || set->weight == 0 || (set->imposed && MSProblemAnsatzOnStage_Private(sol->prob, s))) continue; /* (imposed data: no misfit) */
     PetscCall(PetscMalloc1(MS_CHUNK, &U));
     PetscCall(MSPointSetGetChunks(set, &nc, &cs));
     for (PetscInt c = 0; c < nc; c++) {
@@ -378,7 +394,7 @@ PetscErrorCode MSSolverTrainStage_Private(MSSolver sol, PetscInt s)
   Mat            J;
   PetscLogDouble t0, t1;
   MSStageRecord *rec = &sol->rec[s];
-  PetscReal      f, train_rms, *base[MS_NUM_SETS];
+  PetscReal      f, train_rms, gamma, *base[MS_NUM_SETS];
   PetscInt       its, nchain;
   PetscBool      random;
 
@@ -388,8 +404,10 @@ PetscErrorCode MSSolverTrainStage_Private(MSSolver sol, PetscInt s)
   PetscCall(MSLossCreate(sol->prob, sol->net[s], &sol->loss));
   PetscCall(MSSolverStageBase_Private(sol, s, base));
   PetscCall(MSLossSetStage(sol->loss, sol->eps[s], base));
+  PetscCall(MSLossSetAnsatz(sol->loss, MSProblemAnsatzOnStage_Private(sol->prob, s)));
   PetscCall(MSLossSetUp(sol->loss));
-  if (sol->gamma > 0) sol->gammas[s] = sol->gamma;
+  PetscCall(MSSolverRequestedGamma_Private(sol, s, &gamma));
+  if (gamma > 0) sol->gammas[s] = gamma;
   else if (s == 0) sol->gammas[s] = 1.0; /* rows normalized per point set, of comparable size */
   else { /* later stages: the operator scales the residual by ~(2 pi f)^k; balance the parts so
             they converge together: gamma = Tr K_data / Tr K_eq */

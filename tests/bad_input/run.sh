@@ -96,7 +96,8 @@ check "obs_late.h5: point 5 has coordinate 1 = 2. outside the domain" $INV -data
 check "-resume $work/none.h5: cannot open the file" -resume "$work/none.h5"
 check "-resume: no dataset /checkpoint/state in $work/good.h5" -resume "$work/good.h5"
 check "-output_every -1: must be non-negative" -output_every -1
-# the ansatz u = g + D N: one half missing, malformed, a foreign variable, on a mesh, a resumed run trained without it
+# the ansatz u = g + D N: one half missing, malformed, a foreign variable, on a mesh, a resumed run trained
+# without it, a negative -ansatz_stages, a resumed run whose stages D multiplied differently
 check "-ansatz_distance missing: give -ansatz_lift and -ansatz_distance together" -ansatz_lift "0"
 check "-ansatz_lift missing: give -ansatz_lift and -ansatz_distance together" -ansatz_distance "1-x^2"
 check "-ansatz_distance: cannot parse expression \"1-x^\"" -ansatz_lift "0" -ansatz_distance "1-x^"
@@ -104,6 +105,14 @@ check "-ansatz_lift: unknown variable 't'" -ansatz_lift "t" -ansatz_distance "1-
 check "-ansatz_lift/-ansatz_distance: not supported with -mesh" -pde_dim 2 -mesh "$src/meshes/disk.msh" -pde_exact "x*y" -ansatz_lift "x*y" -ansatz_distance "1-x^2-y^2"
 "$bin" -output "$work/plain.h5" -tao_max_it 2 -stage_max 1 -grid_write 0 >/dev/null 2>&1
 check "the saved stages were trained with -ansatz_lift \"\" -ansatz_distance \"\", this run has \"0\" and \"1-x^2\"" -resume "$work/plain.h5" -stage_max 2 -ansatz_lift "0" -ansatz_distance "1-x^2"
+check "-ansatz_stages -1: must be non-negative" -ansatz_lift "0" -ansatz_distance "1-x^2" -ansatz_stages -1
+"$bin" -output "$work/ans2.h5" -tao_max_it 2 -stage_max 2 -stage_min_gain 1 -grid_write 0 -ansatz_lift "0" -ansatz_distance "1-x^2" >/dev/null 2>&1
+check "D multiplies 2 of the 2 saved stages (-ansatz_stages 0), with -ansatz_stages 1 it would multiply 1" -resume "$work/ans2.h5" -stage_max 3 -ansatz_lift "0" -ansatz_distance "1-x^2" -ansatz_stages 1
+# a dense Jacobian beyond the memory there is (20000 rows x 40601 parameters = 6.5 GB under a 3 GB limit)
+printf '#!/usr/bin/env bash\nulimit -v 3000000\nexec "%s" "$@"\n' "$bin" >"$work/limited.sh"; chmod +x "$work/limited.sh"
+real_bin=$bin; bin="$work/limited.sh"
+check "out of memory in MatSeqDenseSetPreallocation_SeqDense (too many points or parameters for this machine" -stage_max 1 -points_interior_n 20000 -net_width 200 -net_layers 2
+bin=$real_bin
 # meshes: missing, malformed, a boundary label without data, a dimension mismatch
 printf '$MeshFormat\n2.2 0 8\n$EndMeshFormat\n$Nodes\nthree\n' > "$work/bad.msh"
 MESHES="$src/meshes"

@@ -50,6 +50,7 @@ struct _p_MSProblem {
   /* exact imposition u = g + D sum_s eps_s N_s (src/problem/ansatz.c): -ansatz_lift, -ansatz_distance */
   char         ansatz_text[2][4096]; /* "" when not given */
   MSAnsatzExprs ansatz;              /* jets of g and D, channels of the full spec (order 2, mixed) */
+  PetscInt     ansatz_stages;        /* -ansatz_stages: stages 1..m are multiplied by D, later ones are free (0: all) */
   MSPointSet   set[MS_NUM_SETS];
   PetscBool    setupcalled;
 };
@@ -70,6 +71,11 @@ PETSC_INTERN PetscErrorCode MSProblemMeshDestroy_Private(MSProblem);
 static inline PetscBool MSProblemHasAnsatz_Private(MSProblem prob)
 {
   return prob->ansatz[0][0] ? PETSC_TRUE : PETSC_FALSE;
+}
+/* stage s (0-based) is multiplied by the ansatz's D: u = g + D sum_{s < m} eps_s N_s + sum_{s >= m} eps_s N_s */
+static inline PetscBool MSProblemAnsatzOnStage_Private(MSProblem prob, PetscInt s)
+{
+  return (MSProblemHasAnsatz_Private(prob) && (prob->ansatz_stages == 0 || s < prob->ansatz_stages)) ? PETSC_TRUE : PETSC_FALSE;
 }
 PETSC_INTERN PetscErrorCode MSProblemAnsatzCreate_Private(MSProblem, const char *const vars[]);
 PETSC_INTERN PetscErrorCode MSAnsatzCreate_Private(MPI_Comm, const char *const texts[2], PetscInt nin, const char *const vars[], MSAnsatzExprs);

@@ -119,7 +119,7 @@ PETSC_INTERN PetscErrorCode MSSolverWriteModel_Private(MSSolver, PetscViewer);
 PETSC_INTERN PetscErrorCode MSWriteRootArray_Private(PetscViewer, MPI_Comm, const char[], PetscInt, PetscInt, const PetscReal[]);
 PETSC_INTERN PetscErrorCode MSSolverWriteXDMF_Private(MSSolver);
 PETSC_INTERN PetscErrorCode MSSolverResume_Private(MSSolver);
-PETSC_INTERN PetscErrorCode MSModelAnsatzTexts_Private(const char file[], char lift[], char dist[], size_t len);
+PETSC_INTERN PetscErrorCode MSModelAnsatzTexts_Private(const char file[], char lift[], char dist[], size_t len, PetscInt *stages);
 PETSC_INTERN PetscErrorCode MSSolverTrainStage_Private(MSSolver, PetscInt s);
 PETSC_INTERN PetscErrorCode MSSolverSelectKappa_Private(MSSolver, PetscInt s, const MSSpectrum *);
 PETSC_INTERN PetscErrorCode MSSolverSelectFeatures_Private(MSSolver, PetscInt s, const MSSpectrum *);
