@@ -132,16 +132,19 @@ PetscErrorCode MSSolverCreateStageNet_Private(MSSolver sol, PetscInt s, const MS
     PetscCall(MSNetSetHiddenLayers(net, sol->net[0]->nhidden, widths));
     for (PetscInt l = 1; l < MSNET_MAX_LAYERS; l++) PetscCall(MSNetSetActivation(net, l, sol->net[0]->act[l]));
   }
-  if (sol->stage_features[s] == MS_STAGE_FEATURES_RANDOM) { /* one wide random layer: by default half as many features as training rows, at most 2048 */
+  c = sol->stage_features[s] == MS_STAGE_FEATURES_RANDOM ? sol->random_kappa_fraction : sol->kappa_fraction;
+  PetscCall(MSNetSetOptionsPrefix(net, prefix));
+  PetscCall(MSNetSetFromOptions(net)); /* -stage_<s>_net_* */
+  if (sol->stage_features[s] == MS_STAGE_FEATURES_RANDOM) {
+    /* one wide random layer: by default half as many features as training rows, at most 2048. Its
+       shape is -stage_random_width's alone: -stage_<s>_net_layers/_width are for a trained stage s
+       (with -stage_features auto both are tried, and 4 layers of 2048 would not fit in memory) */
     PetscInt width = sol->random_width, rows = 0;
     for (PetscInt k = 0; k < MS_NUM_SETS; k++)
       if (k != MS_SET_EVAL) rows += sol->prob->set[k].N;
     if (!width) width = PetscMax(16, PetscMin(2048, rows / 2));
     PetscCall(MSNetSetHiddenLayers(net, 1, &width));
   }
-  c = sol->stage_features[s] == MS_STAGE_FEATURES_RANDOM ? sol->random_kappa_fraction : sol->kappa_fraction;
-  PetscCall(MSNetSetOptionsPrefix(net, prefix));
-  PetscCall(MSNetSetFromOptions(net)); /* -stage_<s>_net_* */
   PetscCall(PetscOptionsHasName(((PetscObject)net)->options, prefix, "-net_kappa", &given));
   w = net->width[0]; /* Xavier's a for the width the options gave */
   if (!given) PetscCall(MSNetSetFirstLayerScale(net, sol->init == MS_STAGE_INIT_SCALED_SINE ? sol->kappa_factor * c * 2 * PETSC_PI * spec->fmax / PetscSqrtReal(6.0 / (nin + w)) : 1.0));
