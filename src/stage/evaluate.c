@@ -11,20 +11,22 @@
 static PetscErrorCode MSSolverCompose_Private(MSSolver sol, PetscInt ns, const MSJetSpec *spec, PetscInt n, const PetscReal X[], PetscBool magnitude, PetscReal U[])
 {
   PetscInt   C = MSJetSpecNumChannels(spec);
-  PetscReal *Us, *Uf;
+  PetscReal *Us, *Uf = NULL;
+  PetscBool  free = (MSProblemHasAnsatz_Private(sol->prob) && sol->prob->ansatz_stages > 0 && ns > sol->prob->ansatz_stages) ? PETSC_TRUE : PETSC_FALSE;
 
   PetscFunctionBegin;
   PetscCall(PetscArrayzero(U, C * n));
   PetscCall(PetscMalloc1(PetscMax(C * n, 1), &Us));
-  PetscCall(PetscCalloc1(PetscMax(C * n, 1), &Uf));
+  if (free) PetscCall(PetscCalloc1(PetscMax(C * n, 1), &Uf)); /* stages after -ansatz_stages: not multiplied by D */
   for (PetscInt s = 0; s < ns; s++) {
-    PetscReal *to = (!MSProblemHasAnsatz_Private(sol->prob) || MSProblemAnsatzOnStage_Private(sol->prob, s)) ? U : Uf;
+    PetscReal *to = (free && !MSProblemAnsatzOnStage_Private(sol->prob, s)) ? Uf : U;
     if (magnitude) PetscCall(MSNetEvaluateMagnitude(sol->net[s], spec, n, X, Us));
     else PetscCall(MSNetEvaluate(sol->net[s], spec, n, X, Us));
     for (PetscInt q = 0; q < C * n; q++) to[q] += (magnitude ? PetscAbsReal(sol->eps[s]) : sol->eps[s]) * Us[q];
   }
   PetscCall(MSProblemAnsatzApply_Private(sol->prob, spec, n, X, U, magnitude)); /* u = g + D U */
-  for (PetscInt q = 0; q < C * n; q++) U[q] += Uf[q];
+  if (free)
+    for (PetscInt q = 0; q < C * n; q++) U[q] += Uf[q];
   PetscCall(PetscFree(Us));
   PetscCall(PetscFree(Uf));
   PetscFunctionReturn(0);
