@@ -4,7 +4,7 @@ set -u
 bin=$1
 out=$("$bin" -help 2>&1) || { echo "FAIL: -help exited non-zero"; exit 1; }
 fail=0
-for o in -problem_name -pde_type -pde_dim -pde_k -pde_exact -pde_source -pde_boundary -pde_initial -ansatz_lift -ansatz_distance -ansatz_stages \
+for o in -problem_name -pde_type -pde_dim -pde_k -pde_exact -pde_source -pde_boundary -pde_initial -ansatz_lift -ansatz_distance -ansatz_stages -data_outside \
          -domain_lower -domain_upper -points_interior_type -points_interior_n -points_boundary_n \
          -points_eval_n -points_seed -loss_boundary_weight -net_layers -net_width -net_widths \
          -net_activation -net_first_activation -net_kappa -net_output_scale -net_seed -net_block_size \

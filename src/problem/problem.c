@@ -74,6 +74,12 @@ static PetscErrorCode MSProblemDataOptions_Private(MSProblem prob, PetscOptionIt
   if (!flg) prob->ndatacoords = 0;
   PetscCall(PetscOptionsString("-data_values", "Values in -data_file: shape (N), or (n_dim, ..., n_1) on a tensor grid", "MSProblemSetFromOptions", prob->datavalues, prob->datavalues, sizeof(prob->datavalues), NULL));
   PetscCall(PetscOptionsInt("-data_n", "Use this many data points, drawn at random with -points_seed (0: all)", "MSProblemSetFromOptions", prob->datan, &prob->datan, NULL));
+  {
+    const char *outside[] = {"error", "drop"};
+    PetscInt    which     = prob->datadrop ? 1 : 0;
+    PetscCall(PetscOptionsEList("-data_outside", "Points of -data_file and -reference_file outside the domain: an error, or drop them (fit on a window of the data)", "MSProblemSetFromOptions", outside, 2, outside[which], &which, NULL));
+    prob->datadrop = which ? PETSC_TRUE : PETSC_FALSE;
+  }
   PetscCall(PetscOptionsReal("-data_noise", "Add Gaussian noise of this size relative to the values' standard deviation", "MSProblemSetFromOptions", prob->datanoise, &prob->datanoise, NULL));
   PetscCall(PetscOptionsString("-reference_file", "HDF5 file with the evaluation points and a reference solution there", "MSProblemSetFromOptions", prob->reffile, prob->reffile, sizeof(prob->reffile), NULL));
   PetscCall(PetscOptionsStringArray("-reference_coords", "Coordinates in -reference_file (as -data_coords)", "MSProblemSetFromOptions", prob->refcoords, &prob->nrefcoords, &flg));
@@ -332,7 +338,32 @@ static PetscErrorCode MSPointSetSliceValues_Private(MSPointSet *set, const Petsc
   PetscFunctionReturn(0);
 }
 
-/* points and values from -data_file: subsample (-data_n), add noise (-data_noise), check the domain */
+/* points of a file outside the domain box: an error, or (-data_outside drop) compacted away, counted in *ndropped */
+static PetscErrorCode MSProblemPointsInside_Private(MSProblem prob, const char *opt, const char *file, PetscInt *N, PetscReal X[], PetscReal G[], PetscInt *ndropped)
+{
+  MPI_Comm comm = PetscObjectComm((PetscObject)prob);
+  PetscInt nin = prob->nin, m = 0;
+
+  PetscFunctionBegin;
+  for (PetscInt q = 0; q < *N; q++) {
+    PetscBool in = PETSC_TRUE;
+    for (PetscInt i = 0; i < nin; i++) {
+      PetscReal x = X[q * nin + i], tol = 1e-12 * (prob->hi[i] - prob->lo[i]);
+      if (x >= prob->lo[i] - tol && x <= prob->hi[i] + tol) continue;
+      PetscCheck(prob->datadrop, comm, PETSC_ERR_ARG_OUTOFRANGE, "%s %s: point %" PetscInt_FMT " has coordinate %" PetscInt_FMT " = %g outside the domain [%g, %g] (-data_outside drop leaves such points out)", opt, file, q, i, (double)x, (double)prob->lo[i], (double)prob->hi[i]);
+      in = PETSC_FALSE;
+    }
+    if (!in) continue;
+    for (PetscInt i = 0; i < nin; i++) X[m * nin + i] = X[q * nin + i];
+    G[m++] = G[q];
+  }
+  *ndropped = *N - m;
+  PetscCheck(m > 0, comm, PETSC_ERR_ARG_OUTOFRANGE, "%s %s: none of its %" PetscInt_FMT " points lies in the domain", opt, file, *N);
+  *N = m;
+  PetscFunctionReturn(0);
+}
+
+/* points and values from -data_file: check the domain, subsample (-data_n), add noise (-data_noise) */
 static PetscErrorCode MSProblemReadData_Private(MSProblem prob, PetscRandom rnd, PetscInt *N, PetscReal **X, PetscReal **G)
 {
   MPI_Comm  comm = PetscObjectComm((PetscObject)prob);
@@ -340,13 +371,9 @@ static PetscErrorCode MSProblemReadData_Private(MSProblem prob, PetscRandom rnd,
 
   PetscFunctionBegin;
   PetscCall(MSH5ReadPoints(comm, "data", prob->datafile, prob->ndatacoords, prob->datacoords, prob->datavalues, nin, N, X, G));
-  for (PetscInt q = 0; q < *N; q++)
-    for (PetscInt i = 0; i < nin; i++) {
-      PetscReal x = (*X)[q * nin + i], tol = 1e-12 * (prob->hi[i] - prob->lo[i]);
-      PetscCheck(x >= prob->lo[i] - tol && x <= prob->hi[i] + tol, comm, PETSC_ERR_ARG_OUTOFRANGE, "-data_file %s: point %" PetscInt_FMT " has coordinate %" PetscInt_FMT " = %g outside the domain [%g, %g]", prob->datafile, q, i, (double)x, (double)prob->lo[i], (double)prob->hi[i]);
-    }
+  PetscCall(MSProblemPointsInside_Private(prob, "-data_file", prob->datafile, N, *X, *G, &prob->ndropped[0]));
   if (prob->datan > 0) { /* a seeded random subset (partial Fisher-Yates shuffle) */
-    PetscCheck(prob->datan <= *N, comm, PETSC_ERR_ARG_OUTOFRANGE, "-data_n %" PetscInt_FMT ": the file has only %" PetscInt_FMT " points", prob->datan, *N);
+    PetscCheck(prob->datan <= *N, comm, PETSC_ERR_ARG_OUTOFRANGE, "-data_n %" PetscInt_FMT ": the file has only %" PetscInt_FMT " points%s", prob->datan, *N, prob->ndropped[0] ? " in the domain" : "");
     for (PetscInt q = 0; q < prob->datan; q++) {
       PetscReal r;
       PetscInt  j;
@@ -496,6 +523,7 @@ PetscErrorCode MSProblemSetUp(MSProblem prob)
       }
       if (prob->reffile[0]) {
         PetscCall(MSH5ReadPoints(comm, "reference", prob->reffile, prob->nrefcoords, prob->refcoords, prob->refvalues, nin, &N, &X, &G));
+        PetscCall(MSProblemPointsInside_Private(prob, "-reference_file", prob->reffile, &N, X, G, &prob->ndropped[1]));
         break;
       } else { /* a cell-centred uniform grid: never a training point of a grid or a Gauss-Lobatto set's ends */
       PetscInt  n = MSProblemPointCount_Private(prob, MS_SET_EVAL, nin);
@@ -651,10 +679,14 @@ PetscErrorCode MSProblemView(MSProblem prob, PetscViewer viewer)
   }
   for (PetscInt k = 0; k < MS_NUM_SETS; k++) {
     const char *from = MSPointsTypes[prob->pts[k].type], *how = "";
+    char        buf[128];
+    PetscInt    file = k == MS_SET_DATA && prob->datafile[0] ? 0 : (k == MS_SET_EVAL && prob->reffile[0] ? 1 : -1);
     if (!prob->set[k].N) continue;
-    if (k == MS_SET_DATA && prob->datafile[0]) from = "from -data_file";
-    else if (k == MS_SET_EVAL && prob->reffile[0]) from = "from -reference_file";
-    else if (prob->meshfile[0]) from = "random in the mesh";
+    if (file >= 0) {
+      PetscCall(PetscSNPrintf(buf, sizeof(buf), "from -%s_file", file ? "reference" : "data"));
+      if (prob->ndropped[file]) PetscCall(PetscSNPrintf(buf, sizeof(buf), "from -%s_file; %" PetscInt_FMT " of its points outside the domain dropped", file ? "reference" : "data", prob->ndropped[file]));
+      from = buf;
+    } else if (prob->meshfile[0]) from = "random in the mesh";
     if (prob->set[k].imposed) how = prob->ansatz_stages ? ", imposed exactly by the ansatz: not trained on in its stages, a soft constraint after" : ", imposed exactly by the ansatz: not trained on";
     else if (MSProblemHasAnsatz_Private(prob) && (k == MS_SET_BOUNDARY || k == MS_SET_INITIAL)) how = ", NOT satisfied by the ansatz: a soft constraint";
     PetscCall(PetscViewerASCIIPrintf(viewer, "%s points: %" PetscInt_FMT " (%s)%s\n", MSSetKinds[k], prob->set[k].N, from, how));

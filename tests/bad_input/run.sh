@@ -93,6 +93,10 @@ check "-data_values: no dataset /v in $work/obs.h5" $INV -data_file "$work/obs.h
 check "should have shape (40) to match /X" $INV -data_file "$work/obs.h5" -data_values /u_short
 check "has a NaN or Inf at entry 3" $INV -data_file "$work/obs_nan.h5"
 check "obs_late.h5: point 5 has coordinate 1 = 2. outside the domain" $INV -data_file "$work/obs_late.h5"
+check "-reference_file $work/obs_late.h5: point 5 has coordinate 1 = 2. outside the domain" $INV -data_file "$work/obs.h5" -reference_file "$work/obs_late.h5" -reference_coords /X -reference_values /u
+check "-data_n 40: the file has only 39 points in the domain" $INV -data_file "$work/obs_late.h5" -data_outside drop -data_n 40
+check "-data_file $work/obs.h5: none of its 40 points lies in the domain" $INV -data_file "$work/obs.h5" -data_outside drop -domain_time 2,3
+check "Unknown option keep for -data_outside" $INV -data_file "$work/obs.h5" -data_outside keep
 check "-resume $work/none.h5: cannot open the file" -resume "$work/none.h5"
 check "-resume: no dataset /checkpoint/state in $work/good.h5" -resume "$work/good.h5"
 check "-output_every -1: must be non-negative" -output_every -1

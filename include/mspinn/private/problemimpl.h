@@ -38,6 +38,8 @@ struct _p_MSProblem {
   char         datafile[PETSC_MAX_PATH_LEN], datavalues[256], *datacoords[MS_JET_DIM];
   PetscInt     ndatacoords, datan;
   PetscReal    datanoise;
+  PetscBool    datadrop;             /* -data_outside drop: leave out file points outside the domain box (else an error) */
+  PetscInt     ndropped[2];          /* points so left out of -data_file and -reference_file */
   char         reffile[PETSC_MAX_PATH_LEN], refvalues[256], *refcoords[MS_JET_DIM];
   PetscInt     nrefcoords;
   /* a Gmsh mesh (-mesh, src/problem/mesh.c): vertices, simplices, boundary facets and their labels */
