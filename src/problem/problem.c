@@ -683,8 +683,9 @@ PetscErrorCode MSProblemView(MSProblem prob, PetscViewer viewer)
     PetscInt    file = k == MS_SET_DATA && prob->datafile[0] ? 0 : (k == MS_SET_EVAL && prob->reffile[0] ? 1 : -1);
     if (!prob->set[k].N) continue;
     if (file >= 0) {
-      PetscCall(PetscSNPrintf(buf, sizeof(buf), "from -%s_file", file ? "reference" : "data"));
-      if (prob->ndropped[file]) PetscCall(PetscSNPrintf(buf, sizeof(buf), "from -%s_file; %" PetscInt_FMT " of its points outside the domain dropped", file ? "reference" : "data", prob->ndropped[file]));
+      char dropped[64] = "";
+      if (prob->ndropped[file]) PetscCall(PetscSNPrintf(dropped, sizeof(dropped), "; %" PetscInt_FMT " of its points outside the domain dropped", prob->ndropped[file]));
+      PetscCall(PetscSNPrintf(buf, sizeof(buf), "from -%s_file%s", file ? "reference" : "data", dropped));
       from = buf;
     } else if (prob->meshfile[0]) from = "random in the mesh";
     if (prob->set[k].imposed) how = prob->ansatz_stages ? ", imposed exactly by the ansatz: not trained on in its stages, a soft constraint after" : ", imposed exactly by the ansatz: not trained on";
