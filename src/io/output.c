@@ -103,6 +103,10 @@ static PetscErrorCode MSSolverWriteSummary_Private(MSSolver sol, PetscViewer v)
   { /* a checkpoint written during the run has complete = 0 (stages_finished of its stages are final) */
     PetscInt complete = sol->complete ? 1 : 0;
     PetscCall(PetscViewerHDF5WriteAttribute(v, "/summary", "complete", PETSC_INT, &complete));
+    if (sol->complete) { /* why the stages stopped: floor, budget, no_remedy, stage_max (src/stage/policy.c) */
+      PetscCall(PetscViewerHDF5WriteAttribute(v, "/summary", "stop_reason", PETSC_STRING, sol->stop_reason));
+      PetscCall(PetscViewerHDF5WriteAttribute(v, "/summary", "stop_detail", PETSC_STRING, sol->stop_detail));
+    }
     PetscCall(PetscViewerHDF5WriteAttribute(v, "/summary", "stages_finished", PETSC_INT, &sol->finished));
   }
   PetscCall(PetscViewerHDF5WriteAttribute(v, "/summary", "residual_rms", PETSC_REAL, &sol->res_rms));

@@ -116,12 +116,17 @@ PetscErrorCode MSSolverResume_Private(MSSolver sol)
   /* the refined collocation points, with the coefficients each refinement saw */
   for (PetscInt s = 1; s < finished; s++) {
     for (PetscInt j = 0; j < nunk; j++) cv[unk[j]] = sol->rec[s - 1].coef[j];
-    PetscCall(MSSolverRefine_Private(sol, s));
+    PetscCall(MSSolverRefine_Private(sol, s, sol->rec[s].added));
   }
   for (PetscInt j = 0; j < nunk; j++) cv[unk[j]] = sol->rec[finished - 1].coef[j];
   { /* the solver's fields (residual floor, final evaluation) for the finished stages */
     MSStageRecord tmp;
     PetscCall(MSSolverEvaluate_Private(sol, finished, &tmp));
   }
+  /* the policy's state: the doublings of the points done, and its verdict on the last finished stage */
+  sol->resolved = 0;
+  for (PetscInt s = 1; s < finished; s++)
+    if (sol->rec[s].added > sol->refine_n) sol->resolved++;
+  PetscCall(MSPolicyStageEnd_Private(sol, finished - 1));
   PetscFunctionReturn(0);
 }

@@ -50,21 +50,94 @@ static PetscErrorCode MSSolverValidationScore_Private(MSSolver sol, PetscInt ns,
   PetscFunctionReturn(0);
 }
 
+/* the validation residual of a random-feature stage s whose bandwidth is factor times the first one
+   (its solve, then the network is discarded and the unknown coefficients restored) */
+static PetscErrorCode MSSolverRandomTrial_Private(MSSolver sol, PetscInt s, const MSSpectrum *spec, PetscReal factor, PetscInt Nv, const PetscReal Xv[], PetscReal *score)
+{
+  PetscInt         nunk;
+  const PetscInt  *unk;
+  PetscReal       *cv, saved[MSPDE_MAX_COEF];
+
+  PetscFunctionBegin;
+  PetscCall(MSPDEGetUnknowns(sol->prob->pde, &nunk, &unk, NULL));
+  PetscCall(MSPDEGetCoefficients(sol->prob->pde, NULL, NULL, &cv));
+  for (PetscInt j = 0; j < nunk; j++) saved[j] = cv[unk[j]];
+  sol->kappa_factor = factor;
+  PetscCall(MSSolverCreateStageNet_Private(sol, s, spec));
+  PetscCall(MSSolverTrainStage_Private(sol, s));
+  PetscCall(MSSolverValidationScore_Private(sol, s + 1, Nv, Xv, score));
+  for (PetscInt j = 0; j < nunk; j++) cv[unk[j]] = saved[j];
+  PetscCall(MSNetDestroy(&sol->net[s]));
+  PetscCall(PetscPrintf(PetscObjectComm((PetscObject)sol), " %.3g: %.3e", (double)(sol->random_kappa_fraction * factor * spec->fmax), (double)*score));
+  PetscFunctionReturn(0);
+}
+
 /* -stage_features auto: stage s first tries random features (least-squares solves, seconds) and
    keeps them if they lower the validation residual by at least -stage_random_min_gain; otherwise
-   the stage is a trained network. The features' bandwidth is chosen on the same validation points:
-   the first layer's largest frequency c f_d, c = c_0, 2 c_0, 4 c_0, ... (c_0 =
-   -stage_random_kappa_fraction, at most -stage_random_trials values), until the validation residual
-   is 10 times the best one's, or after four values that have not halved it: too low a bandwidth
-   cannot represent the residual, too high a one oscillates between the training points (fit2d, 64^2 points: c = 1, 2, 4 give 6e-12, 2e-15, 6e-9; poisson1d, 1024 points
-   in 1D: c = 2 gives 1e-9, c = 16 2e-15). Returns with sol->net[s] created and sol->stage_features[s] set. */
+   the stage is a trained network. The features' bandwidth (their largest frequency F, cycles per unit
+   length) is searched over the whole range the collocation points resolve, [F_lo, F_hi] =
+   [c f_d, Nyquist] (MSPolicyBandwidths_Private; f_d the residual's dominant frequency, c =
+   -stage_random_kappa_fraction). The validation residual is a valley in log F: too low a bandwidth
+   cannot represent the residual (flat), too high a one oscillates between the points (steep), and
+   the optimum is sharp (poisson1d at 1024 points: 4.9e-13 at F = 16, 2.2e-11 at 8, 1.9e-4 at 128).
+   So the search starts at the middle, sqrt(F_lo F_hi), tries one octave on either side, walks by
+   octaves the way the residual falls while it falls, and bisects the best octave (F / sqrt 2,
+   F sqrt 2): about log2(F_hi / F_lo) / 2 + 5 solves, at most -stage_random_trials. Every trial is
+   printed (F: validation residual RMS). Returns with sol->net[s] created and sol->stage_features[s] set. */
+typedef struct {
+  MSSolver          sol;
+  PetscInt          s, Nv, ntried;
+  const MSSpectrum *spec;
+  const PetscReal  *Xv;
+  PetscReal         best, bestscore; /* the best factor so far and its score */
+} MSBandwidthSearch;
+
+/* one trial at factor (relative to F_lo) unless the trial budget or the run's budget is spent */
+static PetscErrorCode MSBandwidthTry_Private(MSBandwidthSearch *bs, PetscReal factor, PetscReal *score)
+{
+  PetscFunctionBegin;
+  *score = PETSC_MAX_REAL;
+  if (bs->ntried >= bs->sol->random_trials || MSPolicyBudgetSpent_Private(bs->sol)) PetscFunctionReturn(0);
+  bs->ntried++;
+  PetscCall(MSSolverRandomTrial_Private(bs->sol, bs->s, bs->spec, factor, bs->Nv, bs->Xv, score));
+  if (*score < bs->bestscore) { /* NaN-safe: a NaN score never wins */
+    bs->bestscore = *score;
+    bs->best      = factor;
+  }
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode MSBandwidthSearch_Private(MSBandwidthSearch *bs, PetscReal top)
+{
+  PetscReal mid = PetscSqrtReal(top), up, down, dir;
+
+  PetscFunctionBegin;
+  mid = PetscPowReal(2.0, PetscFloorReal(PetscLog2Real(mid) + 0.5)); /* on the octave ladder from F_lo */
+  PetscCall(MSBandwidthTry_Private(bs, mid, &up));
+  PetscCall(MSBandwidthTry_Private(bs, 2 * mid <= top ? 2 * mid : mid, &up));
+  PetscCall(MSBandwidthTry_Private(bs, mid >= 2 ? mid / 2 : mid, &down));
+  dir = bs->best > mid ? 2.0 : (bs->best < mid ? 0.5 : 0.0);
+  for (PetscReal f = bs->best * dir; dir > 0 && f >= 1.0 && f <= top; f *= dir) { /* walk while it falls */
+    PetscReal score, prev = bs->bestscore;
+    PetscCall(MSBandwidthTry_Private(bs, f, &score));
+    if (!(score < prev)) break;
+  }
+  if (bs->bestscore < PETSC_MAX_REAL) { /* bisect the best octave */
+    PetscReal centre = bs->best, score;
+    if (centre / PETSC_SQRT2 >= 1.0) PetscCall(MSBandwidthTry_Private(bs, centre / PETSC_SQRT2, &score));
+    if (centre * PETSC_SQRT2 <= top) PetscCall(MSBandwidthTry_Private(bs, centre * PETSC_SQRT2, &score));
+  }
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode MSSolverSelectFeatures_Private(MSSolver sol, PetscInt s, const MSSpectrum *spec)
 {
-  MSProblem        prob = sol->prob;
-  PetscInt         Nv, nunk, best = -1;
-  PetscReal       *Xv, *cv, saved[MSPDE_MAX_COEF], before, score, bestscore = PETSC_MAX_REAL;
-  const PetscInt  *unk;
-  PetscBool        haseq;
+  MPI_Comm          comm = PetscObjectComm((PetscObject)sol);
+  MSProblem         prob = sol->prob;
+  PetscReal        *Xv, before, fhi, f0;
+  PetscBool         haseq;
+  PetscLogDouble    t0, t1;
+  MSBandwidthSearch bs = {sol, s, 0, 0, spec, NULL, 0, PETSC_MAX_REAL};
 
   PetscFunctionBegin;
   PetscCall(MSPDEHasEquation(prob->pde, &haseq));
@@ -73,32 +146,22 @@ PetscErrorCode MSSolverSelectFeatures_Private(MSSolver sol, PetscInt s, const MS
     PetscCall(MSSolverCreateStageNet_Private(sol, s, spec));
     PetscFunctionReturn(0);
   }
-  PetscCall(MSSolverValidationPoints_Private(sol, s, &Nv, &Xv));
-  PetscCall(MSSolverValidationScore_Private(sol, s, Nv, Xv, &before));
-  PetscCall(MSPDEGetUnknowns(prob->pde, &nunk, &unk, NULL));
-  PetscCall(MSPDEGetCoefficients(prob->pde, NULL, NULL, &cv));
-  for (PetscInt j = 0; j < nunk; j++) saved[j] = cv[unk[j]];
+  PetscCall(PetscTime(&t0));
+  PetscCall(MSPolicyBandwidths_Private(sol, spec, &fhi));
+  f0 = sol->random_kappa_fraction * spec->fmax;
+  PetscCall(MSSolverValidationPoints_Private(sol, s, &bs.Nv, &Xv));
+  bs.Xv = Xv;
+  PetscCall(MSSolverValidationScore_Private(sol, s, bs.Nv, Xv, &before));
   sol->stage_features[s] = MS_STAGE_FEATURES_RANDOM;
   sol->trial             = PETSC_TRUE;
-  PetscCall(PetscPrintf(PetscObjectComm((PetscObject)sol), "stage %" PetscInt_FMT ": random features, validation residual RMS %.3e before:", s + 1, (double)before));
-  for (PetscInt k = 0; k < sol->random_trials; k++) {
-    sol->kappa_factor = PetscPowReal(2.0, (PetscReal)k);
-    PetscCall(MSSolverCreateStageNet_Private(sol, s, spec));
-    PetscCall(MSSolverTrainStage_Private(sol, s));
-    PetscCall(MSSolverValidationScore_Private(sol, s + 1, Nv, Xv, &score));
-    for (PetscInt j = 0; j < nunk; j++) cv[unk[j]] = saved[j];
-    PetscCall(MSNetDestroy(&sol->net[s]));
-    PetscCall(PetscPrintf(PetscObjectComm((PetscObject)sol), " c = %g: %.3e", (double)(sol->random_kappa_fraction * sol->kappa_factor), (double)score));
-    if (score < bestscore) {
-      bestscore = score;
-      best      = k;
-    } else if (!(score <= 10 * bestscore)) break; /* clearly past the best bandwidth (NaN too); a flat start goes on */
-    if (k == 3 && !(2 * bestscore <= before)) break; /* four bandwidths, 1 to 8, and not even a factor 2: give up */
-  }
+  PetscCall(PetscPrintf(comm, "policy: stage %" PetscInt_FMT ": random-feature bandwidths %.3g to %.3g (Nyquist of the points), validation residual RMS %.3e before; bandwidth: residual", s + 1, (double)f0, (double)PetscMax(f0, fhi), (double)before));
+  PetscCall(MSBandwidthSearch_Private(&bs, PetscMax(1.0, fhi / f0)));
   sol->trial             = PETSC_FALSE;
-  sol->stage_features[s] = best >= 0 && bestscore * sol->random_min_gain <= before ? MS_STAGE_FEATURES_RANDOM : MS_STAGE_FEATURES_TRAINED;
-  PetscCall(PetscPrintf(PetscObjectComm((PetscObject)sol), "; %s\n", sol->stage_features[s] == MS_STAGE_FEATURES_RANDOM ? "kept the best" : "a trained network instead"));
-  sol->kappa_factor = sol->stage_features[s] == MS_STAGE_FEATURES_RANDOM ? PetscPowReal(2.0, (PetscReal)best) : 1.0;
+  sol->stage_features[s] = bs.bestscore < PETSC_MAX_REAL && bs.bestscore * sol->random_min_gain <= before ? MS_STAGE_FEATURES_RANDOM : MS_STAGE_FEATURES_TRAINED;
+  PetscCall(PetscTime(&t1));
+  if (sol->stage_features[s] == MS_STAGE_FEATURES_RANDOM) PetscCall(PetscPrintf(comm, "; kept %.3g (gain %.3g >= -stage_random_min_gain %g; %.2f s)\n", (double)(f0 * bs.best), (double)(before / bs.bestscore), (double)sol->random_min_gain, (double)(t1 - t0)));
+  else PetscCall(PetscPrintf(comm, "; best gain %.3g < -stage_random_min_gain %g: a trained network instead (%.2f s)\n", (double)(bs.bestscore < PETSC_MAX_REAL ? before / bs.bestscore : 1.0), (double)sol->random_min_gain, (double)(t1 - t0)));
+  sol->kappa_factor = sol->stage_features[s] == MS_STAGE_FEATURES_RANDOM ? bs.best : 1.0;
   PetscCall(MSSolverCreateStageNet_Private(sol, s, spec)); /* from its initialization: the trial's solve is redone */
   sol->kappa_factor = 1.0;
   PetscCall(PetscFree(Xv));

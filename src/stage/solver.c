@@ -22,7 +22,7 @@ PetscErrorCode MSSolverCreate(MPI_Comm comm, MSSolver *solver)
   PetscCall(MSInitializePackage());
   PetscCall(PetscHeaderCreate(s, MSSOLVER_CLASSID, "MSSolver", "Multi-stage PINN solver", "MSSolver", comm, MSSolverDestroy, NULL));
   PetscCall(MSProblemCreate(comm, &s->prob));
-  s->stage_max    = 4;
+  s->stage_max    = 6;
   s->gamma        = 0.0;
   s->floor_factor = 10.0;
   s->min_gain     = 2.0;
@@ -37,8 +37,11 @@ PetscErrorCode MSSolverCreate(MPI_Comm comm, MSSolver *solver)
   s->features       = MS_STAGE_FEATURES_AUTO;
   s->random_width   = 0;
   s->random_kappa_fraction = 1.0;
-  s->random_trials         = 8;
+  s->random_trials         = 16;
   s->random_min_gain       = 10.0;
+  s->rate_ratio            = 4.0;
+  s->resolve_ratio         = 100.0;
+  s->resolve_max           = 2;
   PetscCall(PetscTime(&s->t0));
   *solver = s;
   PetscFunctionReturn(0);
@@ -126,12 +129,13 @@ PetscErrorCode MSSolverSetFromOptions(MSSolver sol)
   PetscCall(PetscOptionsEnum("-stage_features", "Stages >= 2: train every parameter (trained), keep random hidden layers and solve for the output layer by orthogonal least squares (random), or random when that gains -stage_random_min_gain at held-out points, else trained (auto); -stage_<n>_features per stage", "MSSolverSolve", MSStageFeaturesTypes, (PetscEnum)sol->features, (PetscEnum *)&sol->features, NULL));
   PetscCall(PetscOptionsInt("-stage_random_width", "Hidden width of a random-feature stage's single hidden layer (0: half the training rows, at most 2048; -stage_<n>_net_layers/_width shape trained stages only)", "MSSolverSolve", sol->random_width, &sol->random_width, NULL));
   PetscCall(PetscOptionsReal("-stage_random_kappa_fraction", "Random-feature stages: the first layer's largest frequency as a multiple of the residual's dominant frequency (with -stage_features auto: the first of the multiples tried)", "MSSolverSolve", sol->random_kappa_fraction, &sol->random_kappa_fraction, NULL));
-  PetscCall(PetscOptionsInt("-stage_random_trials", "With -stage_features auto: try at most this many bandwidths c, 2c, 4c, ... (c = -stage_random_kappa_fraction), stopping when the validation residual is 10 times the best or four have not halved it", "MSSolverSolve", sol->random_trials, &sol->random_trials, NULL));
+  PetscCall(PetscOptionsInt("-stage_random_trials", "With -stage_features auto: try at most this many bandwidths between c f_d (c = -stage_random_kappa_fraction, f_d the residual's dominant frequency) and the Nyquist frequency of the points", "MSSolverSolve", sol->random_trials, &sol->random_trials, NULL));
   PetscCall(PetscOptionsReal("-stage_random_min_gain", "With -stage_features auto: keep random features when they lower the validation residual RMS by at least this factor", "MSSolverSolve", sol->random_min_gain, &sol->random_min_gain, NULL));
   PetscCall(PetscOptionsInt("-stage_kappa_trial_its", "Iterations of each trial of -stage_kappa_trials", "MSSolverSolve", sol->trial_its, &sol->trial_its, NULL));
   PetscCall(PetscOptionsString("-resume", "Continue the run saved in this output file from its last finished stage", "MSSolverSolve", sol->resume, sol->resume, sizeof(sol->resume), NULL));
   PetscCall(PetscOptionsInt("-output_every", "Also rewrite the output every this many training iterations, with the stage in training as it stands (0: after every stage only)", "MSSolverWriteOutput", sol->output_every, &sol->output_every, NULL));
   PetscCall(PetscOptionsReal("-stage_min_gain", "Stop when a stage reduces the residual RMS by less than this factor", "MSSolverSolve", sol->min_gain, &sol->min_gain, NULL));
+  PetscCall(MSPolicySetFromOptions_Private(sol, PetscOptionsObject));
   PetscOptionsEnd();
   PetscCheck(sol->gamma >= 0, PetscObjectComm((PetscObject)sol), PETSC_ERR_ARG_OUTOFRANGE, "-stage_gamma must be positive (or 0: balanced), not %g", (double)sol->gamma);
   PetscCheck(sol->stage_max >= 1 && sol->stage_max <= MS_MAX_STAGES, PetscObjectComm((PetscObject)sol), PETSC_ERR_ARG_OUTOFRANGE, "-stage_max %" PetscInt_FMT ": must be in [1, %d]", sol->stage_max, MS_MAX_STAGES);
@@ -238,6 +242,7 @@ static PetscErrorCode MSSolverConvergenceTest_Private(Tao tao, void *ctx)
   PetscCall(TaoDefaultConvergenceTest(tao, NULL));
   PetscCall(PetscTime(&now));
   if (tao->reason == TAO_CONTINUE_ITERATING && sol->max_seconds > 0 && now - sol->stage_t0 > sol->max_seconds) PetscCall(TaoSetConvergedReason(tao, TAO_CONVERGED_USER));
+  if (tao->reason == TAO_CONTINUE_ITERATING) PetscCall(MSPolicyStageProgress_Private(sol, tao)); /* the stage-length rule, the run's budget */
   PetscFunctionReturn(0);
 }
 
@@ -306,10 +311,11 @@ static PetscErrorCode MSSolverStageBase_Private(MSSolver sol, PetscInt s, PetscR
    (fronts, corners) that the first collocation set resolves too coarsely. For a fit whose
    observations are noise-free samples of -pde_exact, the misfit picks K new observations instead:
    the residue of later stages has a higher frequency and needs denser data (Nyquist). */
-PetscErrorCode MSSolverRefine_Private(MSSolver sol, PetscInt s)
+#define MS_REFINE_CANDIDATES 20 /* candidates per point added */
+PetscErrorCode MSSolverRefine_Private(MSSolver sol, PetscInt s, PetscInt K)
 {
   MSProblem  prob = sol->prob;
-  PetscInt   K = sol->refine_n, Nc = 20 * sol->refine_n, d = prob->nin, *idx;
+  PetscInt   Nc = MS_REFINE_CANDIDATES * K, d = prob->nin, *idx;
   PetscReal *Xc, *R, *absR, *Xn;
   PetscBool  haseq;
 
@@ -496,6 +502,7 @@ PetscErrorCode MSSolverTrainStage_Private(MSSolver sol, PetscInt s)
       PetscCheck(!random || same, comm, PETSC_ERR_ARG_INCOMP, "-%stao_type %s: stage %" PetscInt_FMT " has random features, which only the least-squares solver mslsq trains (or use -%sfeatures trained)", sprefix, ((PetscObject)tao)->type_name, s + 1, sprefix);
     }
     if (sol->trial) PetscCall(TaoSetMaximumIterations(tao, sol->trial_its));
+    PetscCall(MSPolicyStageStart_Private(sol, tao));
     sol->optimizer = k + 1;
     PetscCall(TaoSolve(tao));
     PetscCall(TaoGetSolutionStatus(tao, &kits, &f, NULL, NULL, NULL, NULL));
@@ -522,8 +529,9 @@ PetscErrorCode MSSolverTrainStage_Private(MSSolver sol, PetscInt s)
   rec->seconds    = t1 - t0;
   rec->eps        = sol->eps[s];
   PetscCall(MSNetGetFirstLayerScale(sol->net[s], &rec->kappa));
-  rec->gamma = sol->gammas[s];
-  rec->loss  = f;
+  rec->gamma     = sol->gammas[s];
+  rec->loss      = f;
+  rec->train_rms = train_rms;
   { /* the unknown coefficients as trained (left in the PDE by the last residual evaluation) */
     PetscInt         nunk;
     const PetscInt  *unk;
@@ -534,18 +542,7 @@ PetscErrorCode MSSolverTrainStage_Private(MSSolver sol, PetscInt s)
   }
   if (sol->trial) PetscFunctionReturn(0);
   PetscCall(MSSolverEvaluate_Private(sol, s + 1, rec));
-  /* a residual much larger between the training points than at them: too few points */
-  if (train_rms > 0 && rec->res_rms > 100 * train_rms && rec->res_rms > 1e3 * sol->res_floor) PetscCall(PetscPrintf(comm, "mspinn: warning: stage %" PetscInt_FMT ": the residual at the evaluation points (RMS %.2e) is %.0f times that at the training points (%.2e): the training points are too few for this network\n", s + 1, (double)rec->res_rms, (double)(rec->res_rms / train_rms), (double)train_rms));
   PetscFunctionReturn(0);
-}
-
-/* why stages stop after stage s (0-based) was kept, or NULL to go on */
-static const char *MSSolverStopReason_Private(MSSolver sol, PetscInt s)
-{
-  if (sol->rec[s].res_rms <= sol->floor_factor * sol->res_floor) return "the residual is at its round-off floor";
-  if (s > 0 && sol->rec[s - 1].res_rms < sol->min_gain * sol->rec[s].res_rms) return "the last stage reduced the residual by less than -stage_min_gain";
-  if (s + 1 >= sol->stage_max) return "-stage_max stages";
-  return NULL;
 }
 
 /* u and its gradient at the -probe point */
@@ -556,6 +553,78 @@ PetscErrorCode MSSolverProbe_Private(MSSolver sol)
     MSJetSpec spec = {sol->prob->nin, 1, PETSC_FALSE};
     PetscCall(MSSolverCompositeJets_Private(sol, sol->nstages, &spec, 1, sol->probe, sol->probe_jet));
   }
+  PetscFunctionReturn(0);
+}
+
+/* stage s (0-based) made the residual worse: drop it, and restore the coefficients of the stage before */
+static PetscErrorCode MSSolverDropStage_Private(MSSolver sol, PetscInt s)
+{
+  PetscInt         nunk;
+  const PetscInt  *unk;
+  PetscReal       *cv;
+
+  PetscFunctionBegin;
+  PetscCall(PetscPrintf(PetscObjectComm((PetscObject)sol), "policy: stage %" PetscInt_FMT " raised the residual RMS from %.3e to %.3e: dropped\n", s + 1, (double)sol->rec[s - 1].res_rms, (double)sol->rec[s].res_rms));
+  sol->nstages = s;
+  PetscCall(MSPDEGetUnknowns(sol->prob->pde, &nunk, &unk, NULL));
+  PetscCall(MSPDEGetCoefficients(sol->prob->pde, NULL, NULL, &cv));
+  for (PetscInt j = 0; j < nunk; j++) cv[unk[j]] = sol->rec[s - 1].coef[j];
+  PetscCall(MSSolverEvaluate_Private(sol, s, &sol->rec[s - 1]));
+  PetscCall(MSNetDestroy(&sol->net[s]));
+  PetscFunctionReturn(0);
+}
+
+/* a checkpoint: a usable output file, and the point -resume continues from */
+static PetscErrorCode MSSolverCheckpoint_Private(MSSolver sol)
+{
+  PetscLogDouble t;
+
+  PetscFunctionBegin;
+  PetscCall(MSSolverProbe_Private(sol));
+  PetscCall(PetscTime(&t));
+  sol->wall = t - sol->t0;
+  PetscCall(MSSolverWriteOutput(sol));
+  PetscFunctionReturn(0);
+}
+
+/* trains stages after the finished ones until a stop rule of the policy holds */
+static PetscErrorCode MSSolverStages_Private(MSSolver sol)
+{
+  MPI_Comm  comm = PetscObjectComm((PetscObject)sol);
+  PetscInt  attempts = 0;
+  PetscBool stop = PETSC_FALSE;
+
+  PetscFunctionBegin;
+  /* a stage dropped for want of points is tried again after refinement: at most stage_max + resolve_max tries */
+  while (!stop && attempts++ < sol->stage_max + sol->resolve_max) {
+    PetscInt  s = sol->nstages, K;
+    PetscBool dropped = PETSC_FALSE;
+    if (s > 0 && MSPolicyBudgetSpent_Private(sol)) {
+      PetscCall(MSPolicyStopReason_Private(sol, s - 1, PETSC_FALSE, &stop));
+      break;
+    }
+    if (s > 0) {
+      PetscCall(MSPolicyBeforeStage_Private(sol, &K));
+      if (K) PetscCall(PetscPrintf(comm, "policy: stage %" PetscInt_FMT ": %" PetscInt_FMT " points added where the residual is largest\n", s + 1, K));
+      PetscCall(MSSolverRefine_Private(sol, s, K));
+      PetscCall(MSSolverPrepareStage_Private(sol, s));
+    }
+    PetscCall(MSSolverTrainStage_Private(sol, s));
+    sol->rec[s].added = s > 0 ? K : 0;
+    PetscCall(MSSolverPrintStage_Private(sol, &sol->rec[s]));
+    PetscCall(MSPolicyStageEnd_Private(sol, s));
+    sol->nstages = s + 1;
+    if (s > 0 && sol->rec[s].res_rms > sol->rec[s - 1].res_rms) {
+      PetscCall(MSSolverDropStage_Private(sol, s));
+      dropped = PETSC_TRUE;
+    }
+    sol->finished = sol->nstages;
+    PetscCall(MSPolicyStopReason_Private(sol, sol->nstages - 1, dropped, &stop));
+    if (!stop && !dropped) PetscCall(MSSolverCheckpoint_Private(sol));
+  }
+  if (!stop) PetscCall(MSPolicyStopReason_Private(sol, sol->nstages - 1, PETSC_FALSE, &stop));
+  if (!stop) PetscCall(PetscStrncpy(sol->stop_reason, "stage_max", sizeof(sol->stop_reason)));
+  PetscCall(PetscPrintf(comm, "stages stopped (%s): %s\n", sol->stop_reason, sol->stop_detail));
   PetscFunctionReturn(0);
 }
 
@@ -579,45 +648,17 @@ PetscErrorCode MSSolverSolve(MSSolver sol)
   PetscCall(MSSolverPrintStageHeader_Private(sol));
   for (PetscInt s = 0; s < s0; s++) PetscCall(MSSolverPrintStage_Private(sol, &sol->rec[s]));
   if (s0 > 0) { /* the stop rules under the current options: a finished run can be extended (e.g. a larger -stage_max) */
-    const char *why = MSSolverStopReason_Private(sol, s0 - 1);
-    if (why) {
-      PetscCall(PetscPrintf(comm, "stages stopped: %s\n", why));
+    PetscBool stop;
+    PetscCall(MSPolicyStopReason_Private(sol, s0 - 1, PETSC_FALSE, &stop));
+    if (stop) {
+      PetscCall(PetscPrintf(comm, "stages stopped (%s): %s\n", sol->stop_reason, sol->stop_detail));
       sol->complete = PETSC_TRUE;
     } else if (sol->complete) {
       PetscCall(PetscPrintf(comm, "no stop rule holds under the current options: adding stages to the finished run\n"));
       sol->complete = PETSC_FALSE;
     }
   }
-  for (PetscInt s = s0; !sol->complete && s < sol->stage_max; s++) {
-    const char *why = NULL;
-    if (s > 0) PetscCall(MSSolverRefine_Private(sol, s));
-    if (s > 0) PetscCall(MSSolverPrepareStage_Private(sol, s));
-    PetscCall(MSSolverTrainStage_Private(sol, s));
-    PetscCall(MSSolverPrintStage_Private(sol, &sol->rec[s]));
-    sol->nstages = s + 1;
-    if (s > 0 && sol->rec[s].res_rms > sol->rec[s - 1].res_rms) { /* this stage made it worse: drop it */
-      PetscInt         nunk;
-      const PetscInt  *unk;
-      PetscReal       *cv;
-      sol->nstages = s;
-      PetscCall(MSPDEGetUnknowns(sol->prob->pde, &nunk, &unk, NULL));
-      PetscCall(MSPDEGetCoefficients(sol->prob->pde, NULL, NULL, &cv));
-      for (PetscInt j = 0; j < nunk; j++) cv[unk[j]] = sol->rec[s - 1].coef[j]; /* and its coefficients */
-      PetscCall(MSSolverEvaluate_Private(sol, s, &sol->rec[s - 1]));
-      PetscCall(MSNetDestroy(&sol->net[s]));
-      why = "the last stage did not reduce the residual and was dropped";
-    } else why = MSSolverStopReason_Private(sol, s);
-    sol->finished = sol->nstages;
-    if (why) {
-      PetscCall(PetscPrintf(comm, "stages stopped: %s\n", why));
-      sol->complete = PETSC_TRUE;
-    } else { /* a checkpoint: a usable output file, and the point -resume continues from */
-      PetscCall(MSSolverProbe_Private(sol));
-      PetscCall(PetscTime(&t));
-      sol->wall = t - sol->t0;
-      PetscCall(MSSolverWriteOutput(sol));
-    }
-  }
+  if (!sol->complete) PetscCall(MSSolverStages_Private(sol));
   sol->complete = PETSC_TRUE;
   sol->finished = sol->nstages;
   PetscCall(MSSolverProbe_Private(sol));
@@ -661,6 +702,7 @@ PetscErrorCode MSSolverViewSummary(MSSolver sol, PetscViewer viewer)
       else PetscCall(PetscViewerASCIIPrintf(viewer, "coef_%-10s %.17g\n", cn[unk[j]], (double)cv[unk[j]]));
     }
   }
+  PetscCall(PetscViewerASCIIPrintf(viewer, "stop_reason     %s (%s)\n", sol->stop_reason, sol->stop_detail));
   if (sol->hasprobe) {
     static const char *const var[] = {"x", "y", "z"};
     PetscCall(PetscViewerASCIIPrintf(viewer, "probe_u         %.15g\n", (double)sol->probe_jet[0]));
@@ -686,6 +728,7 @@ PetscErrorCode MSSolverDestroy(MSSolver *sol)
   for (PetscInt k = 0; k < (*sol)->nchain; k++) PetscCall(PetscFree((*sol)->chain[k]));
   PetscCall(PetscFree((*sol)->u));
   PetscCall(PetscFree((*sol)->res));
+  PetscCall(MSPolicyDestroy_Private(*sol));
   PetscCall(PetscHeaderDestroy(sol));
   PetscFunctionReturn(0);
 }

@@ -10,6 +10,8 @@ typedef struct {
   PetscInt  stage, params, iterations;
   PetscReal seconds, eps, kappa, gamma, loss, res_rms, res_max, err_l2, err_max;
   PetscReal coef[MSPDE_MAX_COEF]; /* the unknown coefficients at the stage's end */
+  PetscInt  added;                /* collocation points (or observations) added before this stage */
+  PetscReal train_rms;            /* RMS of the residual at the training points */
 } MSStageRecord;
 
 /* one training iteration (the history) */
@@ -94,13 +96,27 @@ struct _p_MSSolver {
   PetscReal        random_kappa_fraction; /* -stage_random_kappa_fraction: kappa_fraction of random-feature stages */
   PetscReal        random_min_gain;  /* -stage_random_min_gain: auto keeps random features that gain this much */
   PetscInt         random_trials;    /* -stage_random_trials: bandwidths tried by auto */
+  /* the stage policy (src/stage/policy.c): stage length, refinement, stop rules */
+  PetscReal        rate_ratio;       /* -stage_rate_ratio: end a stage when its recent rate falls below its mean rate / this (0: off) */
+  PetscBool        rate_active;      /* the rule applies to the stage in training (no explicit iteration count) */
+  PetscReal       *rate_t, *rate_f;  /* (seconds, loss) of the stage's iterations so far */
+  PetscInt         rate_n, rate_max;
+  PetscReal        rate_peak;        /* the fastest recent rate of the stage so far */
+  char             rate_note[256];   /* what the rule measured when it ended the stage */
+  PetscReal        budget;           /* -solve_max_seconds: wall-time budget of the whole run (0: none) */
+  PetscBool        budget_spent;
+  PetscReal        resolve_ratio;    /* -stage_resolve_ratio: under-resolved when eval residual > this x training residual */
+  PetscInt         resolve_max;      /* -stage_resolve_max: how many times the policy may double the collocation points */
+  PetscInt         resolved;         /* doublings done so far */
+  PetscInt         pending_add;      /* points the policy adds before the next stage */
+  char             stop_reason[32], stop_detail[256];
   /* fields on a structured grid (src/io/grid.c) */
   PetscBool        grid;
   PetscInt         grid_n[MS_JET_DIM], grid_snapshots;
 };
 
 /* the columns of /stages and /history (src/io/columns.c) */
-#define MS_NUM_STAGE_COLUMNS   12
+#define MS_NUM_STAGE_COLUMNS   14
 #define MS_NUM_HISTORY_COLUMNS 9
 PETSC_INTERN const char *const MSStageColumns[MS_NUM_STAGE_COLUMNS];
 PETSC_INTERN const char *const MSHistoryColumns[MS_NUM_HISTORY_COLUMNS];
@@ -127,5 +143,15 @@ PETSC_INTERN PetscErrorCode MSSolverWriteGrid_Private(MSSolver, PetscViewer);
 PETSC_INTERN PetscErrorCode MSSolverGridFieldNames_Private(MSSolver, PetscInt *, char[][32]);
 PETSC_INTERN PetscErrorCode MSSolverGridInputName_Private(MSSolver, PetscInt, const char **);
 PETSC_INTERN PetscErrorCode MSSolverChannelName_Private(MSSolver, const MSJetSpec *, PetscInt, char[], size_t);
-PETSC_INTERN PetscErrorCode MSSolverRefine_Private(MSSolver, PetscInt s);
+PETSC_INTERN PetscErrorCode MSSolverRefine_Private(MSSolver, PetscInt s, PetscInt K);
+/* the policy (src/stage/policy.c) */
+PETSC_INTERN PetscErrorCode MSPolicySetFromOptions_Private(MSSolver, PetscOptionItems *);
+PETSC_INTERN PetscErrorCode MSPolicyStageStart_Private(MSSolver, Tao);
+PETSC_INTERN PetscErrorCode MSPolicyStageProgress_Private(MSSolver, Tao);
+PETSC_INTERN PetscErrorCode MSPolicyStageEnd_Private(MSSolver, PetscInt s);
+PETSC_INTERN PetscErrorCode MSPolicyBeforeStage_Private(MSSolver, PetscInt *K);
+PETSC_INTERN PetscErrorCode MSPolicyStopReason_Private(MSSolver, PetscInt s, PetscBool dropped, PetscBool *stop);
+PETSC_INTERN PetscErrorCode MSPolicyBandwidths_Private(MSSolver, const MSSpectrum *, PetscReal *fmax_hi);
+PETSC_INTERN PetscBool      MSPolicyBudgetSpent_Private(MSSolver);
+PETSC_INTERN PetscErrorCode MSPolicyDestroy_Private(MSSolver);
 PETSC_INTERN PetscErrorCode MSSolverProbe_Private(MSSolver);

@@ -1,0 +1,240 @@
+/* The stage policy: what the stage manager decides from what it measures, apart from the mechanics
+   (training a stage, evaluating the composite, refining points: solver.c, evaluate.c, kappaselect.c).
+
+   How long a stage trains (-stage_rate_ratio q). Training is worth going on while it gains at least
+   what a fresh stage would. A stage's progress is measured in decades of its loss per second of wall
+   time over the last quarter of its iterations (at least MS_RATE_WINDOW_MIN): R_recent =
+   log10(F_{i-w} / F_i) / (t_i - t_{i-w}). A new stage starts on a new network from the residual left
+   and is expected to progress as fast as a stage does in its fast phase, the fastest R_recent of this
+   stage so far, R_peak; so the stage ends when R_recent < R_peak / q. This is the knee of the loss
+   curve: past it, Levenberg-Marquardt creeps (on poisson1d, 40 iterations gain 7 decades of loss, the
+   next 960 another 4; a random-feature stage 2 gains 20 in two solves). A slow start does not end a
+   stage, as R_peak is then as slow. The
+   rule stands aside when the stage's iteration count was given (-tao_max_it, -stage_<n>_tao_max_it),
+   and in trials; -tao_max_it (default 1000) stays the cap.
+
+   Resolution (-stage_resolve_ratio, -stage_resolve_max). When the residual at the evaluation points,
+   which no optimizer sees, is far above the residual at the training points, the stage fits the
+   points and oscillates between them: more parameters do not help, more points do. Before the next
+   stage the collocation set (for a fit with observations drawn from -pde_exact, the observations) is
+   then doubled by residual-based refinement (points where the residual is largest; Lu et al. 2021).
+   The same remedy is tried when a stage gains less than -stage_min_gain (or is dropped): a random-
+   feature stage has half as many features as rows, so more rows also bring more features.
+
+   When to stop: the residual within -stage_floor_factor of its round-off floor ("floor"); the wall-time
+   budget -solve_max_seconds spent ("budget"); a stage that gained less than -stage_min_gain, or made
+   the residual worse, with no refinement left to try ("no_remedy"); -stage_max stages ("stage_max").
+
+   Every decision prints one line starting with "policy:", what it measured and what it chose. */
+#include <mspinn/private/solverimpl.h>
+#include <mspinn/private/problemimpl.h>
+#include <petsc/private/taoimpl.h> /* max_it_changed: whether the iteration count was given */
+
+#define MS_RATE_WINDOW_MIN   10  /* iterations in the recent-rate window, at least */
+#define MS_RATE_WINDOW_SHARE 4   /* the window is the last 1/4 of the stage's iterations */
+#define MS_RATE_ITS_MIN      20  /* the rule decides after this many iterations */
+
+PetscErrorCode MSPolicySetFromOptions_Private(MSSolver sol, PetscOptionItems *PetscOptionsObject)
+{
+  MPI_Comm comm = PetscObjectComm((PetscObject)sol);
+
+  PetscFunctionBegin;
+  PetscCall(PetscOptionsReal("-stage_rate_ratio", "End a stage when its loss falls more slowly (decades per second, over its last quarter) than its fastest rate divided by this (0: train every stage to -tao_max_it or a stall; off where an iteration count is given)", "MSSolverSolve", sol->rate_ratio, &sol->rate_ratio, NULL));
+  PetscCall(PetscOptionsReal("-solve_max_seconds", "Wall-time budget of the whole run: no stage starts, and training stops, once it is spent (0: none)", "MSSolverSolve", sol->budget, &sol->budget, NULL));
+  PetscCall(PetscOptionsReal("-stage_resolve_ratio", "Under-resolved: the residual at the evaluation points is more than this times that at the training points; the next stage then gets twice the collocation points", "MSSolverSolve", sol->resolve_ratio, &sol->resolve_ratio, NULL));
+  PetscCall(PetscOptionsInt("-stage_resolve_max", "How many times the policy may double the collocation points (0: never)", "MSSolverSolve", sol->resolve_max, &sol->resolve_max, NULL));
+  PetscCheck(sol->rate_ratio >= 0, comm, PETSC_ERR_ARG_OUTOFRANGE, "-stage_rate_ratio %g: must be non-negative (0: off)", (double)sol->rate_ratio);
+  PetscCheck(sol->budget >= 0 && !PetscIsInfOrNanReal(sol->budget), comm, PETSC_ERR_ARG_OUTOFRANGE, "-solve_max_seconds %g: must be a non-negative number of seconds (0: no budget)", (double)sol->budget);
+  PetscCheck(sol->resolve_ratio >= 1, comm, PETSC_ERR_ARG_OUTOFRANGE, "-stage_resolve_ratio %g: must be at least 1", (double)sol->resolve_ratio);
+  PetscCheck(sol->resolve_max >= 0, comm, PETSC_ERR_ARG_OUTOFRANGE, "-stage_resolve_max %" PetscInt_FMT ": must be non-negative", sol->resolve_max);
+  PetscFunctionReturn(0);
+}
+
+PetscBool MSPolicyBudgetSpent_Private(MSSolver sol)
+{
+  PetscLogDouble now;
+
+  if (sol->budget <= 0) return PETSC_FALSE;
+  if (PetscTime(&now)) return PETSC_FALSE;
+  if (now - sol->t0 >= sol->budget) sol->budget_spent = PETSC_TRUE;
+  return sol->budget_spent;
+}
+
+/* a stage's optimizer starts: the rate rule applies unless its iteration count was given */
+PetscErrorCode MSPolicyStageStart_Private(MSSolver sol, Tao tao)
+{
+  PetscFunctionBegin;
+  sol->rate_active = (sol->rate_ratio > 0 && !sol->trial && !tao->max_it_changed) ? PETSC_TRUE : PETSC_FALSE;
+  sol->rate_n      = 0;
+  sol->rate_note[0] = 0;
+  PetscFunctionReturn(0);
+}
+
+/* decades per second of the loss between iterations i and j > i of the stage */
+static PetscReal MSPolicyRate_Private(MSSolver sol, PetscInt i, PetscInt j)
+{
+  PetscReal dt = sol->rate_t[j] - sol->rate_t[i];
+  if (!(dt > 0) || !(sol->rate_f[i] > 0) || !(sol->rate_f[j] > 0)) return 0.0;
+  return PetscLog10Real(sol->rate_f[i] / sol->rate_f[j]) / dt;
+}
+
+/* called at every iteration (from the convergence test): records the loss and ends the stage when the
+   rate rule or the run's budget says so */
+PetscErrorCode MSPolicyStageProgress_Private(MSSolver sol, Tao tao)
+{
+  PetscLogDouble now;
+  PetscReal      f, peak, recent;
+  PetscInt       n, w;
+
+  PetscFunctionBegin;
+  if (MSPolicyBudgetSpent_Private(sol)) {
+    PetscCall(PetscSNPrintf(sol->rate_note, sizeof(sol->rate_note), "the run's budget (-solve_max_seconds %g) is spent", (double)sol->budget));
+    PetscCall(TaoSetConvergedReason(tao, TAO_CONVERGED_USER));
+    PetscFunctionReturn(0);
+  }
+  if (!sol->rate_active) PetscFunctionReturn(0);
+  PetscCall(PetscTime(&now));
+  PetscCall(TaoGetSolutionStatus(tao, NULL, &f, NULL, NULL, NULL, NULL));
+  if (sol->rate_n == sol->rate_max) {
+    sol->rate_max = PetscMax(2 * sol->rate_max, 256);
+    PetscCall(PetscRealloc(sizeof(PetscReal) * sol->rate_max, &sol->rate_t));
+    PetscCall(PetscRealloc(sizeof(PetscReal) * sol->rate_max, &sol->rate_f));
+  }
+  sol->rate_t[sol->rate_n] = now - sol->stage_t0;
+  sol->rate_f[sol->rate_n] = f;
+  n                        = ++sol->rate_n;
+  if (n <= MS_RATE_ITS_MIN) PetscFunctionReturn(0);
+  w      = PetscMax(MS_RATE_WINDOW_MIN, (n - 1) / MS_RATE_WINDOW_SHARE);
+  recent = MSPolicyRate_Private(sol, n - 1 - w, n - 1);
+  if (n - 1 - w == 0) sol->rate_peak = recent;
+  sol->rate_peak = PetscMax(sol->rate_peak, recent);
+  peak           = sol->rate_peak;
+  if (recent * sol->rate_ratio < peak) {
+    PetscCall(PetscSNPrintf(sol->rate_note, sizeof(sol->rate_note), "iteration %" PetscInt_FMT ": the loss fell %.3g decades/s over the last %" PetscInt_FMT " iterations, under its fastest %.3g / %g", n - 1, (double)recent, w, (double)peak, (double)sol->rate_ratio));
+    PetscCall(TaoSetConvergedReason(tao, TAO_CONVERGED_USER));
+  }
+  PetscFunctionReturn(0);
+}
+
+/* asks for as many new points as the training set has (a fit to given data has none to draw) */
+static PetscErrorCode MSPolicyDoublePoints_Private(MSSolver sol, PetscBool *added)
+{
+  PetscBool haseq;
+
+  PetscFunctionBegin;
+  PetscCall(MSPDEHasEquation(sol->prob->pde, &haseq));
+  *added = PETSC_FALSE;
+  if (!haseq && !MSProblemObservationsFromExact_Private(sol->prob)) PetscFunctionReturn(0);
+  sol->pending_add = sol->prob->set[haseq ? MS_SET_INTERIOR : MS_SET_DATA].N;
+  *added           = PETSC_TRUE;
+  PetscFunctionReturn(0);
+}
+
+/* after stage s (0-based) was trained and evaluated: report why it ended, and ask for more points if
+   it is under-resolved */
+PetscErrorCode MSPolicyStageEnd_Private(MSSolver sol, PetscInt s)
+{
+  MPI_Comm       comm = PetscObjectComm((PetscObject)sol);
+  MSStageRecord *rec  = &sol->rec[s];
+  PetscReal      ratio;
+
+  PetscFunctionBegin;
+  if (sol->rate_note[0]) PetscCall(PetscPrintf(comm, "policy: stage %" PetscInt_FMT " ended at %s\n", s + 1, sol->rate_note));
+  sol->pending_add = 0;
+  ratio            = rec->train_rms > 0 ? rec->res_rms / rec->train_rms : 0;
+  if (!(ratio > sol->resolve_ratio) || rec->res_rms <= sol->floor_factor * sol->res_floor) PetscFunctionReturn(0);
+  if (sol->resolved >= sol->resolve_max) {
+    PetscCall(PetscPrintf(comm, "policy: stage %" PetscInt_FMT " is under-resolved (residual %.2e at the evaluation points, %.2e at the training points), but the points were doubled %" PetscInt_FMT " times already (-stage_resolve_max)\n", s + 1, (double)rec->res_rms, (double)rec->train_rms, sol->resolved));
+    PetscFunctionReturn(0);
+  }
+  {
+    PetscBool added;
+    PetscCall(MSPolicyDoublePoints_Private(sol, &added));
+    if (!added) PetscFunctionReturn(0);
+  }
+  PetscCall(PetscPrintf(comm, "policy: stage %" PetscInt_FMT " is under-resolved: residual %.2e at the evaluation points, %.0f times that at the training points (> %g): the next stage gets %" PetscInt_FMT " more points, where the residual is largest\n", s + 1, (double)rec->res_rms, (double)ratio, (double)sol->resolve_ratio, sol->pending_add));
+  PetscFunctionReturn(0);
+}
+
+/* before stage s >= 1: the points to add (the user's -stage_refine_n, plus the policy's) */
+PetscErrorCode MSPolicyBeforeStage_Private(MSSolver sol, PetscInt *K)
+{
+  PetscFunctionBegin;
+  *K = sol->refine_n + sol->pending_add;
+  if (sol->pending_add) sol->resolved++;
+  sol->pending_add = 0;
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode MSPolicySetStop_Private(MSSolver sol, const char reason[], const char detail[])
+{
+  PetscFunctionBegin;
+  PetscCall(PetscStrncpy(sol->stop_reason, reason, sizeof(sol->stop_reason)));
+  PetscCall(PetscStrncpy(sol->stop_detail, detail, sizeof(sol->stop_detail)));
+  PetscFunctionReturn(0);
+}
+
+/* whether stages stop after stage s (0-based) was kept (or, dropped, a later one was tried and
+   dropped); sets sol->stop_reason (a keyword) and sol->stop_detail (a sentence) */
+PetscErrorCode MSPolicyStopReason_Private(MSSolver sol, PetscInt s, PetscBool dropped, PetscBool *stop)
+{
+  const MSStageRecord *r = &sol->rec[s];
+  char                 msg[256];
+  PetscBool            remedy = sol->pending_add > 0 ? PETSC_TRUE : PETSC_FALSE, nogain;
+
+  PetscFunctionBegin;
+  *stop  = PETSC_TRUE;
+  nogain = (dropped || (s > 0 && sol->rec[s - 1].res_rms < sol->min_gain * r->res_rms)) ? PETSC_TRUE : PETSC_FALSE;
+  if (nogain && !remedy && sol->resolved < sol->resolve_max && !MSPolicyBudgetSpent_Private(sol) && r->res_rms > sol->floor_factor * sol->res_floor) {
+    /* the stage gained nothing at this resolution: a random-feature stage has as many features as half the
+       rows, a trained one may fit the points and not between them; double the points and try again */
+    PetscCall(MSPolicyDoublePoints_Private(sol, &remedy));
+    if (remedy) PetscCall(PetscPrintf(PetscObjectComm((PetscObject)sol), "policy: stage %" PetscInt_FMT " gained less than -stage_min_gain %g: the next stage gets %" PetscInt_FMT " more points, where the residual is largest\n", (dropped ? s + 2 : s + 1), (double)sol->min_gain, sol->pending_add));
+  }
+  if (r->res_rms <= sol->floor_factor * sol->res_floor) {
+    PetscCall(PetscSNPrintf(msg, sizeof(msg), "the residual (RMS %.2e) is within -stage_floor_factor %g of its round-off floor %.2e", (double)r->res_rms, (double)sol->floor_factor, (double)sol->res_floor));
+    PetscCall(MSPolicySetStop_Private(sol, "floor", msg));
+  } else if (MSPolicyBudgetSpent_Private(sol)) {
+    PetscCall(PetscSNPrintf(msg, sizeof(msg), "the wall-time budget -solve_max_seconds %g is spent", (double)sol->budget));
+    PetscCall(MSPolicySetStop_Private(sol, "budget", msg));
+  } else if (dropped && !remedy) {
+    PetscCall(MSPolicySetStop_Private(sol, "no_remedy", "the last stage did not reduce the residual and was dropped; the points were doubled -stage_resolve_max times already"));
+  } else if (nogain && !remedy) {
+    PetscCall(PetscSNPrintf(msg, sizeof(msg), "the last stage reduced the residual by %.3g, less than -stage_min_gain %g; the points were doubled -stage_resolve_max times already", (double)(sol->rec[s - 1].res_rms / r->res_rms), (double)sol->min_gain));
+    PetscCall(MSPolicySetStop_Private(sol, "no_remedy", msg));
+  } else if (s + 1 >= sol->stage_max) {
+    PetscCall(PetscSNPrintf(msg, sizeof(msg), "-stage_max %" PetscInt_FMT " stages", sol->stage_max));
+    PetscCall(MSPolicySetStop_Private(sol, "stage_max", msg));
+  } else *stop = PETSC_FALSE;
+  PetscFunctionReturn(0);
+}
+
+/* The bandwidths random features may try: from the residual's dominant frequency up to what the
+   collocation points resolve. With n_i points along a direction of length L_i, the highest frequency
+   they sample is their Nyquist frequency n_i / (2 L_i) (cycles per unit length; n_i from the total
+   count, N^(1/d), for scattered sets); the largest of the features' frequencies may go one octave past
+   it, as Chebyshev points are denser than their mean near the ends. Returns the largest frequency. */
+PetscErrorCode MSPolicyBandwidths_Private(MSSolver sol, const MSSpectrum *spec, PetscReal *fmax_hi)
+{
+  MSProblem  prob = sol->prob;
+  PetscBool  haseq;
+  PetscInt   k, d = prob->nin;
+  PetscReal  n, nyq = PETSC_MAX_REAL;
+  const PetscReal beyond = 2.0; /* one octave past the mean spacing's Nyquist frequency */
+
+  PetscFunctionBegin;
+  PetscCall(MSPDEHasEquation(prob->pde, &haseq));
+  k = haseq ? MS_SET_INTERIOR : MS_SET_DATA;
+  n = PetscPowReal((PetscReal)PetscMax(prob->set[k].N, 1), 1.0 / d);
+  for (PetscInt i = 0; i < d; i++) nyq = PetscMin(nyq, n / (2 * (prob->hi[i] - prob->lo[i])));
+  *fmax_hi = PetscMax(beyond * nyq, spec->fmax);
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode MSPolicyDestroy_Private(MSSolver sol)
+{
+  PetscFunctionBegin;
+  PetscCall(PetscFree(sol->rate_t));
+  PetscCall(PetscFree(sol->rate_f));
+  PetscFunctionReturn(0);
+}
