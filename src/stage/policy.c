@@ -6,7 +6,8 @@
    time over the last quarter of its iterations (at least MS_RATE_WINDOW_MIN): R_recent =
    log10(F_{i-w} / F_i) / (t_i - t_{i-w}). A new stage starts on a new network from the residual left
    and is expected to progress as fast as a stage does in its fast phase, the fastest R_recent of this
-   stage so far, R_peak; so the stage ends when R_recent < R_peak / q. This is the knee of the loss
+   stage so far, R_peak; so the stage ends when R_recent < R_peak / q, once its loss fell by
+   MS_RATE_MIN_DROP (a stage stuck on a plateau near its start has not had its fast phase yet). This is the knee of the loss
    curve: past it, Levenberg-Marquardt creeps (on poisson1d, 40 iterations gain 7 decades of loss, the
    next 960 another 4; a random-feature stage 2 gains 20 in two solves). A slow start does not end a
    stage, as R_peak is then as slow. The
@@ -33,6 +34,7 @@
 #define MS_RATE_WINDOW_MIN   10  /* iterations in the recent-rate window, at least */
 #define MS_RATE_WINDOW_SHARE 4   /* the window is the last 1/4 of the stage's iterations */
 #define MS_RATE_ITS_MIN      20  /* the rule decides after this many iterations */
+#define MS_RATE_MIN_DROP     1e4 /* and once the loss fell by this factor (two decades of the residual) */
 
 PetscErrorCode MSPolicySetFromOptions_Private(MSSolver sol, PetscOptionItems *PetscOptionsObject)
 {
@@ -109,7 +111,7 @@ PetscErrorCode MSPolicyStageProgress_Private(MSSolver sol, Tao tao)
   if (n - 1 - w == 0) sol->rate_peak = recent;
   sol->rate_peak = PetscMax(sol->rate_peak, recent);
   peak           = sol->rate_peak;
-  if (recent * sol->rate_ratio < peak) {
+  if (recent * sol->rate_ratio < peak && sol->rate_f[n - 1] * MS_RATE_MIN_DROP <= sol->rate_f[0]) {
     PetscCall(PetscSNPrintf(sol->rate_note, sizeof(sol->rate_note), "iteration %" PetscInt_FMT ": the loss fell %.3g decades/s over the last %" PetscInt_FMT " iterations, under its fastest %.3g / %g", n - 1, (double)recent, w, (double)peak, (double)sol->rate_ratio));
     PetscCall(TaoSetConvergedReason(tao, TAO_CONVERGED_USER));
   }
@@ -185,7 +187,7 @@ PetscErrorCode MSPolicyStopReason_Private(MSSolver sol, PetscInt s, PetscBool dr
   PetscFunctionBegin;
   *stop  = PETSC_TRUE;
   nogain = (dropped || (s > 0 && sol->rec[s - 1].res_rms < sol->min_gain * r->res_rms)) ? PETSC_TRUE : PETSC_FALSE;
-  if (nogain && !remedy && sol->resolved < sol->resolve_max && !MSPolicyBudgetSpent_Private(sol) && r->res_rms > sol->floor_factor * sol->res_floor) {
+  if (nogain && !remedy && s + 1 < sol->stage_max && sol->resolved < sol->resolve_max && !MSPolicyBudgetSpent_Private(sol) && r->res_rms > sol->floor_factor * sol->res_floor) {
     /* the stage gained nothing at this resolution: a random-feature stage has as many features as half the
        rows, a trained one may fit the points and not between them; double the points and try again */
     PetscCall(MSPolicyDoublePoints_Private(sol, &remedy));

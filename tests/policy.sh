@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# The stage policy's rules (src/stage/policy.c), each on a short run that ends on it: the decision
+# lines it prints ("policy: ...") and /summary's stop_reason.
+# usage: policy.sh MSPINN PYTHON OUTDIR
+set -u
+m=$1; py=$2; out=$3; fail=0
+mkdir -p "$out"
+attr() { "$py" -c "import h5py,sys; v=h5py.File(sys.argv[1],'r')['/summary'].attrs[sys.argv[2]]; print(v.decode() if isinstance(v,bytes) else v)" "$1" "$2"; }
+check() { # name, condition text, command status
+  if [ "$3" = 0 ]; then echo "ok   $1: $2"; else echo "FAIL $1: $2"; fail=1; fi
+}
+run() { # name, mspinn options...
+  local n=$1; shift
+  rm -f "$out/$n.h5"
+  "$m" -points_interior_n 256 -grid_write 0 -output "$out/$n.h5" "$@" > "$out/$n.log" 2>&1 || { echo "FAIL $n: mspinn exited $?"; fail=1; }
+}
+# floor: the rate rule ends stage 1, random features reach the round-off floor
+run floor
+grep -q "^policy: stage 1 ended at iteration" "$out/floor.log"; check floor "the rate rule's line" $?
+grep -q "^policy: stage 2: random-feature bandwidths .* kept" "$out/floor.log"; check floor "the bandwidth search's line" $?
+[ "$(attr "$out/floor.h5" stop_reason)" = floor ]; check floor "stop_reason floor" $?
+grep -q "^stages stopped (floor)" "$out/floor.log"; check floor "the printed stop line" $?
+# budget: without the rate rule stage 1 would train 1000 iterations (about a minute); a 2 s budget stops it
+run budget -stage_rate_ratio 0 -solve_max_seconds 2
+[ "$(attr "$out/budget.h5" stop_reason)" = budget ]; check budget "stop_reason budget" $?
+"$py" -c "import sys; sys.exit(0 if float(sys.argv[1]) < 12 else 1)" "$(attr "$out/budget.h5" wall_time_s)"; check budget "wall time $(attr "$out/budget.h5" wall_time_s) s < 12 s" $?
+"$py" -c "import h5py,sys; sys.exit(0 if h5py.File(sys.argv[1],'r')['/stages/iterations'][0] < 1000 else 1)" "$out/budget.h5"; check budget "stage 1 cut short" $?
+# no_remedy: no stage can gain a factor 1e300, and the points may not be doubled
+run noremedy -stage_min_gain 1e300 -stage_resolve_max 0 -stage_floor_factor 1
+[ "$(attr "$out/noremedy.h5" stop_reason)" = no_remedy ]; check no_remedy "stop_reason no_remedy" $?
+# the same with doubling allowed: the policy doubles the points before giving up
+run double -stage_min_gain 1e300 -stage_resolve_max 1 -stage_floor_factor 1 -stage_max 3
+grep -q "^policy: stage 2 gained less than -stage_min_gain .*: the next stage gets 256 more points" "$out/double.log"; check double "the doubling line" $?
+grep -q "^policy: stage 3: 256 points added" "$out/double.log"; check double "256 points added before stage 3" $?
+# under-resolved: 600 random features on 256 points interpolate them; the next stage gets more points
+run underresolved -stage_features random -stage_random_width 600 -stage_random_kappa_fraction 64 -stage_max 3 -stage_floor_factor 1
+grep -q "^policy: stage 2 is under-resolved" "$out/underresolved.log"; check underresolved "the under-resolution line" $?
+# stage_max
+run stagemax -stage_max 1
+[ "$(attr "$out/stagemax.h5" stop_reason)" = stage_max ]; check stage_max "stop_reason stage_max" $?
+exit $fail
