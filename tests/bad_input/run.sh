@@ -28,6 +28,10 @@ check "pde_type" -pde_type helmholz
 check "-pde_exact" -pde_exact "sin(2*x+"
 check "unknown variable 'q'" -pde_exact "sin(q)"
 check "-pde_source: missing" -pde_dim 2
+check "-stage_rate_ratio -1" -stage_rate_ratio -1
+check "-solve_max_seconds -5" -solve_max_seconds -5
+check "-stage_resolve_ratio 0.5" -stage_resolve_ratio 0.5
+check "-stage_resolve_max -1" -stage_resolve_max -1
 check "domain_lower" -domain_lower 1 -domain_upper -1
 check "points_interior_type" -points_interior_type sobol7
 check "tao_type" -tao_type nosuchtao
