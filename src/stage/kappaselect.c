@@ -114,8 +114,8 @@ static PetscErrorCode MSBandwidthSearch_Private(MSBandwidthSearch *bs, PetscReal
   PetscFunctionBegin;
   mid = PetscPowReal(2.0, PetscFloorReal(PetscLog2Real(mid) + 0.5)); /* on the octave ladder from F_lo */
   PetscCall(MSBandwidthTry_Private(bs, mid, &up));
-  PetscCall(MSBandwidthTry_Private(bs, 2 * mid <= top ? 2 * mid : mid, &up));
-  PetscCall(MSBandwidthTry_Private(bs, mid >= 2 ? mid / 2 : mid, &down));
+  if (2 * mid <= top) PetscCall(MSBandwidthTry_Private(bs, 2 * mid, &up));
+  if (mid >= 2) PetscCall(MSBandwidthTry_Private(bs, mid / 2, &down));
   dir = bs->best > mid ? 2.0 : (bs->best < mid ? 0.5 : 0.0);
   for (PetscReal f = bs->best * dir; dir > 0 && f >= 1.0 && f <= top; f *= dir) { /* walk while it falls */
     PetscReal score, prev = bs->bestscore;
@@ -127,6 +127,36 @@ static PetscErrorCode MSBandwidthSearch_Private(MSBandwidthSearch *bs, PetscReal
     if (centre / PETSC_SQRT2 >= 1.0) PetscCall(MSBandwidthTry_Private(bs, centre / PETSC_SQRT2, &score));
     if (centre * PETSC_SQRT2 <= top) PetscCall(MSBandwidthTry_Private(bs, centre * PETSC_SQRT2, &score));
   }
+  PetscFunctionReturn(0);
+}
+
+/* The trials ran at MS_RANDOM_TRIAL_WIDTH features; the stage has W of them. More features resolve
+   higher frequencies before their columns become dependent: random frequencies fill a d-dimensional
+   ball, so at a fixed density the radius grows as W^(1/d) (fit2d, 64^2 points: best 2.8 at 512
+   features, 3.96 at 2048). The trial's best F and F (W / 512)^(1/d) are solved at full width and the
+   better one kept. */
+static PetscErrorCode MSBandwidthFullWidth_Private(MSBandwidthSearch *bs, PetscReal top)
+{
+  MSSolver  sol = bs->sol;
+  PetscInt  W = sol->random_width, rows = 0, d = sol->prob->nin;
+  PetscReal shifted, score[2], cand[2];
+
+  PetscFunctionBegin;
+  if (!(bs->bestscore < PETSC_MAX_REAL)) PetscFunctionReturn(0);
+  for (PetscInt k = 0; k < MS_NUM_SETS; k++)
+    if (k != MS_SET_EVAL) rows += sol->prob->set[k].N;
+  if (!W) W = PetscMax(16, PetscMin(2048, rows / 2)); /* as MSSolverCreateStageNet_Private */
+  if (W <= MS_RANDOM_TRIAL_WIDTH) PetscFunctionReturn(0);
+  shifted = PetscMin(top, bs->best * PetscPowReal((PetscReal)W / MS_RANDOM_TRIAL_WIDTH, 1.0 / d));
+  cand[0] = bs->best;
+  cand[1] = shifted;
+  PetscCall(PetscPrintf(PetscObjectComm((PetscObject)sol), "; at %" PetscInt_FMT " features:", W));
+  sol->trial_full = PETSC_TRUE;
+  for (PetscInt k = 0; k < 2; k++) PetscCall(MSSolverRandomTrial_Private(sol, bs->s, bs->spec, cand[k], bs->Nv, bs->Xv, &score[k]));
+  sol->trial_full = PETSC_FALSE;
+  bs->best      = score[1] < score[0] ? cand[1] : cand[0];
+  bs->bestscore = PetscMin(score[0], score[1]);
+  if (!(bs->bestscore < PETSC_MAX_REAL)) bs->bestscore = PETSC_MAX_REAL; /* NaN: no gain */
   PetscFunctionReturn(0);
 }
 
@@ -156,11 +186,14 @@ PetscErrorCode MSSolverSelectFeatures_Private(MSSolver sol, PetscInt s, const MS
   sol->trial             = PETSC_TRUE;
   PetscCall(PetscPrintf(comm, "policy: stage %" PetscInt_FMT ": random-feature bandwidths %.3g to %.3g (Nyquist of the points), validation residual RMS %.3e before; bandwidth: residual", s + 1, (double)f0, (double)PetscMax(f0, fhi), (double)before));
   PetscCall(MSBandwidthSearch_Private(&bs, PetscMax(1.0, fhi / f0)));
+  PetscCall(MSBandwidthFullWidth_Private(&bs, PetscMax(1.0, fhi / f0)));
   sol->trial             = PETSC_FALSE;
   sol->stage_features[s] = bs.bestscore < PETSC_MAX_REAL && bs.bestscore * sol->random_min_gain <= before ? MS_STAGE_FEATURES_RANDOM : MS_STAGE_FEATURES_TRAINED;
   PetscCall(PetscTime(&t1));
   if (sol->stage_features[s] == MS_STAGE_FEATURES_RANDOM) PetscCall(PetscPrintf(comm, "; kept %.3g (gain %.3g >= -stage_random_min_gain %g; %.2f s)\n", (double)(f0 * bs.best), (double)(before / bs.bestscore), (double)sol->random_min_gain, (double)(t1 - t0)));
   else PetscCall(PetscPrintf(comm, "; best gain %.3g < -stage_random_min_gain %g: a trained network instead (%.2f s)\n", (double)(bs.bestscore < PETSC_MAX_REAL ? before / bs.bestscore : 1.0), (double)sol->random_min_gain, (double)(t1 - t0)));
+  /* within -stage_floor_factor of the floor and no bandwidth gains: the floor is confirmed, no trained stage */
+  sol->floor_confirmed = (sol->stage_features[s] == MS_STAGE_FEATURES_TRAINED && sol->res_rms <= sol->floor_factor * sol->res_floor) ? PETSC_TRUE : PETSC_FALSE;
   sol->kappa_factor = sol->stage_features[s] == MS_STAGE_FEATURES_RANDOM ? bs.best : 1.0;
   PetscCall(MSSolverCreateStageNet_Private(sol, s, spec)); /* from its initialization: the trial's solve is redone */
   sol->kappa_factor = 1.0;

@@ -608,6 +608,13 @@ static PetscErrorCode MSSolverStages_Private(MSSolver sol)
       if (K) PetscCall(PetscPrintf(comm, "policy: stage %" PetscInt_FMT ": %" PetscInt_FMT " points added where the residual is largest\n", s + 1, K));
       PetscCall(MSSolverRefine_Private(sol, s, K));
       PetscCall(MSSolverPrepareStage_Private(sol, s));
+      if (sol->floor_confirmed) { /* the stage would start from the round-off floor */
+        PetscCall(MSNetDestroy(&sol->net[s]));
+        PetscCall(PetscStrncpy(sol->stop_reason, "floor", sizeof(sol->stop_reason)));
+        PetscCall(PetscSNPrintf(sol->stop_detail, sizeof(sol->stop_detail), "the residual (RMS %.2e) is within -stage_floor_factor %g of its round-off floor %.2e, and random features gained nothing more", (double)sol->res_rms, (double)sol->floor_factor, (double)sol->res_floor));
+        stop = PETSC_TRUE;
+        break;
+      }
     }
     PetscCall(MSSolverTrainStage_Private(sol, s));
     sol->rec[s].added = s > 0 ? K : 0;
@@ -624,6 +631,7 @@ static PetscErrorCode MSSolverStages_Private(MSSolver sol)
   }
   if (!stop) PetscCall(MSPolicyStopReason_Private(sol, sol->nstages - 1, PETSC_FALSE, &stop));
   if (!stop) PetscCall(PetscStrncpy(sol->stop_reason, "stage_max", sizeof(sol->stop_reason)));
+  sol->floor_confirmed = PETSC_FALSE;
   PetscCall(PetscPrintf(comm, "stages stopped (%s): %s\n", sol->stop_reason, sol->stop_detail));
   PetscFunctionReturn(0);
 }

@@ -107,7 +107,6 @@ static PetscErrorCode MSStageInit_Private(MSNet net, void *vctx)
   PetscFunctionReturn(0);
 }
 
-#define MS_RANDOM_TRIAL_WIDTH 512 /* features of a bandwidth trial (-stage_features auto); the stage itself gets its full width */
 
 /* Creates stage s's network (s >= 1): options prefix stage_<s+1>_ (e.g. -stage_2_net_width),
    first layer sine, initialized from the spectrum of the residual of the stages before; trained or
@@ -145,7 +144,7 @@ PetscErrorCode MSSolverCreateStageNet_Private(MSSolver sol, PetscInt s, const MS
     for (PetscInt k = 0; k < MS_NUM_SETS; k++)
       if (k != MS_SET_EVAL) rows += sol->prob->set[k].N;
     if (!width) width = PetscMax(16, PetscMin(2048, rows / 2));
-    if (sol->trial) width = PetscMin(width, MS_RANDOM_TRIAL_WIDTH); /* a bandwidth trial: ranks bandwidths at a fraction of the cost (~ width^3) */
+    if (sol->trial && !sol->trial_full) width = PetscMin(width, MS_RANDOM_TRIAL_WIDTH); /* a bandwidth trial: ranks bandwidths at a fraction of the cost (~ width^3) */
     PetscCall(MSNetSetHiddenLayers(net, 1, &width));
   }
   PetscCall(PetscOptionsHasName(((PetscObject)net)->options, prefix, "-net_kappa", &given));

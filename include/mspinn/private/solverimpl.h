@@ -32,6 +32,8 @@ typedef struct {
   } mode[MS_MAX_MODES];
 } MSSpectrum;
 
+#define MS_RANDOM_TRIAL_WIDTH 512 /* features of a bandwidth trial (-stage_features auto); the stage itself gets its full width */
+
 typedef enum {
   MS_STAGE_INIT_SCALED_SINE,
   MS_STAGE_INIT_SPECTRUM
@@ -88,6 +90,7 @@ struct _p_MSSolver {
   /* first-layer scale of later stages chosen by short trials (src/stage/kappaselect.c) */
   PetscInt         kappa_trials, trial_its;
   PetscBool        trial;            /* training a trial network: no history, no evaluation */
+  PetscBool        trial_full;       /* a random-feature trial at the stage's full width (else at most MS_RANDOM_TRIAL_WIDTH) */
   PetscReal        kappa_fraction;   /* -stage_kappa_fraction */
   PetscReal        kappa_factor;     /* applied to the spectral kappa by MSSolverCreateStageNet_Private */
   MSStageFeatures  features;         /* -stage_features: stages >= 2 (-stage_<n>_features overrides) */
@@ -109,6 +112,7 @@ struct _p_MSSolver {
   PetscInt         resolve_max;      /* -stage_resolve_max: how many times the policy may double the collocation points */
   PetscInt         resolved;         /* doublings done so far */
   PetscInt         pending_add;      /* points the policy adds before the next stage */
+  PetscBool        floor_confirmed;  /* random features near the floor gained nothing: stop there */
   char             stop_reason[32], stop_detail[256];
   /* fields on a structured grid (src/io/grid.c) */
   PetscBool        grid;
