@@ -11,6 +11,7 @@
 #include <mspinn/private/solverimpl.h>
 #include <mspinn/private/netimpl.h>
 #include <mspinn/private/problemimpl.h>
+#include <mspinn/private/modelimpl.h>
 #include <petscviewerhdf5.h>
 #include <hdf5.h>
 #include <string.h>
@@ -181,7 +182,7 @@ static PetscErrorCode MSModelInputNames_Private(const char file[], PetscInt nin,
 PetscErrorCode MSModelEvaluateToFile(MPI_Comm comm, const char load[], const char pointsfile[], const char dataset[], const char output[])
 {
   MSNet       nets[MS_MAX_STAGES];
-  PetscReal   eps[MS_MAX_STAGES], *X, *U, *Us, *Uf;
+  PetscReal   eps[MS_MAX_STAGES], *X, *U;
   PetscInt    ns, nd, dims[8], N, d, C;
   char        names[MS_JET_DIM][8], tmp[PETSC_MAX_PATH_LEN + 16];
   PetscViewer v;
@@ -200,30 +201,25 @@ PetscErrorCode MSModelEvaluateToFile(MPI_Comm comm, const char load[], const cha
   spec.order = 2;
   spec.mixed = d > 1 ? PETSC_TRUE : PETSC_FALSE;
   C         = MSJetSpecNumChannels(&spec);
-  PetscCall(PetscCalloc1(C * N, &U));
-  PetscCall(PetscMalloc1(C * N, &Us));
-  PetscCall(PetscCalloc1(C * N, &Uf));
+  PetscCall(PetscMalloc1(C * N, &U));
   PetscCall(MSModelInputNames_Private(load, d, names));
-  { /* a model trained with an ansatz: u = g + D U + Uf, U the sum over its stages, Uf over the later ones */
-    char     texts[2][4096];
-    PetscInt m;
+  { /* the composite, with the ansatz the model was trained with (src/model/compose.c) */
+    char          texts[2][4096];
+    PetscInt      m;
+    MSAnsatzExprs e = {{NULL}};
+    MSModelStages model = {ns, nets, eps, NULL, 0};
     PetscCall(MSModelAnsatzTexts_Private(load, texts[0], texts[1], sizeof(texts[0]), &m));
-    for (PetscInt s = 0; s < ns; s++) {
-      PetscReal *to = (texts[0][0] && m > 0 && s >= m) ? Uf : U;
-      PetscCall(MSNetEvaluate(nets[s], &spec, N, X, Us));
-      for (PetscInt q = 0; q < C * N; q++) to[q] += eps[s] * Us[q];
-      PetscCall(MSNetDestroy(&nets[s]));
-    }
     if (texts[0][0] && texts[1][0]) {
-      MSAnsatzExprs     e = {{NULL}};
       const char *const t[2] = {texts[0], texts[1]};
       const char       *vars[MS_JET_DIM];
       for (PetscInt i = 0; i < d; i++) vars[i] = names[i];
       PetscCall(MSAnsatzCreate_Private(comm, t, d, vars, e));
-      PetscCall(MSAnsatzApply_Private(e, &spec, N, X, U, PETSC_FALSE));
-      PetscCall(MSAnsatzDestroy_Private(e));
+      model.ansatz        = e;
+      model.ansatz_stages = m;
     }
-    for (PetscInt q = 0; q < C * N; q++) U[q] += Uf[q];
+    PetscCall(MSModelCompose_Private(&model, ns, &spec, N, X, PETSC_FALSE, U));
+    PetscCall(MSAnsatzDestroy_Private(e));
+    for (PetscInt s = 0; s < ns; s++) PetscCall(MSNetDestroy(&nets[s]));
   }
   PetscCall(PetscSNPrintf(tmp, sizeof(tmp), "%s.partial", output));
   PetscCall(PetscViewerHDF5Open(comm, tmp, FILE_MODE_WRITE, &v));
@@ -243,7 +239,5 @@ PetscErrorCode MSModelEvaluateToFile(MPI_Comm comm, const char load[], const cha
   PetscCall(PetscPrintf(comm, "evaluated the %" PetscInt_FMT "-stage model of %s at %" PetscInt_FMT " points of %s:%s; wrote %s\n", ns, load, N, pointsfile, dataset, output));
   PetscCall(PetscFree(X));
   PetscCall(PetscFree(U));
-  PetscCall(PetscFree(Us));
-  PetscCall(PetscFree(Uf));
   PetscFunctionReturn(0);
 }

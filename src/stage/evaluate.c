@@ -2,33 +2,16 @@
    optimizer ever sees: errors against the exact solution, the PDE residual, and its round-off floor. */
 #include <mspinn/private/solverimpl.h>
 #include <mspinn/private/problemimpl.h>
+#include <mspinn/private/modelimpl.h>
 #include <mspinn/private/ddsum.h>
 
-/* jets of the first ns stages at the n points X: U[c*n+p] = sum_s eps_s N_s,c(x_p), or with an
-   ansatz the jets of g + D sum_{s in its stages} eps_s N_s + sum_{later s} eps_s N_s; with magnitude,
-   the running-error magnitudes instead (every term in absolute value, |N_s| from
-   MSNetEvaluateMagnitude) */
+/* jets of the first ns stages at the n points X (the model's composite, src/model/compose.c) */
 static PetscErrorCode MSSolverCompose_Private(MSSolver sol, PetscInt ns, const MSJetSpec *spec, PetscInt n, const PetscReal X[], PetscBool magnitude, PetscReal U[])
 {
-  PetscInt   C = MSJetSpecNumChannels(spec);
-  PetscReal *Us, *Uf = NULL;
-  PetscBool  free = (MSProblemHasAnsatz_Private(sol->prob) && sol->prob->ansatz_stages > 0 && ns > sol->prob->ansatz_stages) ? PETSC_TRUE : PETSC_FALSE;
+  MSModelStages m = {sol->nstages, sol->net, sol->eps, MSProblemHasAnsatz_Private(sol->prob) ? sol->prob->ansatz : NULL, sol->prob->ansatz_stages};
 
   PetscFunctionBegin;
-  PetscCall(PetscArrayzero(U, C * n));
-  PetscCall(PetscMalloc1(PetscMax(C * n, 1), &Us));
-  if (free) PetscCall(PetscCalloc1(PetscMax(C * n, 1), &Uf)); /* stages after -ansatz_stages: not multiplied by D */
-  for (PetscInt s = 0; s < ns; s++) {
-    PetscReal *to = (free && !MSProblemAnsatzOnStage_Private(sol->prob, s)) ? Uf : U;
-    if (magnitude) PetscCall(MSNetEvaluateMagnitude(sol->net[s], spec, n, X, Us));
-    else PetscCall(MSNetEvaluate(sol->net[s], spec, n, X, Us));
-    for (PetscInt q = 0; q < C * n; q++) to[q] += (magnitude ? PetscAbsReal(sol->eps[s]) : sol->eps[s]) * Us[q];
-  }
-  PetscCall(MSProblemAnsatzApply_Private(sol->prob, spec, n, X, U, magnitude)); /* u = g + D U */
-  if (free)
-    for (PetscInt q = 0; q < C * n; q++) U[q] += Uf[q];
-  PetscCall(PetscFree(Us));
-  PetscCall(PetscFree(Uf));
+  PetscCall(MSModelCompose_Private(&m, ns, spec, n, X, magnitude, U));
   PetscFunctionReturn(0);
 }
 
