@@ -138,14 +138,11 @@ static PetscErrorCode MSBandwidthSearch_Private(MSBandwidthSearch *bs, PetscReal
 static PetscErrorCode MSBandwidthFullWidth_Private(MSBandwidthSearch *bs, PetscReal top)
 {
   MSSolver  sol = bs->sol;
-  PetscInt  W = sol->random_width, rows = 0, d = sol->prob->nin;
+  PetscInt  W = MSSolverRandomWidth_Private(sol), d = sol->prob->nin;
   PetscReal shifted, score[2], cand[2];
 
   PetscFunctionBegin;
   if (!(bs->bestscore < PETSC_MAX_REAL)) PetscFunctionReturn(0);
-  for (PetscInt k = 0; k < MS_NUM_SETS; k++)
-    if (k != MS_SET_EVAL) rows += sol->prob->set[k].N;
-  if (!W) W = PetscMax(16, PetscMin(2048, rows / 2)); /* as MSSolverCreateStageNet_Private */
   if (W <= MS_RANDOM_TRIAL_WIDTH) PetscFunctionReturn(0);
   shifted = PetscMin(top, bs->best * PetscPowReal((PetscReal)W / MS_RANDOM_TRIAL_WIDTH, 1.0 / d));
   cand[0] = bs->best;

@@ -108,6 +108,20 @@ static PetscErrorCode MSStageInit_Private(MSNet net, void *vctx)
 }
 
 
+#define MS_RANDOM_WIDTH_MIN 16   /* features of a random-feature stage by default: half the training rows, */
+#define MS_RANDOM_WIDTH_MAX 2048 /* within these bounds */
+
+/* the hidden width of a random-feature stage: -stage_random_width, else half the training rows */
+PetscInt MSSolverRandomWidth_Private(MSSolver sol)
+{
+  PetscInt rows = 0;
+
+  if (sol->random_width) return sol->random_width;
+  for (PetscInt k = 0; k < MS_NUM_SETS; k++)
+    if (k != MS_SET_EVAL) rows += sol->prob->set[k].N;
+  return PetscMax(MS_RANDOM_WIDTH_MIN, PetscMin(MS_RANDOM_WIDTH_MAX, rows / 2));
+}
+
 /* Creates stage s's network (s >= 1): options prefix stage_<s+1>_ (e.g. -stage_2_net_width),
    first layer sine, initialized from the spectrum of the residual of the stages before; trained or
    random features as sol->stage_features[s] says (set by the caller). */
@@ -140,10 +154,7 @@ PetscErrorCode MSSolverCreateStageNet_Private(MSSolver sol, PetscInt s, const MS
     /* one wide random layer: by default half as many features as training rows, at most 2048. Its
        shape is -stage_random_width's alone: -stage_<s>_net_layers/_width are for a trained stage s
        (with -stage_features auto both are tried, and 4 layers of 2048 would not fit in memory) */
-    PetscInt width = sol->random_width, rows = 0;
-    for (PetscInt k = 0; k < MS_NUM_SETS; k++)
-      if (k != MS_SET_EVAL) rows += sol->prob->set[k].N;
-    if (!width) width = PetscMax(16, PetscMin(2048, rows / 2));
+    PetscInt width = MSSolverRandomWidth_Private(sol);
     if (sol->trial && !sol->trial_full) width = PetscMin(width, MS_RANDOM_TRIAL_WIDTH); /* a bandwidth trial: ranks bandwidths at a fraction of the cost (~ width^3) */
     PetscCall(MSNetSetHiddenLayers(net, 1, &width));
   }
