@@ -141,7 +141,7 @@ PetscErrorCode MSProblemSetFromOptions(MSProblem prob)
     PetscCall(PetscSNPrintf(help, sizeof(help), "How the %s points are placed", MSSetKinds[k]));
     PetscCall(PetscOptionsEnum(opt, help, "MSProblemSetFromOptions", MSPointsTypes, (PetscEnum)prob->pts[k].type, (PetscEnum *)&prob->pts[k].type, NULL));
     PetscCall(PetscSNPrintf(opt, sizeof(opt), "-points_%s_n", MSSetKinds[k]));
-    PetscCall(PetscSNPrintf(help, sizeof(help), "Number of %s points (per direction for grids, in all otherwise; 0: by dimension, %s)", MSSetKinds[k], k == MS_SET_EVAL ? "1000, 100, 32" : "1024, 48, 16 per direction"));
+    PetscCall(PetscSNPrintf(help, sizeof(help), "Number of %s points (per direction for grids, in all otherwise; 0: by dimension, %s)", MSSetKinds[k], k == MS_SET_EVAL ? "1000, 100, 32" : (k == MS_SET_INTERIOR || k == MS_SET_DATA ? "1024, 64, 16 per direction" : "1024, 48, 16 per direction")));
     PetscCall(PetscOptionsInt(opt, help, "MSProblemSetFromOptions", prob->pts[k].n, &prob->pts[k].n, NULL));
     PetscCheck(prob->pts[k].n >= 0, comm, PETSC_ERR_ARG_OUTOFRANGE, "%s %" PetscInt_FMT ": a point set needs at least one point (0: the default)", opt, prob->pts[k].n);
     if (k != MS_SET_EVAL) {
@@ -314,19 +314,23 @@ static PetscErrorCode MSPointSetFromGlobal_Private(MPI_Comm comm, PetscInt nd, P
   PetscFunctionReturn(0);
 }
 
-/* points of set k per direction (grids) or in all: the option, else by the dimension of the set */
+/* points of set k per direction (grids) or in all: the option, else by the dimension of the set. The
+   sets where the equation (or the fit) is imposed get more in 2D: a random-feature stage has at most
+   3/4 as many features as they have points (MSSolverRandomWidth_Private), and 2D needs ~3000 features
+   to reach round-off (docs/policy.md); boundary faces keep 48 per direction. */
 static PetscInt MSProblemPointCount_Private(MSProblem prob, MSSetKind k, PetscInt nd)
 {
-  static const PetscInt def[] = {1024, 48, 16}, defeval[] = {1000, 100, 32};
+  static const PetscInt defmain[] = {1024, 64, 16}, def[] = {1024, 48, 16}, defeval[] = {1000, 100, 32};
   const PetscInt        dd    = PetscMin(PetscMax(nd, 1), 3) - 1;
+  const PetscInt       *per   = k == MS_SET_EVAL ? defeval : (k == MS_SET_INTERIOR || k == MS_SET_DATA ? defmain : def);
   if (prob->pts[k].n > 0) return prob->pts[k].n;
   if (nd < 1) return 1;
   if (prob->pts[k].type == MS_POINTS_RANDOM || prob->pts[k].type == MS_POINTS_HALTON) { /* in all */
     PetscInt n = 1;
-    for (PetscInt i = 0; i < nd; i++) n *= (k == MS_SET_EVAL ? defeval : def)[dd];
+    for (PetscInt i = 0; i < nd; i++) n *= per[dd];
     return n;
   }
-  return (k == MS_SET_EVAL ? defeval : def)[dd];
+  return per[dd];
 }
 
 /* this rank's slice of global values (the set's slice must be set) */

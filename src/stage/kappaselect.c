@@ -51,8 +51,9 @@ static PetscErrorCode MSSolverValidationScore_Private(MSSolver sol, PetscInt ns,
 }
 
 /* the validation residual of a random-feature stage s whose bandwidth is factor times the first one
-   (its solve, then the network is discarded and the unknown coefficients restored) */
-static PetscErrorCode MSSolverRandomTrial_Private(MSSolver sol, PetscInt s, const MSSpectrum *spec, PetscReal factor, PetscInt Nv, const PetscReal Xv[], PetscReal *score)
+   (its solve, then the unknown coefficients are restored and the network discarded, or with keep given,
+   handed back in *keep with the stage's record in *rec) */
+static PetscErrorCode MSSolverRandomTrial_Private(MSSolver sol, PetscInt s, const MSSpectrum *spec, PetscReal factor, PetscInt Nv, const PetscReal Xv[], PetscReal *score, MSNet *keep, MSStageRecord *rec)
 {
   PetscInt         nunk;
   const PetscInt  *unk;
@@ -67,7 +68,11 @@ static PetscErrorCode MSSolverRandomTrial_Private(MSSolver sol, PetscInt s, cons
   PetscCall(MSSolverTrainStage_Private(sol, s));
   PetscCall(MSSolverValidationScore_Private(sol, s + 1, Nv, Xv, score));
   for (PetscInt j = 0; j < nunk; j++) cv[unk[j]] = saved[j];
-  PetscCall(MSNetDestroy(&sol->net[s]));
+  if (keep) {
+    *keep       = sol->net[s];
+    *rec        = sol->rec[s];
+    sol->net[s] = NULL;
+  } else PetscCall(MSNetDestroy(&sol->net[s]));
   PetscCall(PetscPrintf(PetscObjectComm((PetscObject)sol), " %.3g: %.3e", (double)(sol->random_kappa_fraction * factor * spec->fmax), (double)*score));
   PetscFunctionReturn(0);
 }
@@ -82,7 +87,9 @@ static PetscErrorCode MSSolverRandomTrial_Private(MSSolver sol, PetscInt s, cons
    the optimum is sharp (poisson1d at 1024 points: 4.9e-13 at F = 16, 2.2e-11 at 8, 1.9e-4 at 128).
    So the search starts at the middle, sqrt(F_lo F_hi), tries one octave on either side, walks by
    octaves the way the residual falls while it falls, and bisects the best octave (F / sqrt 2,
-   F sqrt 2): about log2(F_hi / F_lo) / 2 + 5 solves, at most -stage_random_trials. Every trial is
+   F sqrt 2): about log2(F_hi / F_lo) / 2 + 5 solves, at most -stage_random_trials, and none after one
+   that brought the residual within sqrt(-stage_floor_factor) of the round-off floor of the stages
+   before (the composite's floor is at least as large, so no bandwidth can do better). Every trial is
    printed (F: validation residual RMS). Returns with sol->net[s] created and sol->stage_features[s] set. */
 typedef struct {
   MSSolver          sol;
@@ -90,6 +97,9 @@ typedef struct {
   const MSSpectrum *spec;
   const PetscReal  *Xv;
   PetscReal         best, bestscore; /* the best factor so far and its score */
+  MSNet             keep;            /* the full-width solve at best (NULL: none) */
+  MSStageRecord     rec;             /* and its record */
+  PetscInt          hist0;           /* the run's history before the search */
 } MSBandwidthSearch;
 
 /* one trial at factor (relative to F_lo) unless the trial budget or the run's budget is spent */
@@ -98,8 +108,9 @@ static PetscErrorCode MSBandwidthTry_Private(MSBandwidthSearch *bs, PetscReal fa
   PetscFunctionBegin;
   *score = PETSC_MAX_REAL;
   if (bs->ntried >= bs->sol->random_trials || MSPolicyBudgetSpent_Private(bs->sol)) PetscFunctionReturn(0);
+  if (bs->bestscore <= PetscSqrtReal(bs->sol->floor_factor) * bs->sol->res_floor) PetscFunctionReturn(0); /* at the round-off floor: nothing to gain */
   bs->ntried++;
-  PetscCall(MSSolverRandomTrial_Private(bs->sol, bs->s, bs->spec, factor, bs->Nv, bs->Xv, score));
+  PetscCall(MSSolverRandomTrial_Private(bs->sol, bs->s, bs->spec, factor, bs->Nv, bs->Xv, score, NULL, NULL));
   if (*score < bs->bestscore) { /* NaN-safe: a NaN score never wins */
     bs->bestscore = *score;
     bs->best      = factor;
@@ -134,12 +145,18 @@ static PetscErrorCode MSBandwidthSearch_Private(MSBandwidthSearch *bs, PetscReal
    higher frequencies before their columns become dependent: random frequencies fill a d-dimensional
    ball, so at a fixed density the radius grows as W^(1/d) (fit2d, 64^2 points: best 2.8 at 512
    features, 3.96 at 2048). The trial's best F and F (W / 512)^(1/d) are solved at full width and the
-   better one kept. */
+   better one kept: these solves are the stage's own (same seed, points and solver), so the winner's
+   network, record and history become the stage (bs->keep, bs->rec) and the loser's history is removed. */
+#define MS_BANDWIDTH_RESOLUTION 1.189207115002721 /* 2^(1/4): half the bisection's step of half an octave */
+
 static PetscErrorCode MSBandwidthFullWidth_Private(MSBandwidthSearch *bs, PetscReal top)
 {
-  MSSolver  sol = bs->sol;
-  PetscInt  W = MSSolverRandomWidth_Private(sol), d = sol->prob->nin;
-  PetscReal shifted, score[2], cand[2];
+  MSSolver      sol = bs->sol;
+  PetscInt      W = MSSolverRandomWidth_Private(sol), d = sol->prob->nin, h[3];
+  PetscReal     shifted, score[2], cand[2];
+  MSNet         net[2] = {NULL, NULL};
+  MSStageRecord rec[2];
+  PetscInt      win, ncand;
 
   PetscFunctionBegin;
   if (!(bs->bestscore < PETSC_MAX_REAL)) PetscFunctionReturn(0);
@@ -147,13 +164,26 @@ static PetscErrorCode MSBandwidthFullWidth_Private(MSBandwidthSearch *bs, PetscR
   shifted = PetscMin(top, bs->best * PetscPowReal((PetscReal)W / MS_RANDOM_TRIAL_WIDTH, 1.0 / d));
   cand[0] = bs->best;
   cand[1] = shifted;
+  ncand   = shifted > MS_BANDWIDTH_RESOLUTION * bs->best ? 2 : 1; /* (a shift the bisection does not resolve: one solve) */
   PetscCall(PetscPrintf(PetscObjectComm((PetscObject)sol), "; at %" PetscInt_FMT " features:", W));
   sol->trial_full = PETSC_TRUE;
-  for (PetscInt k = 0; k < 2; k++) PetscCall(MSSolverRandomTrial_Private(sol, bs->s, bs->spec, cand[k], bs->Nv, bs->Xv, &score[k]));
+  h[0]            = sol->nhist;
+  score[1] = PETSC_MAX_REAL;
+  h[2]     = h[0];
+  for (PetscInt k = 0; k < ncand; k++) {
+    PetscCall(MSSolverRandomTrial_Private(sol, bs->s, bs->spec, cand[k], bs->Nv, bs->Xv, &score[k], &net[k], &rec[k]));
+    h[k + 1] = sol->nhist;
+  }
   sol->trial_full = PETSC_FALSE;
-  bs->best      = score[1] < score[0] ? cand[1] : cand[0];
-  bs->bestscore = PetscMin(score[0], score[1]);
+  win             = score[1] < score[0] ? 1 : 0;
+  bs->best        = cand[win];
+  bs->bestscore   = PetscMin(score[0], score[1]);
   if (!(bs->bestscore < PETSC_MAX_REAL)) bs->bestscore = PETSC_MAX_REAL; /* NaN: no gain */
+  PetscCall(PetscArraymove(sol->hist + h[0], sol->hist + h[win], h[win + 1] - h[win])); /* the winner's history only */
+  sol->nhist = h[0] + h[win + 1] - h[win];
+  bs->keep   = net[win];
+  bs->rec    = rec[win];
+  PetscCall(MSNetDestroy(&net[1 - win]));
   PetscFunctionReturn(0);
 }
 
@@ -164,7 +194,7 @@ PetscErrorCode MSSolverSelectFeatures_Private(MSSolver sol, PetscInt s, const MS
   PetscReal        *Xv, before, fhi, f0;
   PetscBool         haseq;
   PetscLogDouble    t0, t1;
-  MSBandwidthSearch bs = {sol, s, 0, 0, spec, NULL, 0, PETSC_MAX_REAL};
+  MSBandwidthSearch bs = {sol, s, 0, 0, spec, NULL, 0, PETSC_MAX_REAL, NULL, {0}, sol->nhist};
 
   PetscFunctionBegin;
   PetscCall(MSPDEHasEquation(prob->pde, &haseq));
@@ -191,9 +221,19 @@ PetscErrorCode MSSolverSelectFeatures_Private(MSSolver sol, PetscInt s, const MS
   else PetscCall(PetscPrintf(comm, "; best gain %.3g < -stage_random_min_gain %g: a trained network instead (%.2f s)\n", (double)(bs.bestscore < PETSC_MAX_REAL ? before / bs.bestscore : 1.0), (double)sol->random_min_gain, (double)(t1 - t0)));
   /* within -stage_floor_factor of the floor and no bandwidth gains: the floor is confirmed, no trained stage */
   sol->floor_confirmed = (sol->stage_features[s] == MS_STAGE_FEATURES_TRAINED && sol->res_rms <= sol->floor_factor * sol->res_floor) ? PETSC_TRUE : PETSC_FALSE;
-  sol->kappa_factor = sol->stage_features[s] == MS_STAGE_FEATURES_RANDOM ? bs.best : 1.0;
-  PetscCall(MSSolverCreateStageNet_Private(sol, s, spec)); /* from its initialization: the trial's solve is redone */
-  sol->kappa_factor = 1.0;
+  /* a trained network was dropped here already, after the same verdict on fewer points: it would be trained again for nothing */
+  sol->exhausted = (sol->stage_features[s] == MS_STAGE_FEATURES_TRAINED && sol->trained_dropped) ? PETSC_TRUE : PETSC_FALSE;
+  if (sol->stage_features[s] == MS_STAGE_FEATURES_RANDOM && bs.keep) { /* the full-width solve is the stage */
+    sol->net[s]     = bs.keep;
+    sol->rec[s]     = bs.rec;
+    sol->pretrained = PETSC_TRUE;
+  } else {
+    PetscCall(MSNetDestroy(&bs.keep));
+    sol->nhist        = bs.hist0; /* no trial's history */
+    sol->kappa_factor = sol->stage_features[s] == MS_STAGE_FEATURES_RANDOM ? bs.best : 1.0;
+    PetscCall(MSSolverCreateStageNet_Private(sol, s, spec)); /* from its initialization (trials at MS_RANDOM_TRIAL_WIDTH) */
+    sol->kappa_factor = 1.0;
+  }
   PetscCall(PetscFree(Xv));
   PetscFunctionReturn(0);
 }

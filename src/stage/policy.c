@@ -2,9 +2,10 @@
    (training a stage, evaluating the composite, refining points: solver.c, evaluate.c, kappaselect.c).
 
    How long a stage trains (-stage_rate_ratio q). Training is worth going on while it gains at least
-   what a fresh stage would. A stage's progress is measured in decades of its loss per second of wall
-   time over the last quarter of its iterations (at least MS_RATE_WINDOW_MIN): R_recent =
-   log10(F_{i-w} / F_i) / (t_i - t_{i-w}). A new stage starts on a new network from the residual left
+   what a fresh stage would. A stage's progress is measured in decades of its loss per iteration over
+   the last quarter of its iterations (at least MS_RATE_WINDOW_MIN): R_recent = log10(F_{i-w} / F_i) / w.
+   Every iteration of a stage costs about the same (the same Jacobian, one factorization per damping),
+   so this is a rate per second too, and unlike the clock it is the same on every run (deterministic). A new stage starts on a new network from the residual left
    and is expected to progress as fast as a stage does in its fast phase, the fastest R_recent of this
    stage so far, R_peak; so the stage ends when R_recent < R_peak / q, once its loss fell by
    MS_RATE_MIN_DROP (a stage stuck on a plateau near its start has not had its fast phase yet). This is the knee of the loss
@@ -41,7 +42,7 @@ PetscErrorCode MSPolicySetFromOptions_Private(MSSolver sol, PetscOptionItems *Pe
   MPI_Comm comm = PetscObjectComm((PetscObject)sol);
 
   PetscFunctionBegin;
-  PetscCall(PetscOptionsReal("-stage_rate_ratio", "End a stage when its loss falls more slowly (decades per second, over its last quarter) than its fastest rate divided by this (0: train every stage to -tao_max_it or a stall; off where an iteration count is given)", "MSSolverSolve", sol->rate_ratio, &sol->rate_ratio, NULL));
+  PetscCall(PetscOptionsReal("-stage_rate_ratio", "End a stage when its loss falls more slowly (decades per iteration, over its last quarter) than its fastest rate divided by this (0: train every stage to -tao_max_it or a stall; off where an iteration count is given)", "MSSolverSolve", sol->rate_ratio, &sol->rate_ratio, NULL));
   PetscCall(PetscOptionsReal("-solve_max_seconds", "Wall-time budget of the whole run: no stage starts, and training stops, once it is spent (0: none)", "MSSolverSolve", sol->budget, &sol->budget, NULL));
   PetscCall(PetscOptionsReal("-stage_resolve_ratio", "Under-resolved: the residual at the evaluation points is more than this times that at the training points; the next stage then gets twice the collocation points", "MSSolverSolve", sol->resolve_ratio, &sol->resolve_ratio, NULL));
   PetscCall(PetscOptionsInt("-stage_resolve_max", "How many times the policy may double the collocation points (0: never)", "MSSolverSolve", sol->resolve_max, &sol->resolve_max, NULL));
@@ -72,7 +73,7 @@ PetscErrorCode MSPolicyStageStart_Private(MSSolver sol, Tao tao)
   PetscFunctionReturn(0);
 }
 
-/* decades per second of the loss between iterations i and j > i of the stage */
+/* decades per iteration of the loss between iterations i and j > i of the stage */
 static PetscReal MSPolicyRate_Private(MSSolver sol, PetscInt i, PetscInt j)
 {
   PetscReal dt = sol->rate_t[j] - sol->rate_t[i];
@@ -84,9 +85,8 @@ static PetscReal MSPolicyRate_Private(MSSolver sol, PetscInt i, PetscInt j)
    rate rule or the run's budget says so */
 PetscErrorCode MSPolicyStageProgress_Private(MSSolver sol, Tao tao)
 {
-  PetscLogDouble now;
-  PetscReal      f, peak, recent;
-  PetscInt       n, w;
+  PetscReal f, peak, recent;
+  PetscInt  n, w;
 
   PetscFunctionBegin;
   if (MSPolicyBudgetSpent_Private(sol)) {
@@ -95,14 +95,13 @@ PetscErrorCode MSPolicyStageProgress_Private(MSSolver sol, Tao tao)
     PetscFunctionReturn(0);
   }
   if (!sol->rate_active) PetscFunctionReturn(0);
-  PetscCall(PetscTime(&now));
   PetscCall(TaoGetSolutionStatus(tao, NULL, &f, NULL, NULL, NULL, NULL));
   if (sol->rate_n == sol->rate_max) {
     sol->rate_max = PetscMax(2 * sol->rate_max, 256);
     PetscCall(PetscRealloc(sizeof(PetscReal) * sol->rate_max, &sol->rate_t));
     PetscCall(PetscRealloc(sizeof(PetscReal) * sol->rate_max, &sol->rate_f));
   }
-  sol->rate_t[sol->rate_n] = now - sol->stage_t0;
+  sol->rate_t[sol->rate_n] = (PetscReal)sol->rate_n; /* the iteration: deterministic, unlike the clock */
   sol->rate_f[sol->rate_n] = f;
   n                        = ++sol->rate_n;
   if (n <= MS_RATE_ITS_MIN) PetscFunctionReturn(0);
@@ -112,7 +111,7 @@ PetscErrorCode MSPolicyStageProgress_Private(MSSolver sol, Tao tao)
   sol->rate_peak = PetscMax(sol->rate_peak, recent);
   peak           = sol->rate_peak;
   if (recent * sol->rate_ratio < peak && sol->rate_f[n - 1] * MS_RATE_MIN_DROP <= sol->rate_f[0]) {
-    PetscCall(PetscSNPrintf(sol->rate_note, sizeof(sol->rate_note), "iteration %" PetscInt_FMT ": the loss fell %.3g decades/s over the last %" PetscInt_FMT " iterations, under its fastest %.3g / %g", n - 1, (double)recent, w, (double)peak, (double)sol->rate_ratio));
+    PetscCall(PetscSNPrintf(sol->rate_note, sizeof(sol->rate_note), "iteration %" PetscInt_FMT ": the loss fell %.3g decades/iteration over the last %" PetscInt_FMT " iterations, under its fastest %.3g / %g", n - 1, (double)recent, w, (double)peak, (double)sol->rate_ratio));
     PetscCall(TaoSetConvergedReason(tao, TAO_CONVERGED_USER));
   }
   PetscFunctionReturn(0);

@@ -184,7 +184,7 @@ static PetscErrorCode MSSolverMonitor_Private(Tao tao, void *ctx)
   PetscLogDouble  now;
 
   PetscFunctionBegin;
-  if (sol->trial) PetscFunctionReturn(0);
+  if (sol->trial && !sol->trial_full) PetscFunctionReturn(0); /* a full-width trial may become the stage: its history is kept */
   PetscCall(TaoGetSolutionStatus(tao, &its, &f, &gnorm, &cnorm, &xdiff, &reason));
   PetscCall(MSLossGetVectors(sol->loss, NULL, &r, NULL));
   PetscCall(TaoMSLMGetDamping(tao, &lambda));
@@ -206,7 +206,7 @@ static PetscErrorCode MSSolverMonitor_Private(Tao tao, void *ctx)
     PetscCall(PetscRealloc(sizeof(MSHistoryRecord) * sol->maxhist, &sol->hist));
   }
   sol->hist[sol->nhist++] = h;
-  if (sol->output_every > 0 && sol->write && its > 0 && its % sol->output_every == 0) { /* a snapshot with the stage as it stands */
+  if (sol->output_every > 0 && sol->write && !sol->trial && its > 0 && its % sol->output_every == 0) { /* a snapshot with the stage as it stands */
     MSStageRecord tmp;
     PetscInt      s = sol->nstages;
     PetscCall(MSLossResidual(tao, x, r, sol->loss)); /* the network holds x (r is the residual at x again) */
@@ -501,7 +501,7 @@ PetscErrorCode MSSolverTrainStage_Private(MSSolver sol, PetscInt s)
       PetscCall(PetscObjectTypeCompare((PetscObject)tao, TAOMSLSQ, &same));
       PetscCheck(!random || same, comm, PETSC_ERR_ARG_INCOMP, "-%stao_type %s: stage %" PetscInt_FMT " has random features, which only the least-squares solver mslsq trains (or use -%sfeatures trained)", sprefix, ((PetscObject)tao)->type_name, s + 1, sprefix);
     }
-    if (sol->trial) PetscCall(TaoSetMaximumIterations(tao, sol->trial_its));
+    if (sol->trial && !sol->trial_full) PetscCall(TaoSetMaximumIterations(tao, sol->trial_its)); /* full width: as the stage */
     PetscCall(MSPolicyStageStart_Private(sol, tao));
     sol->optimizer = k + 1;
     PetscCall(TaoSolve(tao));
@@ -541,6 +541,25 @@ PetscErrorCode MSSolverTrainStage_Private(MSSolver sol, PetscInt s)
     for (PetscInt j = 0; j < nunk; j++) rec->coef[j] = cv[unk[j]];
   }
   if (sol->trial) PetscFunctionReturn(0);
+  PetscCall(MSSolverEvaluate_Private(sol, s + 1, rec));
+  PetscFunctionReturn(0);
+}
+
+/* stage s is the full-width bandwidth trial that won (src/stage/kappaselect.c): the same network,
+   seed and solve the stage would repeat; its record and coefficients are the trial's, evaluated now */
+static PetscErrorCode MSSolverKeepTrial_Private(MSSolver sol, PetscInt s)
+{
+  MSStageRecord   *rec = &sol->rec[s];
+  PetscInt         nunk;
+  const PetscInt  *unk;
+  PetscReal       *cv;
+
+  PetscFunctionBegin;
+  sol->pretrained = PETSC_FALSE;
+  sol->gammas[s]  = rec->gamma;
+  PetscCall(MSPDEGetUnknowns(sol->prob->pde, &nunk, &unk, NULL));
+  PetscCall(MSPDEGetCoefficients(sol->prob->pde, NULL, NULL, &cv));
+  for (PetscInt j = 0; j < nunk; j++) cv[unk[j]] = rec->coef[j];
   PetscCall(MSSolverEvaluate_Private(sol, s + 1, rec));
   PetscFunctionReturn(0);
 }
@@ -615,8 +634,16 @@ static PetscErrorCode MSSolverStages_Private(MSSolver sol)
         stop = PETSC_TRUE;
         break;
       }
+      if (sol->exhausted) { /* random features gain nothing, a trained network was dropped here before */
+        PetscCall(MSNetDestroy(&sol->net[s]));
+        PetscCall(PetscStrncpy(sol->stop_reason, "no_remedy", sizeof(sol->stop_reason)));
+        PetscCall(PetscSNPrintf(sol->stop_detail, sizeof(sol->stop_detail), "random features gained less than -stage_random_min_gain %g on %" PetscInt_FMT " more points, and a trained stage %" PetscInt_FMT " was dropped before", (double)sol->random_min_gain, K, s + 1));
+        stop = PETSC_TRUE;
+        break;
+      }
     }
-    PetscCall(MSSolverTrainStage_Private(sol, s));
+    if (sol->pretrained) PetscCall(MSSolverKeepTrial_Private(sol, s));
+    else PetscCall(MSSolverTrainStage_Private(sol, s));
     sol->rec[s].added = s > 0 ? K : 0;
     PetscCall(MSSolverPrintStage_Private(sol, &sol->rec[s]));
     PetscCall(MSPolicyStageEnd_Private(sol, s));
@@ -625,13 +652,16 @@ static PetscErrorCode MSSolverStages_Private(MSSolver sol)
       PetscCall(MSSolverDropStage_Private(sol, s));
       dropped = PETSC_TRUE;
     }
+    sol->trained_dropped = (dropped && sol->stage_features[s] == MS_STAGE_FEATURES_TRAINED) ? PETSC_TRUE : PETSC_FALSE;
     sol->finished = sol->nstages;
     PetscCall(MSPolicyStopReason_Private(sol, sol->nstages - 1, dropped, &stop));
     if (!stop && !dropped) PetscCall(MSSolverCheckpoint_Private(sol));
   }
   if (!stop) PetscCall(MSPolicyStopReason_Private(sol, sol->nstages - 1, PETSC_FALSE, &stop));
   if (!stop) PetscCall(PetscStrncpy(sol->stop_reason, "stage_max", sizeof(sol->stop_reason)));
-  sol->floor_confirmed = PETSC_FALSE;
+  sol->floor_confirmed   = PETSC_FALSE;
+  sol->exhausted         = PETSC_FALSE;
+  sol->trained_dropped   = PETSC_FALSE;
   PetscCall(PetscPrintf(comm, "stages stopped (%s): %s\n", sol->stop_reason, sol->stop_detail));
   PetscFunctionReturn(0);
 }

@@ -91,6 +91,9 @@ struct _p_MSSolver {
   PetscInt         kappa_trials, trial_its;
   PetscBool        trial;            /* training a trial network: no history, no evaluation */
   PetscBool        trial_full;       /* a random-feature trial at the stage's full width (else at most MS_RANDOM_TRIAL_WIDTH) */
+  PetscBool        trained_dropped;  /* a trained network was dropped at the stage being tried: random features or nothing */
+  PetscBool        exhausted;        /* and random features gained nothing again: no remedy left */
+  PetscBool        pretrained;       /* the next stage's network is the full-width trial kept: evaluated, not solved again */
   PetscReal        kappa_fraction;   /* -stage_kappa_fraction */
   PetscReal        kappa_factor;     /* applied to the spectral kappa by MSSolverCreateStageNet_Private */
   MSStageFeatures  features;         /* -stage_features: stages >= 2 (-stage_<n>_features overrides) */
@@ -102,7 +105,7 @@ struct _p_MSSolver {
   /* the stage policy (src/stage/policy.c): stage length, refinement, stop rules */
   PetscReal        rate_ratio;       /* -stage_rate_ratio: end a stage when its recent rate falls below its mean rate / this (0: off) */
   PetscBool        rate_active;      /* the rule applies to the stage in training (no explicit iteration count) */
-  PetscReal       *rate_t, *rate_f;  /* (seconds, loss) of the stage's iterations so far */
+  PetscReal       *rate_t, *rate_f;  /* (iteration, loss) of the stage's iterations so far */
   PetscInt         rate_n, rate_max;
   PetscReal        rate_peak;        /* the fastest recent rate of the stage so far */
   char             rate_note[256];   /* what the rule measured when it ended the stage */
