@@ -1,5 +1,5 @@
 static const char help[] = "The project's Cole-Hopf Burgers solution against independent data.\n";
-/* (1) against ../shared/data/burgers_shock.h5 (Raissi et al.'s spectral solution, which agrees with
+/* (1) against tests/data/burgers_shock.h5 (Raissi et al.'s spectral solution, which agrees with
        Cole-Hopf to 4.3e-11 max): max difference below 1e-10 on all 25600 points;
    (2) the steepest slope at x = 0, t = 1.6037/pi is -152.00516 (Basdevant et al. 1986), to its 8 digits;
    (3) the PDE holds: u_t + u u_x - nu u_xx from central differences of the solution is below 1e-6
