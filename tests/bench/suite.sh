@@ -12,8 +12,12 @@ export OPENBLAS_NUM_THREADS=1
 py=$( [ -x /usr/bin/python3 ] && echo /usr/bin/python3 || echo python3 )  # with h5py (Debian python3-h5py)
 printf '%-22s %6s %10s %10s %10s %10s %-10s %8s\n' problem stages err_l2 err_max res_rms floor stop seconds
 for f in "$here"/tests/suite/$pat.opts; do
-  name=$(basename "$f" .opts)
-  (cd "$here/tests/suite" && "$build/mspinn" -options_file "$f" -output "$out/$name.h5" -grid_write 0 "$@" > "$out/$name.log" 2>&1) || {
+  name=$(basename "$f" .opts); ref=()
+  if [ "$name" = p10_burgers ]; then # its reference, the Cole-Hopf solution, as its header says (not in the repository)
+    "$build/mspinn_burgers_reference" -nu 0.015915494309189534 -nx 256 -nt 100 -t_final 0.99 -output "$out/p10_burgers_ref.h5" > /dev/null
+    ref=(-reference_file "$out/p10_burgers_ref.h5")
+  fi
+  (cd "$here/tests/suite" && "$build/mspinn" -options_file "$f" "${ref[@]}" -output "$out/$name.h5" -grid_write 0 "$@" > "$out/$name.log" 2>&1) || {
     printf '%-22s failed (see %s)\n' "$name" "$out/$name.log"; continue; }
   "$py" - "$out/$name.h5" "$name" <<'PY'
 import sys, h5py
