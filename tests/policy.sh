@@ -32,6 +32,14 @@ run noremedy -stage_min_gain 1e300 -stage_resolve_max 0 -stage_floor_factor 1
 run double -stage_min_gain 1e300 -stage_resolve_max 1 -stage_floor_factor 1 -stage_max 3
 grep -q "^policy: stage 2 gained less than -stage_min_gain .*: the next stage gets 256 more points" "$out/double.log"; check double "the doubling line" $?
 grep -q "^policy: stage 3: 256 points added" "$out/double.log"; check double "256 points added before stage 3" $?
+# no second trained stage: random features never gain 1e300, the trained stage 2 (no iterations) is
+# dropped; after the doubling, random features fail again and the run stops instead of training again
+run exhausted -stage_random_min_gain 1e300 -stage_2_tao_max_it 0 -stage_resolve_max 1 -stage_floor_factor 1
+grep -q "^policy: stage 2 raised the residual RMS .*: dropped" "$out/exhausted.log"; check exhausted "stage 2 dropped" $?
+grep -q "^policy: stage 2: 256 points added" "$out/exhausted.log"; check exhausted "256 points added before stage 2 is tried again" $?
+[ "$(attr "$out/exhausted.h5" stop_reason)" = no_remedy ]; check exhausted "stop_reason no_remedy" $?
+grep -q "^stages stopped (no_remedy): random features gained less than .* and a trained stage 2 was dropped before" "$out/exhausted.log"; check exhausted "the stop line names the dropped trained stage" $?
+[ "$(grep -c "^ *2 *901" "$out/exhausted.log")" = 1 ]; check exhausted "stage 2 trained once" $?
 # under-resolved: 600 random features on 256 points interpolate them; the next stage gets more points
 run underresolved -stage_features random -stage_random_width 600 -stage_random_kappa_fraction 64 -stage_max 3 -stage_floor_factor 1
 grep -q "^policy: stage 2 is under-resolved" "$out/underresolved.log"; check underresolved "the under-resolution line" $?

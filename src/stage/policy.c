@@ -167,6 +167,32 @@ PetscErrorCode MSPolicyBeforeStage_Private(MSSolver sol, PetscInt *K)
   PetscFunctionReturn(0);
 }
 
+static PetscErrorCode MSPolicySetStop_Private(MSSolver sol, const char reason[], const char detail[])
+{
+  PetscFunctionBegin;
+  PetscCall(PetscStrncpy(sol->stop_reason, reason, sizeof(sol->stop_reason)));
+  PetscCall(PetscStrncpy(sol->stop_detail, detail, sizeof(sol->stop_detail)));
+  PetscFunctionReturn(0);
+}
+
+/* stage s (0-based) was prepared on K more points: stop before training it when its random features
+   gained nothing near the floor (the floor is confirmed), or after a trained stage s was dropped already */
+PetscErrorCode MSPolicyBeforeTraining_Private(MSSolver sol, PetscInt s, PetscInt K, PetscBool *stop)
+{
+  char msg[256];
+
+  PetscFunctionBegin;
+  *stop = sol->floor_confirmed || sol->exhausted ? PETSC_TRUE : PETSC_FALSE;
+  if (sol->floor_confirmed) {
+    PetscCall(PetscSNPrintf(msg, sizeof(msg), "the residual (RMS %.2e) is within -stage_floor_factor %g of its round-off floor %.2e, and random features gained nothing more", (double)sol->res_rms, (double)sol->floor_factor, (double)sol->res_floor));
+    PetscCall(MSPolicySetStop_Private(sol, "floor", msg));
+  } else if (sol->exhausted) {
+    PetscCall(PetscSNPrintf(msg, sizeof(msg), "random features gained less than -stage_random_min_gain %g on %" PetscInt_FMT " more points, and a trained stage %" PetscInt_FMT " was dropped before", (double)sol->random_min_gain, K, s + 1));
+    PetscCall(MSPolicySetStop_Private(sol, "no_remedy", msg));
+  }
+  PetscFunctionReturn(0);
+}
+
 /* the residual of the first s + 1 stages is at its round-off floor: within the square root of
    -stage_floor_factor of the estimate, or within the factor after a stage that gained less than it. The estimate bounds the
    rounding errors by sums of magnitudes, which a random-feature stage's large, cancelling output weights
@@ -181,13 +207,6 @@ static PetscBool MSPolicyAtFloor_Private(MSSolver sol, PetscInt s)
   return (s == 0 || sol->rec[s - 1].res_rms < sol->floor_factor * r->res_rms) ? PETSC_TRUE : PETSC_FALSE;
 }
 
-static PetscErrorCode MSPolicySetStop_Private(MSSolver sol, const char reason[], const char detail[])
-{
-  PetscFunctionBegin;
-  PetscCall(PetscStrncpy(sol->stop_reason, reason, sizeof(sol->stop_reason)));
-  PetscCall(PetscStrncpy(sol->stop_detail, detail, sizeof(sol->stop_detail)));
-  PetscFunctionReturn(0);
-}
 
 /* whether stages stop after stage s (0-based) was kept (or, dropped, a later one was tried and
    dropped); sets sol->stop_reason (a keyword) and sol->stop_detail (a sentence) */

@@ -627,18 +627,9 @@ static PetscErrorCode MSSolverStages_Private(MSSolver sol)
       if (K) PetscCall(PetscPrintf(comm, "policy: stage %" PetscInt_FMT ": %" PetscInt_FMT " points added where the residual is largest\n", s + 1, K));
       PetscCall(MSSolverRefine_Private(sol, s, K));
       PetscCall(MSSolverPrepareStage_Private(sol, s));
-      if (sol->floor_confirmed) { /* the stage would start from the round-off floor */
+      PetscCall(MSPolicyBeforeTraining_Private(sol, s, K, &stop));
+      if (stop) {
         PetscCall(MSNetDestroy(&sol->net[s]));
-        PetscCall(PetscStrncpy(sol->stop_reason, "floor", sizeof(sol->stop_reason)));
-        PetscCall(PetscSNPrintf(sol->stop_detail, sizeof(sol->stop_detail), "the residual (RMS %.2e) is within -stage_floor_factor %g of its round-off floor %.2e, and random features gained nothing more", (double)sol->res_rms, (double)sol->floor_factor, (double)sol->res_floor));
-        stop = PETSC_TRUE;
-        break;
-      }
-      if (sol->exhausted) { /* random features gain nothing, a trained network was dropped here before */
-        PetscCall(MSNetDestroy(&sol->net[s]));
-        PetscCall(PetscStrncpy(sol->stop_reason, "no_remedy", sizeof(sol->stop_reason)));
-        PetscCall(PetscSNPrintf(sol->stop_detail, sizeof(sol->stop_detail), "random features gained less than -stage_random_min_gain %g on %" PetscInt_FMT " more points, and a trained stage %" PetscInt_FMT " was dropped before", (double)sol->random_min_gain, K, s + 1));
-        stop = PETSC_TRUE;
         break;
       }
     }

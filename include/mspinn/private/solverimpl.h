@@ -159,6 +159,7 @@ PETSC_INTERN PetscErrorCode MSPolicyStageProgress_Private(MSSolver, Tao);
 PETSC_INTERN PetscErrorCode MSPolicyStageEnd_Private(MSSolver, PetscInt s);
 PETSC_INTERN PetscErrorCode MSPolicyBeforeStage_Private(MSSolver, PetscInt *K);
 PETSC_INTERN PetscErrorCode MSPolicyStopReason_Private(MSSolver, PetscInt s, PetscBool dropped, PetscBool *stop);
+PETSC_INTERN PetscErrorCode MSPolicyBeforeTraining_Private(MSSolver, PetscInt s, PetscInt K, PetscBool *stop);
 PETSC_INTERN PetscErrorCode MSPolicyBandwidths_Private(MSSolver, const MSSpectrum *, PetscReal *fmax_hi);
 PETSC_INTERN PetscBool      MSPolicyBudgetSpent_Private(MSSolver);
 PETSC_INTERN PetscErrorCode MSPolicyDestroy_Private(MSSolver);
