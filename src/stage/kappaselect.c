@@ -171,6 +171,7 @@ static PetscErrorCode MSBandwidthFullWidth_Private(MSBandwidthSearch *bs, PetscR
   score[1] = PETSC_MAX_REAL;
   h[2]     = h[0];
   for (PetscInt k = 0; k < ncand; k++) {
+    if (k > 0 && MSPolicyBudgetSpent_Private(sol)) break; /* (the first is the stage, if it is kept) */
     PetscCall(MSSolverRandomTrial_Private(sol, bs->s, bs->spec, cand[k], bs->Nv, bs->Xv, &score[k], &net[k], &rec[k]));
     h[k + 1] = sol->nhist;
   }
