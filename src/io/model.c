@@ -191,6 +191,10 @@ PetscErrorCode MSModelEvaluateToFile(MPI_Comm comm, const char load[], const cha
 
   PetscFunctionBegin;
   PetscCallMPI(MPI_Comm_rank(comm, &rank));
+  {
+    const char *opt[] = {"-load", "-eval_points"}, *file[] = {load, pointsfile};
+    PetscCall(MSCheckOutputPath_Private(comm, output, 2, opt, file));
+  }
   PetscCall(MSModelLoad(comm, load, &ns, nets, eps));
   PetscCall(MSNetGetInputDimension(nets[0], &d));
   PetscCall(MSH5ReadDataset(comm, "-eval_points", pointsfile, dataset, &nd, dims, &X));

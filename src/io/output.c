@@ -19,28 +19,55 @@
 #include <string.h>
 #include <sys/stat.h>
 
-PetscErrorCode MSSolverCheckOutputPath_Private(MSSolver sol)
+/* the output path can take the run's file: its directory exists and is writable, and it is not a
+   directory, not a device or other special file (a FIFO, /dev/full: writing a temporary file and
+   renaming it would replace the device), and not one of the run's inputs (the same file, by device
+   and inode: another name or a link to it counts). Checked on rank 0 before any training, the verdict
+   shared so that every rank leaves together with one message. */
+PetscErrorCode MSCheckOutputPath_Private(MPI_Comm comm, const char output[], PetscInt nin, const char *const inopt[], const char *const infile[])
 {
-  MPI_Comm    comm = PetscObjectComm((PetscObject)sol);
   PetscMPIInt rank;
-  int         code = 0; /* 0 ok, 1 no directory, 2 not writable, 3 is a directory */
+  int         code = 0, which = 0; /* 0 ok, 1 no directory, 2 not writable, 3 a directory, 4 special, 5 an input */
   char        dir[PETSC_MAX_PATH_LEN];
-  struct stat st;
+  struct stat st, in;
 
   PetscFunctionBegin;
-  PetscCheck(sol->output[0], comm, PETSC_ERR_ARG_WRONG, "-output: empty file name");
+  PetscCheck(output && output[0], comm, PETSC_ERR_ARG_WRONG, "-output: empty file name");
   PetscCallMPI(MPI_Comm_rank(comm, &rank));
-  PetscCall(PetscStrncpy(dir, sol->output, sizeof(dir)));
+  PetscCall(PetscStrncpy(dir, output, sizeof(dir)));
   if (rank == 0) {
     const char *d = dirname(dir);
     if (stat(d, &st) || !S_ISDIR(st.st_mode)) code = 1;
     else if (access(d, W_OK)) code = 2;
-    else if (!stat(sol->output, &st) && S_ISDIR(st.st_mode)) code = 3;
+    else if (!stat(output, &st)) {
+      if (S_ISDIR(st.st_mode)) code = 3;
+      else if (!S_ISREG(st.st_mode)) code = 4;
+      else
+        for (PetscInt k = 0; k < nin && !code; k++)
+          if (infile[k] && infile[k][0] && !stat(infile[k], &in) && in.st_dev == st.st_dev && in.st_ino == st.st_ino) {
+            code  = 5;
+            which = (int)k;
+          }
+    }
   }
   PetscCallMPI(MPI_Bcast(&code, 1, MPI_INT, 0, comm));
-  PetscCheck(code != 1, comm, PETSC_ERR_FILE_OPEN, "-output %s: directory %s does not exist", sol->output, dir);
-  PetscCheck(code != 2, comm, PETSC_ERR_FILE_OPEN, "-output %s: directory %s is not writable", sol->output, dir);
-  PetscCheck(code != 3, comm, PETSC_ERR_FILE_OPEN, "-output %s: is a directory", sol->output);
+  PetscCallMPI(MPI_Bcast(&which, 1, MPI_INT, 0, comm));
+  PetscCheck(code != 1, comm, PETSC_ERR_FILE_OPEN, "-output %s: directory %s does not exist", output, dir);
+  PetscCheck(code != 2, comm, PETSC_ERR_FILE_OPEN, "-output %s: directory %s is not writable", output, dir);
+  PetscCheck(code != 3, comm, PETSC_ERR_FILE_OPEN, "-output %s: is a directory", output);
+  PetscCheck(code != 4, comm, PETSC_ERR_FILE_OPEN, "-output %s: is not a regular file (a device, FIFO or socket): refusing to replace it", output);
+  PetscCheck(code != 5, comm, PETSC_ERR_FILE_OPEN, "-output %s: is the input file of %s: refusing to replace it (choose another -output)", output, inopt[which]);
+  PetscFunctionReturn(0);
+}
+
+/* the solver's -output against its inputs: -data_file, -reference_file, -mesh, -resume */
+PetscErrorCode MSSolverCheckOutputPath_Private(MSSolver sol)
+{
+  const char *opt[]  = {"-data_file", "-reference_file", "-mesh", "-resume"};
+  const char *file[] = {sol->prob->datafile, sol->prob->reffile, sol->prob->meshfile, sol->resume};
+
+  PetscFunctionBegin;
+  PetscCall(MSCheckOutputPath_Private(PetscObjectComm((PetscObject)sol), sol->output, 4, opt, file));
   PetscFunctionReturn(0);
 }
 

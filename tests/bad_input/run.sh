@@ -131,6 +131,25 @@ check "the mesh is 2-dimensional but the PDE's space dimension (-pde_dim) is 1" 
 check "-domain_lower/-domain_upper: the domain is the mesh" -pde_dim 2 -mesh "$MESHES/disk.msh" -pde_exact "x*y" -domain_lower 0,0
 check "-load: cannot open HDF5 file /nonexistent/run.h5" -load /nonexistent/run.h5 -eval_points /nonexistent/p.h5
 check "also give -eval_points" -load /nonexistent/run.h5
+# an -output that is one of the run's inputs (by any name) or a device: refused before training, the file intact
+keep() { # expected-substring, the file that must stay as it was, then the full mspinn arguments
+  local want=$1 file=$2; shift 2
+  local sum; sum=$(md5sum <"$file")
+  "$bin" "$@" >stdout.txt 2>stderr.txt
+  local rc=$? lines; lines=$(wc -l <stderr.txt)
+  if [ $rc -ne 0 ] && [ "$lines" -eq 1 ] && grep -q -- "$want" stderr.txt && [ "$(md5sum <"$file")" = "$sum" ] && [ -e "$file" ] && ! ls "$file".partial >/dev/null 2>&1; then
+    pass=$((pass+1)); echo "ok   $* -> $(cat stderr.txt)"
+  else
+    fail=$((fail+1)); echo "FAIL $* (exit $rc, $lines stderr lines, wanted '$want'; the file must be unchanged)"; sed 's/^/     /' stderr.txt | head -5
+  fi
+}
+ln -sf "$work/plain.h5" "$work/plain_link.h5"
+keep "-output $work/plain.h5: is the input file of -load" "$work/plain.h5" -load "$work/plain.h5" -eval_points "$work/plain.h5" -eval_dataset /eval/points -output "$work/plain.h5"
+keep "-output $work/plain_link.h5: is the input file of -load" "$work/plain.h5" -load "$work/plain.h5" -eval_points "$work/plain.h5" -eval_dataset /eval/points -output "$work/plain_link.h5"
+keep "-output $work/plain.h5: is the input file of -resume" "$work/plain.h5" -resume "$work/plain.h5" -stage_max 2 -tao_max_it 2 -output "$work/plain.h5"
+keep "-output $work/plain.h5: is the input file of -reference_file" "$work/plain.h5" -reference_file "$work/plain.h5" -reference_coords /eval/points -reference_values /eval/u -pde_source 1 -pde_boundary 0 -output "$work/plain.h5"
+keep "-output /dev/null: is not a regular file" /dev/null -tao_max_it 2 -stage_max 1 -output /dev/null
+[ -c /dev/null ] || { fail=$((fail+1)); echo "FAIL /dev/null is no longer a device"; }
 # typos in option names are reported (the run itself goes on)
 "$bin" -output "$work/out.h5" -points_interior_n 32 -stage_max 1 -tao_max_it 3 -tao_chain mslm -chain1_tao_max_itt 5 -net_widht 4 >stdout.txt 2>stderr.txt
 if grep -q "option -chain1_tao_max_itt was not used" stdout.txt && grep -q "option -net_widht was not used" stdout.txt; then
