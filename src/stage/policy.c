@@ -76,9 +76,8 @@ PetscErrorCode MSPolicyStageStart_Private(MSSolver sol, Tao tao)
 /* decades per iteration of the loss between iterations i and j > i of the stage */
 static PetscReal MSPolicyRate_Private(MSSolver sol, PetscInt i, PetscInt j)
 {
-  PetscReal dt = sol->rate_t[j] - sol->rate_t[i];
-  if (!(dt > 0) || !(sol->rate_f[i] > 0) || !(sol->rate_f[j] > 0)) return 0.0;
-  return PetscLog10Real(sol->rate_f[i] / sol->rate_f[j]) / dt;
+  if (j <= i || !(sol->rate_f[i] > 0) || !(sol->rate_f[j] > 0)) return 0.0;
+  return PetscLog10Real(sol->rate_f[i] / sol->rate_f[j]) / (PetscReal)(j - i);
 }
 
 /* called at every iteration (from the convergence test): records the loss and ends the stage when the
@@ -98,10 +97,8 @@ PetscErrorCode MSPolicyStageProgress_Private(MSSolver sol, Tao tao)
   PetscCall(TaoGetSolutionStatus(tao, NULL, &f, NULL, NULL, NULL, NULL));
   if (sol->rate_n == sol->rate_max) {
     sol->rate_max = PetscMax(2 * sol->rate_max, 256);
-    PetscCall(PetscRealloc(sizeof(PetscReal) * sol->rate_max, &sol->rate_t));
     PetscCall(PetscRealloc(sizeof(PetscReal) * sol->rate_max, &sol->rate_f));
   }
-  sol->rate_t[sol->rate_n] = (PetscReal)sol->rate_n; /* the iteration: deterministic, unlike the clock */
   sol->rate_f[sol->rate_n] = f;
   n                        = ++sol->rate_n;
   if (n <= MS_RATE_ITS_MIN) PetscFunctionReturn(0);
@@ -269,7 +266,6 @@ PetscErrorCode MSPolicyBandwidths_Private(MSSolver sol, const MSSpectrum *spec, 
 PetscErrorCode MSPolicyDestroy_Private(MSSolver sol)
 {
   PetscFunctionBegin;
-  PetscCall(PetscFree(sol->rate_t));
   PetscCall(PetscFree(sol->rate_f));
   PetscFunctionReturn(0);
 }

@@ -105,7 +105,7 @@ struct _p_MSSolver {
   /* the stage policy (src/stage/policy.c): stage length, refinement, stop rules */
   PetscReal        rate_ratio;       /* -stage_rate_ratio: end a stage when its recent rate falls below its mean rate / this (0: off) */
   PetscBool        rate_active;      /* the rule applies to the stage in training (no explicit iteration count) */
-  PetscReal       *rate_t, *rate_f;  /* (iteration, loss) of the stage's iterations so far */
+  PetscReal       *rate_f;           /* the loss at each of the stage's iterations so far (the index is the iteration) */
   PetscInt         rate_n, rate_max;
   PetscReal        rate_peak;        /* the fastest recent rate of the stage so far */
   char             rate_note[256];   /* what the rule measured when it ended the stage */
