@@ -316,8 +316,8 @@ static PetscErrorCode MSPointSetFromGlobal_Private(MPI_Comm comm, PetscInt nd, P
 
 /* points of set k per direction (grids) or in all: the option, else by the dimension of the set. The
    sets where the equation (or the fit) is imposed get more in 2D: a random-feature stage has at most
-   3/4 as many features as they have points (MSSolverRandomWidth_Private), and 2D needs ~3000 features
-   to reach round-off (docs/policy.md); boundary faces keep 48 per direction. */
+   3/4 as many features as they have points (MSSolverRandomWidth_Private), and in 2D 48^2 points
+   leave it too few to reach round-off (docs/policy.md); boundary faces keep 48 per direction. */
 static PetscInt MSProblemPointCount_Private(MSProblem prob, MSSetKind k, PetscInt nd)
 {
   static const PetscInt defmain[] = {1024, 64, 16}, def[] = {1024, 48, 16}, defeval[] = {1000, 100, 32};

@@ -650,9 +650,9 @@ static PetscErrorCode MSSolverStages_Private(MSSolver sol)
   }
   if (!stop) PetscCall(MSPolicyStopReason_Private(sol, sol->nstages - 1, PETSC_FALSE, &stop));
   if (!stop) PetscCall(PetscStrncpy(sol->stop_reason, "stage_max", sizeof(sol->stop_reason)));
-  sol->floor_confirmed   = PETSC_FALSE;
-  sol->exhausted         = PETSC_FALSE;
-  sol->trained_dropped   = PETSC_FALSE;
+  sol->floor_confirmed = PETSC_FALSE;
+  sol->exhausted       = PETSC_FALSE;
+  sol->trained_dropped = PETSC_FALSE;
   PetscCall(PetscPrintf(comm, "stages stopped (%s): %s\n", sol->stop_reason, sol->stop_detail));
   PetscFunctionReturn(0);
 }

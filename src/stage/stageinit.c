@@ -115,8 +115,7 @@ static PetscErrorCode MSStageInit_Private(MSNet net, void *vctx)
 /* the hidden width of a random-feature stage: -stage_random_width, else half the training rows, but
    no more than 3/4 of the interior points (data points for a fit). Boundary rows pin only the
    boundary: with as many features as interior points the least-squares solution fits the equation at
-   the points and oscillates between them (suite 5, 2304 interior points: 2.4e-10 at 3200 features;
-   4096 points: 4.1e-13, docs/policy.md). */
+   the points and oscillates between them (measurements: docs/policy.md). */
 PetscInt MSSolverRandomWidth_Private(MSSolver sol)
 {
   PetscInt  rows = 0, main;
@@ -125,7 +124,7 @@ PetscInt MSSolverRandomWidth_Private(MSSolver sol)
   if (sol->random_width) return sol->random_width;
   for (PetscInt k = 0; k < MS_NUM_SETS; k++)
     if (k != MS_SET_EVAL) rows += sol->prob->set[k].N;
-  if (MSPDEHasEquation(sol->prob->pde, &haseq)) haseq = PETSC_TRUE;
+  if (MSPDEHasEquation(sol->prob->pde, &haseq)) haseq = PETSC_TRUE; /* (cannot fail for a set-up problem; returns a width, not an error code) */
   main = sol->prob->set[haseq ? MS_SET_INTERIOR : MS_SET_DATA].N;
   return PetscMax(MS_RANDOM_WIDTH_MIN, PetscMin(MS_RANDOM_WIDTH_MAX, PetscMin(rows / 2, (PetscInt)(MS_RANDOM_MAIN_SHARE * main))));
 }
