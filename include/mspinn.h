@@ -9,6 +9,14 @@
 
 PETSC_EXTERN PetscErrorCode MSInitializePackage(void);
 PETSC_EXTERN PetscErrorCode MSFinalizePackage(void);
+PETSC_EXTERN PetscErrorCode MSOptionsInsertFiles(MPI_Comm, PetscOptions, PetscInt, const char *const[]);
+PETSC_EXTERN PetscErrorCode MSOptionsInsertArgs(PetscOptions, int, char **);
+PETSC_EXTERN PetscBool      MSOptionsIsName(const char[]);
+PETSC_EXTERN PetscBool      MSOptionsTakesExpression(const char[]);
+PETSC_EXTERN PetscErrorCode MSOptionsCheckInt(MPI_Comm, PetscOptions, const char[], const char[]);
+PETSC_EXTERN PetscErrorCode MSOptionsInt_Private(PetscOptionItems *, const char[], const char[], const char[], PetscInt, PetscInt *, PetscBool *);
+/* PetscOptionsInt that refuses a value that does not fit PetscInt instead of wrapping it */
+#define MSOptionsInt(opt, text, man, current, value, set) MSOptionsInt_Private(PetscOptionsObject, opt, text, man, current, value, set)
 
 /* ======================================================================== jets
    Channels of a jet for `dim` inputs: 0 is u; 1..dim the first derivatives; with order 2 the pure

@@ -32,8 +32,8 @@ int main(int argc, char **argv)
   PetscCall(PetscInitialize(&argc, &argv, NULL, help));
   PetscOptionsBegin(PETSC_COMM_WORLD, NULL, "Burgers reference", NULL);
   PetscCall(PetscOptionsReal("-nu", "Viscosity", NULL, nu, &nu, NULL));
-  PetscCall(PetscOptionsInt("-nx", "Points in x (uniform on [-1, 1])", NULL, nx, &nx, NULL));
-  PetscCall(PetscOptionsInt("-nt", "Points in t (uniform on [0, t_final])", NULL, nt, &nt, NULL));
+  PetscCall(MSOptionsInt("-nx", "Points in x (uniform on [-1, 1])", NULL, nx, &nx, NULL));
+  PetscCall(MSOptionsInt("-nt", "Points in t (uniform on [0, t_final])", NULL, nt, &nt, NULL));
   PetscCall(PetscOptionsReal("-t_final", "Final time", NULL, tf, &tf, NULL));
   PetscCall(PetscOptionsString("-grid_from", "Take the grid /x and /t from this HDF5 file", NULL, grid, grid, sizeof(grid), &hasgrid));
   PetscCall(PetscOptionsString("-output", "Output HDF5 file", NULL, out, out, sizeof(out), NULL));

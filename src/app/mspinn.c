@@ -9,6 +9,13 @@ static const char help[] = "mspinn: physics-informed neural networks to machine 
 #include <string.h>
 #include <stdlib.h>
 
+static int MSIsNumber(const char *tok)
+{
+  char *end;
+  (void)strtod(tok, &end);
+  return end != tok && !*end;
+}
+
 /* PETSc's own parse errors quote the bad value but not the option ("Input string abc has no integer
    value"): find the option whose value the message quotes, to name it. */
 static void MSFindOptionForMessage(const char *mess, char *opt, size_t len)
@@ -22,7 +29,8 @@ static void MSFindOptionForMessage(const char *mess, char *opt, size_t len)
       name = tok;
       continue;
     }
-    if (name && tok[0]) {
+    /* a number matches only PETSc's "Input string N has no ... value": elsewhere "2" is any 2 */
+    if (name && tok[0] && (!MSIsNumber(tok) || strstr(mess, "Input string "))) {
       const char *hit = strstr(mess, tok);
       size_t      n   = strlen(tok);
       if (hit && (hit == mess || hit[-1] == ' ') && (hit[n] == 0 || hit[n] == ' ' || hit[n] == '.')) {
@@ -47,8 +55,10 @@ static PetscErrorCode MSErrorHandlerOneLine(MPI_Comm comm, int line, const char 
   (void)ctx;
   if (p != PETSC_ERROR_INITIAL) return n;
   MPI_Comm_rank(MPI_COMM_WORLD, &rank);
-  if (!rank || comm == PETSC_COMM_SELF) {
-    if (mess && mess[0] && mess[0] != '-') MSFindOptionForMessage(mess, opt, sizeof(opt));
+  if (mess && mess[0] && mess[0] != '-') MSFindOptionForMessage(mess, opt, sizeof(opt));
+  /* PETSc raises a malformed option value on PETSC_COMM_SELF, but every rank has the same options and
+     meets the same error: it is printed by rank 0 only */
+  if (!rank || (comm == PETSC_COMM_SELF && !opt[0])) {
     /* out of memory: PETSc 3.18's PetscMallocAlign raises it with its arguments shifted (the code is
        a line number, the message the allocating function's name), so it is recognized by name */
     if (fun && !strcmp(fun, "PetscMallocAlign"))
@@ -61,9 +71,10 @@ static PetscErrorCode MSErrorHandlerOneLine(MPI_Comm comm, int line, const char 
   return n;
 }
 
-/* Options files are read here rather than by PetscInitialize, so that a missing or malformed file
-   gets the one-line error: they are taken out of argv first (files[]), inserted once the error
-   handler is in place, and then the command line is applied again so that it wins over them. */
+/* Options files are read by MSOptionsInsertFiles rather than by PetscInitialize, so that a missing or
+   malformed file gets the one-line error on every rank together: they are taken out of argv first
+   (files[]), inserted once the error handler is in place, and then the command line is applied again
+   (MSOptionsInsertArgs) so that it wins over them. */
 static int MSTakeOptionsFiles(int *argc, char **argv, char **files, int *nfiles)
 {
   int n = 1;
@@ -87,38 +98,6 @@ static int MSTakeOptionsFiles(int *argc, char **argv, char **files, int *nfiles)
   *argc   = n;
   argv[n] = NULL;
   return 0;
-}
-
-static PetscErrorCode MSInsertOptions(int argc, char **argv, char **files, int nfiles)
-{
-  PetscFunctionBegin;
-  for (int k = 0; k < nfiles; k++) {
-    FILE *f = fopen(files[k], "r");
-    PetscCheck(f, PETSC_COMM_WORLD, PETSC_ERR_FILE_OPEN, "-options_file %s: cannot open the file", files[k]);
-    fclose(f);
-    PetscCall(PetscOptionsInsertFile(PETSC_COMM_WORLD, NULL, files[k], PETSC_TRUE));
-  }
-  if (!nfiles) PetscFunctionReturn(0);
-  { /* relative data paths in an options file are also looked for next to it */
-    char dirs[4096] = "";
-    for (int k = 0; k < nfiles; k++) {
-      char d[PETSC_MAX_PATH_LEN], *slash;
-      PetscCall(PetscStrncpy(d, files[k], sizeof(d)));
-      slash = strrchr(d, '/');
-      if (slash) *slash = 0;
-      else PetscCall(PetscStrncpy(d, ".", sizeof(d)));
-      if (k) PetscCall(PetscStrlcat(dirs, ",", sizeof(dirs)));
-      PetscCall(PetscStrlcat(dirs, d, sizeof(dirs)));
-    }
-    PetscCall(PetscOptionsSetValue(NULL, "-mspinn_options_dirs", dirs));
-  }
-  for (int i = 1; i < argc; i++) { /* the command line again: "-name [value]" */
-    const char *v = NULL;
-    if (argv[i][0] != '-') continue;
-    if (i + 1 < argc && (argv[i + 1][0] != '-' || (argv[i + 1][1] >= '0' && argv[i + 1][1] <= '9') || argv[i + 1][1] == '.')) v = argv[++i];
-    PetscCall(PetscOptionsSetValue(NULL, argv[i - (v ? 1 : 0)], v));
-  }
-  PetscFunctionReturn(0);
 }
 
 /* options nobody read (typos): reported, PETSc's own run-time options excepted */
@@ -195,7 +174,8 @@ int main(int argc, char **argv)
     ierr = PetscPushErrorHandler(MSErrorHandlerOneLine, NULL);
     if (ierr) return 1;
   }
-  ierr = MSInsertOptions(argc, argv, files, nfiles);
+  ierr = MSOptionsInsertFiles(PETSC_COMM_WORLD, NULL, nfiles, (const char *const *)files);
+  if (!ierr) ierr = MSOptionsInsertArgs(NULL, argc, argv);
   if (!ierr) ierr = MSRun(&sol);
   if (ierr) {
     (void)MSSolverRemovePartialOutput(sol);

@@ -21,6 +21,7 @@
 #include <mspinn/private/problemimpl.h>
 #include <mspinn/private/netimpl.h>
 #include <mspinn/private/ddsum.h>
+#include <mspinn/private/solverimpl.h>
 
 struct _p_MSLoss {
   MSProblem  prob;
@@ -119,6 +120,11 @@ PetscErrorCode MSLossSetUp(MSLoss loss)
     }
   }
   PetscCheck(loss->M > 0, comm, PETSC_ERR_ARG_WRONG, "The problem has no training points");
+  {
+    char what[128];
+    PetscCall(PetscSNPrintf(what, sizeof(what), "the Jacobian (%" PetscInt_FMT " rows x %" PetscInt_FMT " parameters)", loss->M, loss->P));
+    PetscCall(MSCheckMemory_Private(comm, (PetscInt64)loss->m * loss->P, (PetscReal)sizeof(PetscReal) * loss->m * loss->P, what));
+  }
   PetscCall(VecCreateMPI(comm, PETSC_DECIDE, loss->P, &loss->x));
   PetscCall(PetscObjectSetName((PetscObject)loss->x, "parameters"));
   PetscCall(VecCreateMPI(comm, loss->m, loss->M, &loss->r));

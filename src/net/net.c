@@ -44,13 +44,32 @@ PetscErrorCode MSNetSetInputDimension(MSNet net, PetscInt dim)
   PetscFunctionReturn(0);
 }
 
+/* weights and biases of a network with these hidden widths and one output, counted in 64 bits */
+static PetscInt64 MSNetCountParameters_Private(PetscInt dim, PetscInt nl, const PetscInt widths[])
+{
+  PetscInt64 count = 0, nin = dim;
+
+  for (PetscInt l = 0; l <= nl; l++) {
+    PetscInt64 nout = l < nl ? widths[l] : 1;
+    count += nout * nin + nout;
+    nin = nout;
+  }
+  return count;
+}
+
 PetscErrorCode MSNetSetHiddenLayers(MSNet net, PetscInt nl, const PetscInt widths[])
 {
+  PetscInt64 count;
+  PetscInt   widest = 0;
+
   PetscFunctionBegin;
   PetscValidHeaderSpecific(net, MSNET_CLASSID, 1);
   PetscCall(MSNetCheckNotSetUp_Private(net));
   PetscCheck(nl >= 1 && nl <= MSNET_MAX_LAYERS - 1, PetscObjectComm((PetscObject)net), PETSC_ERR_ARG_OUTOFRANGE, "Number of hidden layers %" PetscInt_FMT " must be in [1, %d]", nl, MSNET_MAX_LAYERS - 1);
   for (PetscInt l = 0; l < nl; l++) PetscCheck(widths[l] >= 1, PetscObjectComm((PetscObject)net), PETSC_ERR_ARG_OUTOFRANGE, "Width of hidden layer %" PetscInt_FMT " must be positive, not %" PetscInt_FMT, l, widths[l]);
+  count = MSNetCountParameters_Private(PetscMax(net->dim, 1), nl, widths);
+  for (PetscInt l = 0; l < nl; l++) widest = PetscMax(widest, widths[l]);
+  PetscCheck(count <= PETSC_MAX_INT, PetscObjectComm((PetscObject)net), PETSC_ERR_ARG_OUTOFRANGE, "-net_width %" PetscInt_FMT ": the network has %" PetscInt64_FMT " parameters, more than PetscInt holds (%d)", widest, count, (int)PETSC_MAX_INT);
   net->nhidden = nl;
   for (PetscInt l = 0; l < nl; l++) net->width[l] = widths[l];
   PetscFunctionReturn(0);
@@ -144,16 +163,17 @@ PetscErrorCode MSNetSetFromOptions(MSNet net)
   PetscValidHeaderSpecific(net, MSNET_CLASSID, 1);
   PetscCall(MSNetCheckNotSetUp_Private(net));
   PetscObjectOptionsBegin((PetscObject)net);
-  PetscCall(PetscOptionsInt("-net_layers", "Number of hidden layers", "MSNetSetHiddenLayers", nl, &nl, &flgl));
-  PetscCall(PetscOptionsInt("-net_width", "Width of every hidden layer", "MSNetSetHiddenLayers", width, &width, &flgw));
+  PetscCall(MSOptionsInt("-net_layers", "Number of hidden layers", "MSNetSetHiddenLayers", nl, &nl, &flgl));
+  PetscCall(MSOptionsInt("-net_width", "Width of every hidden layer", "MSNetSetHiddenLayers", width, &width, &flgw));
   for (PetscInt l = 0; l < MSNET_MAX_LAYERS; l++) widths[l] = net->width[l];
+  PetscCall(MSOptionsCheckInt(PetscOptionsObject->comm, PetscOptionsObject->options, PetscOptionsObject->prefix, "-net_widths"));
   PetscCall(PetscOptionsIntArray("-net_widths", "Widths of the hidden layers (overrides -net_layers/-net_width)", "MSNetSetHiddenLayers", widths, &nw, &flgws));
   PetscCall(PetscOptionsEnum("-net_activation", "Activation of the hidden layers after the first", "MSNetSetActivation", MSActivations, (PetscEnum)act, (PetscEnum *)&act, NULL));
   PetscCall(PetscOptionsEnum("-net_first_activation", "Activation of the first hidden layer", "MSNetSetActivation", MSActivations, (PetscEnum)act0, (PetscEnum *)&act0, NULL));
   PetscCall(PetscOptionsReal("-net_kappa", "Scale of the first layer: act(kappa (W x + b))", "MSNetSetFirstLayerScale", net->kappa, &net->kappa, NULL));
   PetscCall(PetscOptionsReal("-net_output_scale", "Scale of the linear output layer", "MSNetSetOutputScale", net->outscale, &net->outscale, NULL));
   PetscCall(PetscOptionsReal("-net_seed", "Seed of the Xavier initialization (an integer)", "MSNetSetSeed", seed, &seed, NULL));
-  PetscCall(PetscOptionsInt("-net_block_size", "Points per block in the batched kernels", "MSNetSetBlockSize", bs, &bs, NULL));
+  PetscCall(MSOptionsInt("-net_block_size", "Points per block in the batched kernels", "MSNetSetBlockSize", bs, &bs, NULL));
   PetscOptionsEnd();
   if (flgws) { /* the listing above shows the current widths; read up to the largest depth */
     const char *prefix;
@@ -187,6 +207,7 @@ PetscErrorCode MSNetSetUp(MSNet net)
   PetscFunctionBegin;
   PetscValidHeaderSpecific(net, MSNET_CLASSID, 1);
   if (net->setupcalled) PetscFunctionReturn(0);
+  PetscCheck(MSNetCountParameters_Private(nin, net->nhidden, net->width) <= PETSC_MAX_INT, PetscObjectComm((PetscObject)net), PETSC_ERR_ARG_OUTOFRANGE, "The network has more parameters than PetscInt holds (%d)", (int)PETSC_MAX_INT);
   net->maxwidth = 1;
   for (PetscInt l = 0; l <= net->nhidden; l++) {
     PetscInt nout = l < net->nhidden ? net->width[l] : 1;

@@ -148,7 +148,7 @@ PetscErrorCode MSPDESetFromOptions(MSPDE pde)
   PetscCall(MSPDESetType(pde, type));
   {
     PetscInt dim = pde->sdim, maxdim = PetscMin(pde->maxdim, MS_JET_DIM - (pde->timedep ? 1 : 0));
-    PetscCall(PetscOptionsInt("-pde_dim", "Space dimension", "MSPDESetSpaceDimension", dim, &dim, NULL));
+    PetscCall(MSOptionsInt("-pde_dim", "Space dimension", "MSPDESetSpaceDimension", dim, &dim, NULL));
     PetscCheck(dim >= pde->mindim && dim <= maxdim, PetscObjectComm((PetscObject)pde), PETSC_ERR_ARG_OUTOFRANGE, "-pde_dim %" PetscInt_FMT ": PDE kind %s supports space dimensions %" PetscInt_FMT " to %" PetscInt_FMT, dim, type, pde->mindim, maxdim);
     PetscCall(MSPDESetSpaceDimension(pde, dim, pde->timedep));
   }
@@ -157,8 +157,10 @@ PetscErrorCode MSPDESetFromOptions(MSPDE pde)
     char opt[64];
     PetscCall(PetscSNPrintf(opt, sizeof(opt), "-pde_%s", pde->coefname[k]));
     PetscCall(PetscOptionsReal(opt, pde->coefhelp[k], "MSPDEAddCoefficient", pde->coef[k], &pde->coef[k], NULL));
+    PetscCheck(!PetscIsInfOrNanReal(pde->coef[k]), PetscObjectComm((PetscObject)pde), PETSC_ERR_ARG_OUTOFRANGE, "%s %g: not a finite number", opt, (double)pde->coef[k]);
     PetscCall(PetscSNPrintf(opt, sizeof(opt), "-pde_%s_true", pde->coefname[k]));
     PetscCall(PetscOptionsReal(opt, "True value of an unknown coefficient (for reporting its error)", "MSPDESetUnknowns", pde->truth[k], &pde->truth[k], &pde->hastruth[k]));
+    PetscCheck(!PetscIsInfOrNanReal(pde->truth[k]), PetscObjectComm((PetscObject)pde), PETSC_ERR_ARG_OUTOFRANGE, "%s %g: not a finite number", opt, (double)pde->truth[k]);
     {
       PetscReal b[2] = {pde->lower[k], pde->upper[k]};
       PetscInt  nb   = 2;

@@ -28,10 +28,13 @@ PetscErrorCode MSPointsGenerate_Private(MSPointsType type, PetscInt nd, const Pe
     PetscFunctionReturn(0);
   }
   if (type == MS_POINTS_GRID || type == MS_POINTS_CHEBYSHEV) {
-    PetscInt total = 1;
+    PetscInt   total = 1;
+    PetscInt64 count = 1;
     PetscReal *t;
     PetscCheck(type != MS_POINTS_CHEBYSHEV || n >= 2, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "A Chebyshev-Gauss-Lobatto grid needs at least 2 points per direction");
-    for (PetscInt i = 0; i < nd; i++) total *= n;
+    for (PetscInt i = 0; i < nd && count <= PETSC_MAX_INT; i++) count *= n;
+    PetscCheck(count <= PETSC_MAX_INT / nd, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "A grid of %" PetscInt_FMT " points per direction in %" PetscInt_FMT " dimensions has more coordinates than PetscInt counts", n, nd);
+    total = (PetscInt)count;
     PetscCall(PetscMalloc1(total * nd, &x));
     PetscCall(PetscMalloc1(n, &t));
     for (PetscInt k = 0; k < n; k++) {
@@ -49,6 +52,7 @@ PetscErrorCode MSPointsGenerate_Private(MSPointsType type, PetscInt nd, const Pe
     PetscCall(PetscFree(t));
     *N = total;
   } else {
+    PetscCheck(n <= PETSC_MAX_INT / nd, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "%" PetscInt_FMT " points in %" PetscInt_FMT " dimensions: more coordinates than PetscInt counts", n, nd);
     PetscCall(PetscMalloc1(n * nd, &x));
     for (PetscInt q = 0; q < n; q++)
       for (PetscInt i = 0; i < nd; i++) {

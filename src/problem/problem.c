@@ -73,7 +73,7 @@ static PetscErrorCode MSProblemDataOptions_Private(MSProblem prob, PetscOptionIt
   PetscCall(PetscOptionsStringArray("-data_coords", "Coordinates in -data_file: one (N, dim) dataset, or one 1D dataset per input (tensor grid)", "MSProblemSetFromOptions", prob->datacoords, &prob->ndatacoords, &flg));
   if (!flg) prob->ndatacoords = 0;
   PetscCall(PetscOptionsString("-data_values", "Values in -data_file: shape (N), or (n_dim, ..., n_1) on a tensor grid", "MSProblemSetFromOptions", prob->datavalues, prob->datavalues, sizeof(prob->datavalues), NULL));
-  PetscCall(PetscOptionsInt("-data_n", "Use this many data points, drawn at random with -points_seed (0: all)", "MSProblemSetFromOptions", prob->datan, &prob->datan, NULL));
+  PetscCall(MSOptionsInt("-data_n", "Use this many data points, drawn at random with -points_seed (0: all)", "MSProblemSetFromOptions", prob->datan, &prob->datan, NULL));
   {
     const char *outside[] = {"error", "drop"};
     PetscInt    which     = prob->datadrop ? 1 : 0;
@@ -100,27 +100,47 @@ static PetscErrorCode MSProblemDataOptions_Private(MSProblem prob, PetscOptionIt
 /* the default problem (no options at all) is problems/poisson1d.opts */
 #define MS_DEFAULT_EXACT "sin(2*x+1)+0.2*exp(1.3*x)"
 
+/* Point counts the options ask for, checked before any point is made: a tensor grid of n points per
+   direction has n^d points, which must fit PetscInt with their coordinates (n^d * d entries). */
+static PetscErrorCode MSProblemCheckPointCounts_Private(MSProblem prob)
+{
+  MPI_Comm comm = PetscObjectComm((PetscObject)prob);
+
+  PetscFunctionBegin;
+  for (PetscInt k = 0; k < MS_NUM_SETS; k++) {
+    const PetscInt  n    = prob->pts[k].n;
+    const PetscInt  nd   = k == MS_SET_BOUNDARY ? prob->nin - 1 : (k == MS_SET_INITIAL ? prob->sdim : prob->nin);
+    const PetscBool grid = (prob->pts[k].type == MS_POINTS_GRID || prob->pts[k].type == MS_POINTS_CHEBYSHEV) ? PETSC_TRUE : PETSC_FALSE;
+    PetscInt64      total = n;
+    if (n <= 0 || nd < 1) continue;
+    PetscCheck(prob->pts[k].type != MS_POINTS_CHEBYSHEV || n >= 2, comm, PETSC_ERR_ARG_OUTOFRANGE, "-points_%s_n %" PetscInt_FMT ": a Chebyshev-Gauss-Lobatto grid needs at least 2 points per direction", MSSetKinds[k], n);
+    for (PetscInt i = 1; grid && i < nd && total <= PETSC_MAX_INT; i++) total *= n;
+    PetscCheck(total <= PETSC_MAX_INT / nd, comm, PETSC_ERR_ARG_OUTOFRANGE, "-points_%s_n %" PetscInt_FMT ": %" PetscInt64_FMT " points in %" PetscInt_FMT " dimensions, more coordinates than PetscInt counts (%d)", MSSetKinds[k], n, total, nd, (int)PETSC_MAX_INT);
+  }
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode MSProblemSetFromOptions(MSProblem prob)
 {
   MPI_Comm  comm = PetscObjectComm((PetscObject)prob);
   char      exact[4096] = MS_DEFAULT_EXACT, source[4096] = "", boundary[4096] = "", initial[4096] = "";
   PetscBool hasexact, hassource, hasboundary, hasinitial, flg;
-  PetscReal lo[MS_JET_DIM], hi[MS_JET_DIM], time[2] = {0.0, 1.0}, seed = 0;
-  PetscInt  n, nt = 2;
+  PetscReal lo[MS_JET_DIM + 1], hi[MS_JET_DIM + 1], time[3] = {0.0, 1.0, 0.0}, seed = 0;
+  PetscInt  n, nt = 3; /* room for a third value, caught below */
 
   PetscFunctionBegin;
   PetscCall(MSPDESetFromOptions(prob->pde));
   PetscCall(MSPDEGetDimensions(prob->pde, &prob->sdim, &prob->timedep, &prob->nin));
-  for (PetscInt i = 0; i < MS_JET_DIM; i++) {
+  for (PetscInt i = 0; i <= MS_JET_DIM; i++) {
     lo[i] = -1.0;
     hi[i] = 1.0;
   }
   PetscObjectOptionsBegin((PetscObject)prob);
   PetscCall(PetscOptionsString("-problem_name", "Name of the problem (recorded in the output)", "MSProblemSetFromOptions", prob->name, prob->name, sizeof(prob->name), NULL));
-  n = prob->sdim;
+  n = MS_JET_DIM + 1; /* room for more than sdim values, so that too many are caught */
   PetscCall(PetscOptionsRealArray("-domain_lower", "Lower corner of the space box, one value per dimension", "MSProblemSetFromOptions", lo, &n, &flg));
   PetscCheck(!flg || n == prob->sdim, comm, PETSC_ERR_ARG_SIZ, "-domain_lower: %" PetscInt_FMT " values given for a %" PetscInt_FMT "-dimensional domain", n, prob->sdim);
-  n = prob->sdim;
+  n = MS_JET_DIM + 1; /* room for more than sdim values, so that too many are caught */
   PetscCall(PetscOptionsRealArray("-domain_upper", "Upper corner of the space box, one value per dimension", "MSProblemSetFromOptions", hi, &n, &flg));
   PetscCheck(!flg || n == prob->sdim, comm, PETSC_ERR_ARG_SIZ, "-domain_upper: %" PetscInt_FMT " values given for a %" PetscInt_FMT "-dimensional domain", n, prob->sdim);
   if (prob->timedep) {
@@ -132,7 +152,7 @@ PetscErrorCode MSProblemSetFromOptions(MSProblem prob)
   PetscCall(PetscOptionsString("-pde_boundary", "Dirichlet data g on the boundary (default: -pde_exact)", "MSProblemSetFromOptions", boundary, boundary, sizeof(boundary), &hasboundary));
   PetscCall(PetscOptionsString("-pde_initial", "Initial data u(x,t0) of an evolution problem (default: -pde_exact)", "MSProblemSetFromOptions", initial, initial, sizeof(initial), &hasinitial));
   PetscCall(PetscOptionsString("-ansatz_lift", "Impose boundary/initial data exactly: u = g + D N with this g, which matches the data (with -ansatz_distance)", "MSProblemSetFromOptions", prob->ansatz_text[0], prob->ansatz_text[0], sizeof(prob->ansatz_text[0]), NULL));
-  PetscCall(PetscOptionsInt("-ansatz_stages", "With -ansatz_lift/-ansatz_distance: only stages 1..m are multiplied by D, later stages are free networks that keep the boundary/initial data as soft constraints (0: all stages)", "MSProblemSetFromOptions", prob->ansatz_stages, &prob->ansatz_stages, NULL));
+  PetscCall(MSOptionsInt("-ansatz_stages", "With -ansatz_lift/-ansatz_distance: only stages 1..m are multiplied by D, later stages are free networks that keep the boundary/initial data as soft constraints (0: all stages)", "MSProblemSetFromOptions", prob->ansatz_stages, &prob->ansatz_stages, NULL));
   PetscCheck(prob->ansatz_stages >= 0, comm, PETSC_ERR_ARG_OUTOFRANGE, "-ansatz_stages %" PetscInt_FMT ": must be non-negative (0: all stages)", prob->ansatz_stages);
   PetscCall(PetscOptionsString("-ansatz_distance", "Impose boundary/initial data exactly: u = g + D N with this D, which vanishes where the data are given (with -ansatz_lift)", "MSProblemSetFromOptions", prob->ansatz_text[1], prob->ansatz_text[1], sizeof(prob->ansatz_text[1]), NULL));
   for (PetscInt k = 0; k < MS_NUM_SETS; k++) {
@@ -142,7 +162,7 @@ PetscErrorCode MSProblemSetFromOptions(MSProblem prob)
     PetscCall(PetscOptionsEnum(opt, help, "MSProblemSetFromOptions", MSPointsTypes, (PetscEnum)prob->pts[k].type, (PetscEnum *)&prob->pts[k].type, NULL));
     PetscCall(PetscSNPrintf(opt, sizeof(opt), "-points_%s_n", MSSetKinds[k]));
     PetscCall(PetscSNPrintf(help, sizeof(help), "Number of %s points (per direction for grids, in all otherwise; 0: by dimension, %s)", MSSetKinds[k], k == MS_SET_EVAL ? "1000, 100, 32" : (k == MS_SET_INTERIOR || k == MS_SET_DATA ? "1024, 64, 16 per direction" : "1024, 48, 16 per direction")));
-    PetscCall(PetscOptionsInt(opt, help, "MSProblemSetFromOptions", prob->pts[k].n, &prob->pts[k].n, NULL));
+    PetscCall(MSOptionsInt(opt, help, "MSProblemSetFromOptions", prob->pts[k].n, &prob->pts[k].n, NULL));
     PetscCheck(prob->pts[k].n >= 0, comm, PETSC_ERR_ARG_OUTOFRANGE, "%s %" PetscInt_FMT ": a point set needs at least one point (0: the default)", opt, prob->pts[k].n);
     if (k != MS_SET_EVAL) {
       PetscCall(PetscSNPrintf(opt, sizeof(opt), "-loss_%s_weight", MSSetKinds[k]));
@@ -162,8 +182,10 @@ PetscErrorCode MSProblemSetFromOptions(MSProblem prob)
   PetscCall(MSProblemDataOptions_Private(prob, PetscOptionsObject));
   PetscOptionsEnd();
   PetscCheck(seed >= 0 && seed == PetscFloorReal(seed), comm, PETSC_ERR_ARG_OUTOFRANGE, "-points_seed must be a non-negative integer, not %g", (double)seed);
+  PetscCall(MSProblemCheckPointCounts_Private(prob));
   prob->seed = (unsigned long)seed;
   for (PetscInt i = 0; i < prob->sdim; i++) {
+    PetscCheck(!PetscIsInfOrNanReal(lo[i]) && !PetscIsInfOrNanReal(hi[i]), comm, PETSC_ERR_ARG_OUTOFRANGE, "-domain_lower/-domain_upper: [%g, %g] in direction %" PetscInt_FMT " is not a finite interval", (double)lo[i], (double)hi[i], i);
     PetscCheck(lo[i] < hi[i], comm, PETSC_ERR_ARG_OUTOFRANGE, "-domain_lower/-domain_upper: empty interval [%g, %g] in direction %" PetscInt_FMT, (double)lo[i], (double)hi[i], i);
     prob->lo[i] = lo[i];
     prob->hi[i] = hi[i];
@@ -171,6 +193,7 @@ PetscErrorCode MSProblemSetFromOptions(MSProblem prob)
   PetscCall(MSProblemMeshDestroy_Private(prob));
   if (prob->meshfile[0]) PetscCall(MSProblemMeshLoad_Private(prob)); /* the box becomes the mesh's bounding box */
   if (prob->timedep) {
+    PetscCheck(!PetscIsInfOrNanReal(time[0]) && !PetscIsInfOrNanReal(time[1]), comm, PETSC_ERR_ARG_OUTOFRANGE, "-domain_time: [%g, %g] is not a finite interval", (double)time[0], (double)time[1]);
     PetscCheck(time[0] < time[1], comm, PETSC_ERR_ARG_OUTOFRANGE, "-domain_time: empty interval [%g, %g]", (double)time[0], (double)time[1]);
     prob->lo[prob->sdim] = time[0];
     prob->hi[prob->sdim] = time[1];
@@ -333,6 +356,27 @@ static PetscInt MSProblemPointCount_Private(MSProblem prob, MSSetKind k, PetscIn
   return per[dd];
 }
 
+/* A lower bound of the training rows the options ask for, known before any point is made: the
+   interior set of an equation (or the data set of a fit) on the box, n^d points for a tensor grid;
+   0 when a mesh or a data file decides. For the memory check before training. */
+PetscErrorCode MSProblemPlannedRows_Private(MSProblem prob, PetscInt64 *rows)
+{
+  PetscBool haseq;
+  MSSetKind k;
+  PetscInt  n;
+
+  PetscFunctionBegin;
+  PetscCall(MSPDEHasEquation(prob->pde, &haseq));
+  k     = haseq ? MS_SET_INTERIOR : MS_SET_DATA;
+  *rows = 0;
+  if (prob->meshfile[0] || (!haseq && prob->datafile[0])) PetscFunctionReturn(0);
+  n     = MSProblemPointCount_Private(prob, k, prob->nin);
+  *rows = n;
+  if (prob->pts[k].type == MS_POINTS_GRID || prob->pts[k].type == MS_POINTS_CHEBYSHEV)
+    for (PetscInt i = 1; i < prob->nin; i++) *rows *= n;
+  PetscFunctionReturn(0);
+}
+
 /* this rank's slice of global values (the set's slice must be set) */
 static PetscErrorCode MSPointSetSliceValues_Private(MSPointSet *set, const PetscReal G[], PetscReal **v)
 {
@@ -442,6 +486,48 @@ static PetscErrorCode MSProblemBoundaryPoints_Private(MSProblem prob, PetscRando
   *N = total;
   *X = all;
   PetscFunctionReturn(0);
+}
+
+/* which input makes a set's values NaN or Inf, named for the message (MSProblemCheckFinite_Private) */
+static const char *MSProblemValueSource_Private(MSProblem prob, MSSetKind k, PetscInt what)
+{
+  if (what == 1) return "-pde_exact";
+  if (what == 2) return prob->source ? "-pde_source" : "the source manufactured from -pde_exact and the -pde_ coefficients";
+  if (k == MS_SET_DATA) return prob->datafile[0] ? "-data_file" : "-pde_exact";
+  if (k == MS_SET_BOUNDARY) return prob->meshfile[0] ? "-pde_boundary[_TAG]" : (prob->boundary ? "-pde_boundary" : "-pde_exact");
+  return prob->initial ? "-pde_initial" : "-pde_exact";
+}
+
+/* The values of a point set (exact solution, source, data) are finite, or the run stops before
+   training with the expression and a point where it is not: not later as "the loss is nan". */
+static PetscErrorCode MSProblemCheckFinite_Private(MSProblem prob, MSSetKind k)
+{
+  MPI_Comm    comm = PetscObjectComm((PetscObject)prob);
+  MSPointSet *set  = &prob->set[k];
+  struct {
+    PetscReal   what; /* 1 exact, 2 source, 3 data; 0: all finite */
+    PetscMPIInt rank;
+  } mine = {0, 0}, worst;
+  PetscReal x[MS_JET_DIM + 1] = {0};
+  char      at[160]            = "";
+
+  PetscFunctionBegin;
+  PetscCallMPI(MPI_Comm_rank(comm, &mine.rank));
+  for (PetscInt p = 0; p < set->n && !mine.what; p++) {
+    if (set->exact && PetscIsInfOrNanReal(set->exact[p]) && !(k == MS_SET_EVAL && prob->reffile[0])) mine.what = 1;
+    else if (set->f && PetscIsInfOrNanReal(set->f[p])) mine.what = 2;
+    else if (set->g && PetscIsInfOrNanReal(set->g[p])) mine.what = 3;
+    if (mine.what) PetscCall(PetscArraycpy(x, set->X + p * prob->nin, prob->nin));
+  }
+  PetscCallMPI(MPI_Allreduce(&mine, &worst, 1, MPI_DOUBLE_INT, MPI_MAXLOC, comm));
+  if (!worst.what) PetscFunctionReturn(0);
+  PetscCallMPI(MPI_Bcast(x, MS_JET_DIM + 1, MPIU_REAL, worst.rank, comm));
+  for (PetscInt i = 0; i < prob->nin; i++) {
+    char c[32];
+    PetscCall(PetscSNPrintf(c, sizeof(c), "%s%g", i ? ", " : "", (double)x[i]));
+    PetscCall(PetscStrlcat(at, c, sizeof(at)));
+  }
+  SETERRQ(comm, PETSC_ERR_FP, "%s: not finite (NaN or Inf) at the %s point (%s)", MSProblemValueSource_Private(prob, k, (PetscInt)worst.what), MSSetKinds[k], at);
 }
 
 PetscErrorCode MSProblemSetUp(MSProblem prob)
@@ -561,6 +647,7 @@ PetscErrorCode MSProblemSetUp(MSProblem prob)
         else set->g[p] = set->exact[p];
       }
     }
+    PetscCall(MSProblemCheckFinite_Private(prob, (MSSetKind)k));
   }
   PetscCall(PetscRandomDestroy(&rnd));
   { /* an inverse problem needs observations (-data_file, or samples of -pde_exact), at least one per unknown */

@@ -45,7 +45,7 @@ PetscErrorCode MSPolicySetFromOptions_Private(MSSolver sol, PetscOptionItems *Pe
   PetscCall(PetscOptionsReal("-stage_rate_ratio", "End a stage when its loss falls more slowly (decades per iteration, over its last quarter) than its fastest rate divided by this (0: train every stage to -tao_max_it or a stall; off where an iteration count is given)", "MSSolverSolve", sol->rate_ratio, &sol->rate_ratio, NULL));
   PetscCall(PetscOptionsReal("-solve_max_seconds", "Wall-time budget of the whole run: no stage starts, and training stops, once it is spent (0: none)", "MSSolverSolve", sol->budget, &sol->budget, NULL));
   PetscCall(PetscOptionsReal("-stage_resolve_ratio", "Under-resolved: the residual at the evaluation points is more than this times that at the training points; the next stage then gets twice the collocation points", "MSSolverSolve", sol->resolve_ratio, &sol->resolve_ratio, NULL));
-  PetscCall(PetscOptionsInt("-stage_resolve_max", "How many times the policy may double the collocation points (0: never)", "MSSolverSolve", sol->resolve_max, &sol->resolve_max, NULL));
+  PetscCall(MSOptionsInt("-stage_resolve_max", "How many times the policy may double the collocation points (0: never)", "MSSolverSolve", sol->resolve_max, &sol->resolve_max, NULL));
   PetscCheck(sol->rate_ratio >= 0, comm, PETSC_ERR_ARG_OUTOFRANGE, "-stage_rate_ratio %g: must be non-negative (0: off)", (double)sol->rate_ratio);
   PetscCheck(sol->budget >= 0 && !PetscIsInfOrNanReal(sol->budget), comm, PETSC_ERR_ARG_OUTOFRANGE, "-solve_max_seconds %g: must be a non-negative number of seconds (0: no budget)", (double)sol->budget);
   PetscCheck(sol->resolve_ratio >= 1, comm, PETSC_ERR_ARG_OUTOFRANGE, "-stage_resolve_ratio %g: must be at least 1", (double)sol->resolve_ratio);

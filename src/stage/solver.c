@@ -10,6 +10,8 @@
 #include <mspinn/private/netimpl.h>
 #include <petsc/private/taoimpl.h> /* TaoList, to check -tao_chain */
 
+#define MS_GRID_LEAST_FIELDS 3 /* fields of the output grid besides the coordinates: at least u, the residual and the error */
+
 PetscClassId      MSSOLVER_CLASSID;
 const char *const MSStageInits[] = {"scaled_sine", "spectrum", "MSStageInit", "MS_STAGE_INIT_", NULL};
 const char *const MSStageFeaturesTypes[] = {"trained", "random", "auto", "MSStageFeatures", "MS_STAGE_FEATURES_", NULL};
@@ -73,6 +75,66 @@ static PetscErrorCode MSSolverRequestedGamma_Private(MSSolver sol, PetscInt s, P
   PetscFunctionReturn(0);
 }
 
+/* -stage_<n>_net_width and the like are read when stage n starts: their range is checked now */
+static PetscErrorCode MSSolverCheckStageIntegers_Private(MSSolver sol, PetscInt s)
+{
+  const char *names[] = {"-net_width", "-net_layers", "-tao_max_it", "-net_widths", "-net_block_size", "-tao_max_funcs"};
+  PetscInt    least[] = {1, 1, 0}; /* the smallest value of the first three */
+  char        prefix[32];
+
+  PetscFunctionBegin;
+  PetscCall(PetscSNPrintf(prefix, sizeof(prefix), "stage_%" PetscInt_FMT "_", s + 1));
+  for (size_t k = 0; k < sizeof(names) / sizeof(names[0]); k++) {
+    PetscInt  v;
+    PetscBool set;
+    PetscCall(MSOptionsCheckInt(PetscObjectComm((PetscObject)sol), NULL, prefix, names[k]));
+    if (k >= sizeof(least) / sizeof(least[0])) continue;
+    PetscCall(PetscOptionsGetInt(NULL, prefix, names[k], &v, &set));
+    PetscCheck(!set || v >= least[k], PetscObjectComm((PetscObject)sol), PETSC_ERR_ARG_OUTOFRANGE, "-%s%s %" PetscInt_FMT ": must be at least %" PetscInt_FMT, prefix, names[k] + 1, v, least[k]);
+  }
+  PetscFunctionReturn(0);
+}
+
+/* The output grid is evaluated on every rank (the file does not depend on the rank count): its nodes
+   times the fields written there (at least u, the residual and the error, and the coordinates) and
+   the snapshots in time are checked before training, not after it */
+static PetscErrorCode MSSolverCheckGridMemory_Private(MSSolver sol, PetscInt nin)
+{
+  PetscInt64 nodes = 1, space = 1;
+  char       what[96];
+
+  PetscFunctionBegin;
+  for (PetscInt i = 0; i < nin && nodes <= PETSC_MAX_INT; i++) nodes *= sol->grid_n[i];
+  for (PetscInt i = 0; i < nin - 1; i++) space *= sol->grid_n[i];
+  PetscCall(PetscSNPrintf(what, sizeof(what), "-grid_n %" PetscInt_FMT ": the output grid", sol->grid_n[0]));
+  PetscCall(MSCheckMemory_Private(PetscObjectComm((PetscObject)sol), nodes * (MS_GRID_LEAST_FIELDS + nin), (PetscReal)sizeof(PetscReal) * nodes * (MS_GRID_LEAST_FIELDS + nin), what));
+  if (sol->grid_snapshots > 0) {
+    PetscCall(PetscSNPrintf(what, sizeof(what), "-grid_snapshots %" PetscInt_FMT ": the snapshots in time", sol->grid_snapshots));
+    PetscCall(MSCheckMemory_Private(PetscObjectComm((PetscObject)sol), sol->grid_snapshots * space * (nin + 1), (PetscReal)sizeof(PetscReal) * sol->grid_snapshots * space * (nin + 1), what));
+  }
+  PetscFunctionReturn(0);
+}
+
+/* Stage 1's Jacobian (rows x parameters doubles, split over the ranks), from the point counts the
+   options ask for: a run that cannot hold it stops now, not after the points are made */
+static PetscErrorCode MSSolverCheckPlannedMemory_Private(MSSolver sol)
+{
+  MPI_Comm    comm = PetscObjectComm((PetscObject)sol);
+  PetscInt64  rows;
+  PetscInt    P;
+  PetscMPIInt size;
+  char        what[160];
+
+  PetscFunctionBegin;
+  PetscCall(MSProblemPlannedRows_Private(sol->prob, &rows));
+  if (!rows) PetscFunctionReturn(0);
+  PetscCall(MSNetGetNumParameters(sol->net[0], &P));
+  PetscCallMPI(MPI_Comm_size(comm, &size));
+  PetscCall(PetscSNPrintf(what, sizeof(what), "-points_interior_n/-net_width: the Jacobian (at least %" PetscInt64_FMT " rows x %" PetscInt_FMT " parameters)", rows, P));
+  PetscCall(MSCheckMemory_Private(comm, rows / size * P, (PetscReal)sizeof(PetscReal) * (PetscReal)(rows / size) * P, what));
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode MSSolverSetFromOptions(MSSolver sol)
 {
   PetscInt  nin_probe;
@@ -102,38 +164,41 @@ PetscErrorCode MSSolverSetFromOptions(MSSolver sol)
   {
     PetscInt n = MS_JET_DIM;
     PetscCall(PetscOptionsRealArray("-probe", "Report u and its first derivatives at this point (one value per input, e.g. x,t)", "MSSolverViewSummary", sol->probe, &n, &sol->hasprobe));
+    for (PetscInt i = 0; sol->hasprobe && i < n; i++) PetscCheck(!PetscIsInfOrNanReal(sol->probe[i]), PetscObjectComm((PetscObject)sol), PETSC_ERR_ARG_OUTOFRANGE, "-probe: value %" PetscInt_FMT " (%g) is not a finite number", i + 1, (double)sol->probe[i]);
     PetscCheck(!sol->hasprobe || n == nin_probe, PetscObjectComm((PetscObject)sol), PETSC_ERR_ARG_SIZ, "-probe: %" PetscInt_FMT " values for a %" PetscInt_FMT "-input problem", n, nin_probe);
   }
   PetscCall(PetscOptionsReal("-train_max_seconds", "Stop a stage's training after this many seconds of wall time (0: no limit)", "MSSolverSolve", sol->max_seconds, &sol->max_seconds, NULL));
   PetscCall(PetscOptionsReal("-stage_gamma", "Weight gamma of the equation residual against the data (0: 1 for stage 1, then balanced by the NTK traces); -stage_<n>_gamma for stage n alone", "MSLossSetGamma", sol->gamma, &sol->gamma, NULL));
-  PetscCall(PetscOptionsInt("-stage_max", "Largest number of stages", "MSSolverSolve", sol->stage_max, &sol->stage_max, NULL));
+  PetscCall(MSOptionsInt("-stage_max", "Largest number of stages", "MSSolverSolve", sol->stage_max, &sol->stage_max, NULL));
   PetscCall(PetscOptionsEnum("-stage_init", "First layer of stages 2, 3, ...: sine scaled to the residual's dominant frequency, or spectrum-informed", "MSSolverSolve", MSStageInits, (PetscEnum)sol->init, (PetscEnum *)&sol->init, NULL));
-  PetscCall(PetscOptionsInt("-stage_refine_n", "Before each stage after the first, add this many collocation points where the residual is largest (0: none)", "MSSolverSolve", sol->refine_n, &sol->refine_n, NULL));
+  PetscCall(MSOptionsInt("-stage_refine_n", "Before each stage after the first, add this many collocation points where the residual is largest (0: none)", "MSSolverSolve", sol->refine_n, &sol->refine_n, NULL));
   PetscCall(PetscOptionsReal("-stage_floor_factor", "Stop when the residual RMS is within this factor of its round-off floor", "MSSolverSolve", sol->floor_factor, &sol->floor_factor, NULL));
   {
     PetscInt n = MS_JET_DIM, def = nin_probe == 1 ? 1001 : (nin_probe == 2 ? 101 : 41);
     PetscBool set;
     for (PetscInt i = 0; i < MS_JET_DIM; i++) sol->grid_n[i] = def;
     PetscCall(PetscOptionsBool("-grid_write", "Write the fields on a structured grid (/grid) and, for time-dependent problems, snapshots in time (/snapshots)", "MSSolverWriteOutput", sol->grid, &sol->grid, NULL));
+    PetscCall(MSOptionsCheckInt(PetscOptionsObject->comm, PetscOptionsObject->options, PetscOptionsObject->prefix, "-grid_n"));
     PetscCall(PetscOptionsIntArray("-grid_n", "Nodes of the output grid per input direction (one value: all directions; default 1001, 101, 41 for 1, 2, 3 inputs)", "MSSolverWriteOutput", sol->grid_n, &n, &set));
     if (set) {
       PetscCheck(n == 1 || n == nin_probe, PetscObjectComm((PetscObject)sol), PETSC_ERR_ARG_SIZ, "-grid_n: give one value or one per input (%" PetscInt_FMT ")", nin_probe);
       for (PetscInt i = n; i < MS_JET_DIM; i++) sol->grid_n[i] = sol->grid_n[0];
       for (PetscInt i = 0; i < nin_probe; i++) PetscCheck(sol->grid_n[i] >= 2, PetscObjectComm((PetscObject)sol), PETSC_ERR_ARG_OUTOFRANGE, "-grid_n %" PetscInt_FMT ": at least 2 nodes per direction", sol->grid_n[i]);
     }
-    PetscCall(PetscOptionsInt("-grid_snapshots", "Snapshots in time of a time-dependent problem written to /snapshots (0: none)", "MSSolverWriteOutput", sol->grid_snapshots, &sol->grid_snapshots, NULL));
+    PetscCall(MSOptionsInt("-grid_snapshots", "Snapshots in time of a time-dependent problem written to /snapshots (0: none)", "MSSolverWriteOutput", sol->grid_snapshots, &sol->grid_snapshots, NULL));
     PetscCheck(sol->grid_snapshots >= 0, PetscObjectComm((PetscObject)sol), PETSC_ERR_ARG_OUTOFRANGE, "-grid_snapshots %" PetscInt_FMT ": must be non-negative", sol->grid_snapshots);
+    if (sol->grid) PetscCall(MSSolverCheckGridMemory_Private(sol, nin_probe));
   }
-  PetscCall(PetscOptionsInt("-stage_kappa_trials", "Stages >= 2: try this many first-layer scales (kappa, kappa/2, kappa/4, ...) for -stage_kappa_trial_its iterations each and keep the one with the smallest residual at held-out points (0 or 1: the spectral kappa)", "MSSolverSolve", sol->kappa_trials, &sol->kappa_trials, NULL));
+  PetscCall(MSOptionsInt("-stage_kappa_trials", "Stages >= 2: try this many first-layer scales (kappa, kappa/2, kappa/4, ...) for -stage_kappa_trial_its iterations each and keep the one with the smallest residual at held-out points (0 or 1: the spectral kappa)", "MSSolverSolve", sol->kappa_trials, &sol->kappa_trials, NULL));
   PetscCall(PetscOptionsReal("-stage_kappa_fraction", "Stages >= 2: the first layer's largest frequency along a direction, kappa a / (2 pi), as a fraction of the residual's dominant frequency", "MSSolverSolve", sol->kappa_fraction, &sol->kappa_fraction, NULL));
   PetscCall(PetscOptionsEnum("-stage_features", "Stages >= 2: train every parameter (trained), keep random hidden layers and solve for the output layer by orthogonal least squares (random), or random when that gains -stage_random_min_gain at held-out points, else trained (auto); -stage_<n>_features per stage", "MSSolverSolve", MSStageFeaturesTypes, (PetscEnum)sol->features, (PetscEnum *)&sol->features, NULL));
-  PetscCall(PetscOptionsInt("-stage_random_width", "Hidden width of a random-feature stage's single hidden layer (0: half the training rows, at most 2048; -stage_<n>_net_layers/_width shape trained stages only)", "MSSolverSolve", sol->random_width, &sol->random_width, NULL));
+  PetscCall(MSOptionsInt("-stage_random_width", "Hidden width of a random-feature stage's single hidden layer (0: half the training rows, at most 2048; -stage_<n>_net_layers/_width shape trained stages only)", "MSSolverSolve", sol->random_width, &sol->random_width, NULL));
   PetscCall(PetscOptionsReal("-stage_random_kappa_fraction", "Random-feature stages: the first layer's largest frequency as a multiple of the residual's dominant frequency (with -stage_features auto: the first of the multiples tried)", "MSSolverSolve", sol->random_kappa_fraction, &sol->random_kappa_fraction, NULL));
-  PetscCall(PetscOptionsInt("-stage_random_trials", "With -stage_features auto: try at most this many bandwidths between c f_d (c = -stage_random_kappa_fraction, f_d the residual's dominant frequency) and the Nyquist frequency of the points", "MSSolverSolve", sol->random_trials, &sol->random_trials, NULL));
+  PetscCall(MSOptionsInt("-stage_random_trials", "With -stage_features auto: try at most this many bandwidths between c f_d (c = -stage_random_kappa_fraction, f_d the residual's dominant frequency) and the Nyquist frequency of the points", "MSSolverSolve", sol->random_trials, &sol->random_trials, NULL));
   PetscCall(PetscOptionsReal("-stage_random_min_gain", "With -stage_features auto: keep random features when they lower the validation residual RMS by at least this factor", "MSSolverSolve", sol->random_min_gain, &sol->random_min_gain, NULL));
-  PetscCall(PetscOptionsInt("-stage_kappa_trial_its", "Iterations of each trial of -stage_kappa_trials", "MSSolverSolve", sol->trial_its, &sol->trial_its, NULL));
+  PetscCall(MSOptionsInt("-stage_kappa_trial_its", "Iterations of each trial of -stage_kappa_trials", "MSSolverSolve", sol->trial_its, &sol->trial_its, NULL));
   PetscCall(PetscOptionsString("-resume", "Continue the run saved in this output file from its last finished stage", "MSSolverSolve", sol->resume, sol->resume, sizeof(sol->resume), NULL));
-  PetscCall(PetscOptionsInt("-output_every", "Also rewrite the output every this many training iterations, with the stage in training as it stands (0: after every stage only)", "MSSolverWriteOutput", sol->output_every, &sol->output_every, NULL));
+  PetscCall(MSOptionsInt("-output_every", "Also rewrite the output every this many training iterations, with the stage in training as it stands (0: after every stage only)", "MSSolverWriteOutput", sol->output_every, &sol->output_every, NULL));
   PetscCall(PetscOptionsReal("-stage_min_gain", "Stop when a stage reduces the residual RMS by less than this factor", "MSSolverSolve", sol->min_gain, &sol->min_gain, NULL));
   PetscCall(MSPolicySetFromOptions_Private(sol, PetscOptionsObject));
   PetscOptionsEnd();
@@ -152,6 +217,7 @@ PetscErrorCode MSSolverSetFromOptions(MSSolver sol)
     PetscReal       g;
     if (k > 0) PetscCall(MSSolverRequestedFeatures_Private(sol, k, &f));
     PetscCall(MSSolverRequestedGamma_Private(sol, k, &g));
+    PetscCall(MSSolverCheckStageIntegers_Private(sol, k));
   }
   PetscCheck(sol->random_trials >= 1, PetscObjectComm((PetscObject)sol), PETSC_ERR_ARG_OUTOFRANGE, "-stage_random_trials %" PetscInt_FMT ": must be positive", sol->random_trials);
   PetscCheck(sol->random_min_gain >= 1, PetscObjectComm((PetscObject)sol), PETSC_ERR_ARG_OUTOFRANGE, "-stage_random_min_gain %g: must be at least 1", (double)sol->random_min_gain);
@@ -168,6 +234,7 @@ PetscErrorCode MSSolverSetFromOptions(MSSolver sol)
   PetscCall(MSNetSetFromOptions(sol->net[0]));         /* -net_* */
   PetscCall(MSNetSetOptionsPrefix(sol->net[0], "stage_1_"));
   PetscCall(MSNetSetFromOptions(sol->net[0]));         /* then -stage_1_net_* */
+  PetscCall(MSSolverCheckPlannedMemory_Private(sol));
   PetscFunctionReturn(0);
 }
 

@@ -7,6 +7,7 @@
    routine, if any, runs at the top of every iteration (e.g. to resample collocation points). */
 #include <petsc/private/taoimpl.h>
 #include <mspinn.h>
+#include <mspinn/private/taoutil.h>
 
 typedef struct {
   PetscReal lr, beta1, beta2, eps, decay, decay_steps, lr_now;
@@ -87,6 +88,7 @@ static PetscErrorCode TaoSetFromOptions_Adam(Tao tao, PetscOptionItems *PetscOpt
   TAO_ADAM *a = (TAO_ADAM *)tao->data;
 
   PetscFunctionBegin;
+  PetscCall(MSTaoCheckGenericOptions_Private(tao, PetscOptionsObject));
   PetscOptionsHeadBegin(PetscOptionsObject, "Adam options");
   PetscCall(PetscOptionsReal("-tao_adam_lr", "Learning rate", "TAOADAM", a->lr, &a->lr, NULL));
   PetscCall(PetscOptionsReal("-tao_adam_beta1", "Decay of the first moment", "TAOADAM", a->beta1, &a->beta1, NULL));

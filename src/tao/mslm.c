@@ -25,7 +25,11 @@
 #include <petsc/private/taoimpl.h>
 #include <petscblaslapack.h>
 #include <mspinn.h>
+#include <mspinn/private/taoutil.h>
 #include <mspinn/private/ddsum.h>
+#include <mspinn/private/solverimpl.h>
+
+#define MS_LM_MATRICES 4 /* P x P doubles held: A, Af and the accumulator's two */
 
 typedef struct {
   PetscReal  lambda0, lambda, nu, lambda_max;
@@ -135,6 +139,10 @@ static PetscErrorCode TaoSetUp_MSLM(Tao tao)
   PetscCheck(tao->ls_res && tao->ls_jac, PetscObjectComm((PetscObject)tao), PETSC_ERR_ORDER, "TAOMSLM needs TaoSetResidualRoutine() and TaoSetJacobianResidualRoutine()");
   PetscCall(VecGetSize(tao->solution, &P));
   if (lm->P != P) {
+    char what[128];
+    PetscCall(PetscSNPrintf(what, sizeof(what), "Levenberg-Marquardt's normal equations (%" PetscInt_FMT " x %" PetscInt_FMT " parameters)", P, P));
+    /* A and its factor Af, and the double-double accumulator of A (two doubles per entry) */
+    PetscCall(MSCheckMemory_Private(PetscObjectComm((PetscObject)tao), (PetscInt64)P * P, MS_LM_MATRICES * (PetscReal)sizeof(PetscReal) * P * P, what));
     PetscCall(PetscFree6(lm->A, lm->Af, lm->g, lm->delta, lm->D, lm->fhist));
     lm->P = P;
     PetscCall(PetscMalloc6(P * P, &lm->A, P * P, &lm->Af, P, &lm->g, P, &lm->delta, P, &lm->D, PetscMax(lm->stall_it, 1) + 1, &lm->fhist));
@@ -328,11 +336,12 @@ static PetscErrorCode TaoSetFromOptions_MSLM(Tao tao, PetscOptionItems *PetscOpt
   TAO_MSLM *lm = (TAO_MSLM *)tao->data;
 
   PetscFunctionBegin;
+  PetscCall(MSTaoCheckGenericOptions_Private(tao, PetscOptionsObject));
   PetscOptionsHeadBegin(PetscOptionsObject, "Levenberg-Marquardt (mslm) options");
   PetscCall(PetscOptionsReal("-tao_mslm_lambda", "Initial damping", "TAOMSLM", lm->lambda0, &lm->lambda0, NULL));
   PetscCall(PetscOptionsReal("-tao_mslm_lambda_max", "Largest damping before stopping (no downhill step left)", "TAOMSLM", lm->lambda_max, &lm->lambda_max, NULL));
   PetscCall(PetscOptionsEnum("-tao_mslm_scaling", "Damping matrix: running maximum of diag(J^T J) (More), current diag(J^T J), or the identity", "TaoMSLMSetScaling", TaoMSLMScalings, (PetscEnum)lm->scaling, (PetscEnum *)&lm->scaling, NULL));
-  PetscCall(PetscOptionsInt("-tao_mslm_stall_it", "Stop when the loss has not dropped by the stall factor in this many iterations (0: never)", "TAOMSLM", lm->stall_it, &lm->stall_it, NULL));
+  PetscCall(MSOptionsInt("-tao_mslm_stall_it", "Stop when the loss has not dropped by the stall factor in this many iterations (0: never)", "TAOMSLM", lm->stall_it, &lm->stall_it, NULL));
   PetscCall(PetscOptionsReal("-tao_mslm_stall_factor", "Stall factor (see -tao_mslm_stall_it)", "TAOMSLM", lm->stall_factor, &lm->stall_factor, NULL));
   PetscOptionsHeadEnd();
   PetscCheck(lm->lambda0 > 0, PetscObjectComm((PetscObject)tao), PETSC_ERR_ARG_OUTOFRANGE, "-tao_mslm_lambda must be positive");

@@ -27,6 +27,7 @@
 #include <petsc/private/taoimpl.h>
 #include <petscblaslapack.h>
 #include <mspinn.h>
+#include <mspinn/private/taoutil.h>
 
 /* LAPACK's divide-and-conquer SVD least-squares solver (PETSc 3.18 wraps dgelss, not dgelsd): the same
    truncated-SVD solution as dgelss, several times faster for the thousands of columns of a random-feature stage */
@@ -295,6 +296,7 @@ static PetscErrorCode TaoSetFromOptions_MSLSQ(Tao tao, PetscOptionItems *PetscOp
   TAO_MSLSQ *ls = (TAO_MSLSQ *)tao->data;
 
   PetscFunctionBegin;
+  PetscCall(MSTaoCheckGenericOptions_Private(tao, PetscOptionsObject));
   PetscOptionsHeadBegin(PetscOptionsObject, "Gauss-Newton with orthogonal least-squares solves (mslsq) options");
   PetscCall(PetscOptionsReal("-tao_mslsq_rcond", "Drop singular values of the Jacobian below this fraction of the largest", "TAOMSLSQ", ls->rcond, &ls->rcond, NULL));
   PetscCall(PetscOptionsReal("-tao_mslsq_gain", "Stop when an iteration lowers the loss by less than this factor", "TAOMSLSQ", ls->gain, &ls->gain, NULL));

@@ -116,10 +116,10 @@ check "the saved stages were trained with -ansatz_lift \"\" -ansatz_distance \"\
 check "-ansatz_stages -1: must be non-negative" -ansatz_lift "0" -ansatz_distance "1-x^2" -ansatz_stages -1
 "$bin" -output "$work/ans2.h5" -tao_max_it 2 -stage_max 2 -stage_min_gain 1 -grid_write 0 -ansatz_lift "0" -ansatz_distance "1-x^2" >/dev/null 2>&1
 check "D multiplies 2 of the 2 saved stages (-ansatz_stages 0), with -ansatz_stages 1 it would multiply 1" -resume "$work/ans2.h5" -stage_max 3 -ansatz_lift "0" -ansatz_distance "1-x^2" -ansatz_stages 1
-# a dense Jacobian beyond the memory there is (20000 rows x 40601 parameters = 6.5 GB under a 3 GB limit)
+# a dense Jacobian beyond the memory there is (20000 rows x 40801 parameters = 6.5 GB under a 3 GB limit), refused before the points are made
 printf '#!/usr/bin/env bash\nulimit -v 3000000\nexec "%s" "$@"\n' "$bin" >"$work/limited.sh"; chmod +x "$work/limited.sh"
 real_bin=$bin; bin="$work/limited.sh"
-check "out of memory in MatSeqDenseSetPreallocation_SeqDense (too many points or parameters for this machine" -stage_max 1 -points_interior_n 20000 -net_width 200 -net_layers 2
+check "the Jacobian (at least 20000 rows x 40801 parameters): not enough memory (6.53 GB on one rank, whose address space is limited to 3.07 GB)" -stage_max 1 -points_interior_n 20000 -net_width 200 -net_layers 2
 bin=$real_bin
 # meshes: missing, malformed, a boundary label without data, a dimension mismatch
 printf '$MeshFormat\n2.2 0 8\n$EndMeshFormat\n$Nodes\nthree\n' > "$work/bad.msh"
@@ -150,6 +150,58 @@ keep "-output $work/plain.h5: is the input file of -resume" "$work/plain.h5" -re
 keep "-output $work/plain.h5: is the input file of -reference_file" "$work/plain.h5" -reference_file "$work/plain.h5" -reference_coords /eval/points -reference_values /eval/u -pde_source 1 -pde_boundary 0 -output "$work/plain.h5"
 keep "-output /dev/null: is not a regular file" /dev/null -tao_max_it 2 -stage_max 1 -output /dev/null
 [ -c /dev/null ] || { fail=$((fail+1)); echo "FAIL /dev/null is no longer a device"; }
+# issue 20: options files that include themselves, a directory, an unclosed quote, a stray word
+printf -- '-options_file %s/self.opts\n' "$work" >"$work/self.opts"
+printf -- '-options_file %s/b.opts\n' "$work" >"$work/a.opts"; printf -- '-options_file %s/a.opts\n' "$work" >"$work/b.opts"
+printf -- '-pde_exact "sin(x)\n' >"$work/quote.opts"; printf -- 'net_width 3\n' >"$work/word.opts"
+check "-options_file $work/self.opts: includes itself" -options_file "$work/self.opts"
+check "-options_file $work/a.opts: includes itself (through $work/b.opts)" -options_file "$work/a.opts"
+check "-options_file $work: is a directory" -options_file "$work"
+check "-options_file $work/quote.opts, line 2: a quote is not closed" -options_file "$work/quote.opts"
+check "-options_file $work/word.opts, line 1: 'net_width' is not an option name" -options_file "$work/word.opts"
+# sizes beyond 32-bit PetscInt or the machine: refused before any work, naming the option
+check "-points_interior_n 4294967316: out of range" -points_interior_n 4294967316
+check "-net_width 4294967297: out of range" -net_width 4294967297
+check "-net_width 2147483648: out of range" -net_width 2147483648
+check "-net_widths 99999999999: out of range" -net_widths 10,99999999999
+check "-stage_2_net_width 4294967297: out of range" -stage_max 2 -stage_2_net_width 4294967297
+check "-net_width 65536: the network has 4295229441 parameters, more than PetscInt holds" -net_width 65536 -net_layers 2 -tao_type adam
+check "-net_width 46341: the network has 2147673646 parameters" -net_width 46341 -net_layers 2
+check "-points_interior_n 65536: 4294967296 points in 2 dimensions" -pde_dim 2 -pde_exact "x*y" -points_interior_type grid -points_interior_n 65536
+check "-points_interior_n/-net_width: the Jacobian (at least 2000000000 rows x 901 parameters)" -points_interior_n 2000000000
+check "-grid_n 2147483647: the output grid" -grid_n 2147483647
+check "-points_interior_n 1: a Chebyshev-Gauss-Lobatto grid needs at least 2 points" -points_interior_n 1 -points_eval_n 2
+# values TAO would take silently, and numbers that are not finite
+check "-tao_max_it -5: must be non-negative" -tao_max_it -5
+check "-tao_max_it 4294967297: out of range" -tao_max_it 4294967297
+check "-stage_2_tao_max_it -3: must be at least 0" -stage_max 2 -stage_2_tao_max_it -3
+check "-domain_lower: 3 values given for a 2-dimensional domain" -pde_dim 2 -pde_exact "x*y" -domain_lower 0,0,0 -domain_upper 1,1
+check "-probe: value 1 (nan.) is not a finite number" -probe nan
+check "-pde_k nan.: not a finite number" -pde_k nan
+check "-domain_lower/-domain_upper: .-1., inf.. in direction 0 is not a finite interval" -domain_upper inf
+check "-domain_lower/-domain_upper: .-1., inf.. in direction 0 is not a finite interval" -domain_upper 1e400
+check "-pde_source: not finite (NaN or Inf) at the interior point (-1.)" -pde_exact x -pde_source "log(x)"
+check "the source manufactured from -pde_exact and the -pde_ coefficients: not finite" -pde_exact "exp(1000*x)"
+check "-pde_boundary: not finite (NaN or Inf) at the boundary point" -pde_source 1 -pde_boundary "1/(x+1)"
+# under MPI: one line from all ranks together, no rank left waiting
+mpicheck() { # expected-substring, then the mspinn arguments (2 ranks)
+  local want=$1; shift
+  OPENBLAS_NUM_THREADS=1 timeout 120 mpiexec -n 2 "$bin" -output "$work/out.h5" -tao_max_it 5 "$@" >stdout.txt 2>stderr.txt
+  local rc=$? lines; lines=$(grep -c "mspinn: error" stderr.txt)
+  if [ $rc -ne 0 ] && [ $rc -ne 124 ] && [ "$lines" -eq 1 ] && grep -q -- "$want" stderr.txt && [ ! -e out.h5 ]; then
+    pass=$((pass+1)); echo "ok   mpiexec -n 2 $* -> $(grep 'mspinn: error' stderr.txt)"
+  else
+    fail=$((fail+1)); echo "FAIL mpiexec -n 2 $* (exit $rc, $lines error lines, wanted '$want')"; grep mspinn stderr.txt | head -5 | sed 's/^/     /'
+  fi
+  rm -f out.h5 out.h5.partial
+}
+mpicheck "-options_file $work: is a directory" -options_file "$work"
+mpicheck "-options_file $work/a.opts: includes itself" -options_file "$work/a.opts"
+mpicheck "-options_file $work/word.opts, line 1" -options_file "$work/word.opts"
+mpicheck "-net_width abc: Input string abc has no integer value" -net_width abc
+mpicheck "-stage_features xx: Unknown option xx" -stage_features xx
+mpicheck "-pde_source: not finite (NaN or Inf)" -pde_exact x -pde_source "log(x)"
+mpicheck "-points_interior_n 4294967316: out of range" -points_interior_n 4294967316
 # typos in option names are reported (the run itself goes on)
 "$bin" -output "$work/out.h5" -points_interior_n 32 -stage_max 1 -tao_max_it 3 -tao_chain mslm -chain1_tao_max_itt 5 -net_widht 4 >stdout.txt 2>stderr.txt
 if grep -q "option -chain1_tao_max_itt was not used" stdout.txt && grep -q "option -net_widht was not used" stdout.txt; then

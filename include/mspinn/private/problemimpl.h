@@ -64,6 +64,7 @@ static inline PetscBool MSProblemObservationsFromExact_Private(MSProblem prob)
 }
 
 PETSC_INTERN PetscErrorCode MSPointsGenerate_Private(MSPointsType, PetscInt nd, const PetscReal lo[], const PetscReal hi[], PetscInt n, PetscRandom, PetscInt *N, PetscReal **X);
+PETSC_INTERN PetscErrorCode MSProblemPlannedRows_Private(MSProblem, PetscInt64 *);
 PETSC_INTERN PetscErrorCode MSProblemMeshLoad_Private(MSProblem);
 PETSC_INTERN PetscErrorCode MSProblemMeshBoundaryLabels_Private(MSProblem, PetscInt *, PetscInt[], PetscInt);
 PETSC_INTERN PetscErrorCode MSProblemMeshSampleDomain_Private(MSProblem, PetscRandom, PetscInt, PetscReal[]);

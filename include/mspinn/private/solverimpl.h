@@ -137,6 +137,7 @@ PETSC_INTERN PetscErrorCode MSSolverCompositeJets_Private(MSSolver, PetscInt ns,
 PETSC_INTERN PetscErrorCode MSSolverResidualAt_Private(MSSolver, PetscInt ns, PetscInt n, const PetscReal X[], PetscReal R[]);
 PETSC_INTERN PetscErrorCode MSSolverResidualSpectrum_Private(MSSolver, PetscInt ns, MSSpectrum *);
 PETSC_INTERN PetscErrorCode MSSolverCheckOutputPath_Private(MSSolver);
+PETSC_INTERN PetscErrorCode MSCheckMemory_Private(MPI_Comm, PetscInt64, PetscReal, const char[]);
 PETSC_INTERN PetscErrorCode MSCheckOutputPath_Private(MPI_Comm, const char[], PetscInt, const char *const[], const char *const[]);
 PETSC_INTERN PetscInt       MSSolverRandomWidth_Private(MSSolver);
 PETSC_INTERN PetscErrorCode MSSolverCreateStageNet_Private(MSSolver, PetscInt s, const MSSpectrum *);
