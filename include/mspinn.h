@@ -12,6 +12,7 @@ PETSC_EXTERN PetscErrorCode MSFinalizePackage(void);
 PETSC_EXTERN PetscErrorCode MSOptionsInsertFiles(MPI_Comm, PetscOptions, PetscInt, const char *const[]);
 PETSC_EXTERN PetscErrorCode MSOptionsInsertArgs(PetscOptions, int, char **);
 PETSC_EXTERN PetscBool      MSOptionsIsName(const char[]);
+PETSC_EXTERN PetscBool      MSOutputFailed(void);
 PETSC_EXTERN PetscBool      MSOptionsTakesExpression(const char[]);
 PETSC_EXTERN PetscErrorCode MSOptionsCheckInt(MPI_Comm, PetscOptions, const char[], const char[]);
 PETSC_EXTERN PetscErrorCode MSOptionsInt_Private(PetscOptionItems *, const char[], const char[], const char[], PetscInt, PetscInt *, PetscBool *);

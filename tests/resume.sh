@@ -38,7 +38,7 @@ PY
 }
 fail=0
 for mode in ${RESUME_MODES:-stage snapshot extend}; do
-  rm -f "$out/run.h5" "$out/run.h5.partial" "$out/resumed.h5"
+  rm -f "$out/run.h5" "$out"/.mspinn-*.partial "$out/resumed.h5"
   extra=(); want="1 1 0"
   [ $mode = snapshot ] && { extra=(-output_every 10); want="1 2 0"; }
   if [ $mode = extend ]; then

@@ -8,6 +8,7 @@ static const char help[] = "mspinn: physics-informed neural networks to machine 
 #include <stdio.h>
 #include <string.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 static int MSIsNumber(const char *tok)
 {
@@ -179,6 +180,10 @@ int main(int argc, char **argv)
   if (!ierr) ierr = MSRun(&sol);
   if (ierr) {
     (void)MSSolverRemovePartialOutput(sol);
+    if (MSOutputFailed()) { /* HDF5 would crash in MPI_Finalize on the file it could not close */
+      fflush(NULL);
+      _exit(1);
+    }
     (void)MSSolverDestroy(&sol);
     (void)PetscFinalize();
     return 1;

@@ -2,6 +2,7 @@
    one-line errors that name the option, file and dataset at fault. Every rank reads the (small)
    dataset itself; HDF5's own error stack printing is switched off. */
 #include <mspinn.h>
+#include <mspinn/private/solverimpl.h>
 #include <hdf5.h>
 
 PetscErrorCode MSH5ReadDataset(MPI_Comm comm, const char optname[], const char file[], const char dataset[], PetscInt *ndims, PetscInt dims[], PetscReal **data)
@@ -9,7 +10,8 @@ PetscErrorCode MSH5ReadDataset(MPI_Comm comm, const char optname[], const char f
   hid_t    f, d, s;
   hsize_t  hd[8];
   int      nd;
-  PetscInt total = 1;
+  hsize_t  count = 1;
+  PetscInt total;
 
   PetscFunctionBegin;
   H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
@@ -29,11 +31,24 @@ PetscErrorCode MSH5ReadDataset(MPI_Comm comm, const char optname[], const char f
     SETERRQ(comm, PETSC_ERR_FILE_UNEXPECTED, "%s: dataset %s in %s has %d dimensions", optname, dataset, file, nd);
   }
   H5Sget_simple_extent_dims(s, hd, NULL);
-  for (int i = 0; i < nd; i++) {
-    dims[i] = (PetscInt)hd[i];
-    total *= dims[i];
+  for (int i = 0; i < nd; i++) { /* counted in 64 bits: a chunked file of a few kB may claim 2^32 entries */
+    count = (hd[i] && count > (hsize_t)PETSC_MAX_INT / hd[i]) ? (hsize_t)PETSC_MAX_INT + 1 : count * hd[i];
+    if (hd[i] > (hsize_t)PETSC_MAX_INT) count = (hsize_t)PETSC_MAX_INT + 1;
   }
+  if (count > (hsize_t)PETSC_MAX_INT) {
+    H5Sclose(s);
+    H5Dclose(d);
+    H5Fclose(f);
+    SETERRQ(comm, PETSC_ERR_FILE_UNEXPECTED, "%s: dataset %s in %s has more entries than PetscInt counts (%d)", optname, dataset, file, (int)PETSC_MAX_INT);
+  }
+  for (int i = 0; i < nd; i++) dims[i] = (PetscInt)hd[i];
+  total  = (PetscInt)count;
   *ndims = nd;
+  {
+    char what[PETSC_MAX_PATH_LEN + 64];
+    PetscCall(PetscSNPrintf(what, sizeof(what), "%s: dataset %s in %s", optname, dataset, file));
+    PetscCall(MSCheckMemory_Private(comm, total, (PetscReal)sizeof(PetscReal) * total, what));
+  }
   PetscCall(PetscMalloc1(PetscMax(total, 1), data));
   if (total > 0 && H5Dread(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, *data) < 0) {
     H5Sclose(s);
@@ -57,6 +72,7 @@ PetscErrorCode MSH5ReadPoints(MPI_Comm comm, const char prefix[], const char fil
 {
   char      opt[256];
   PetscInt  nd, dims[8], vnd, vdims[8], total = 1;
+  PetscInt64 tensor = 1;
   PetscReal *c[MS_JET_DIM], *v;
 
   PetscFunctionBegin;
@@ -77,9 +93,11 @@ PetscErrorCode MSH5ReadPoints(MPI_Comm comm, const char prefix[], const char fil
       PetscCall(MSH5ReadDataset(comm, opt, file, coords[i], &nd, dims, &c[i]));
       PetscCheck(nd == 1, comm, PETSC_ERR_ARG_SIZ, "%s: dataset %s in %s should be one-dimensional", opt, coords[i], file);
       n[i] = dims[0];
-      total *= n[i];
+      tensor *= n[i];
     }
     PetscCheck(vnd == dim, comm, PETSC_ERR_ARG_SIZ, "-%s_values: dataset %s in %s has %" PetscInt_FMT " dimensions, not %" PetscInt_FMT, prefix, values, file, vnd, dim);
+    PetscCheck(tensor <= PETSC_MAX_INT / dim, comm, PETSC_ERR_ARG_SIZ, "%s: a tensor grid of %" PetscInt64_FMT " points in %s, more coordinates than PetscInt counts", opt, tensor, file);
+    total = (PetscInt)tensor;
     for (PetscInt i = 0; i < dim; i++) PetscCheck(vdims[dim - 1 - i] == n[i], comm, PETSC_ERR_ARG_SIZ, "-%s_values: dataset %s in %s has %" PetscInt_FMT " entries along dimension %" PetscInt_FMT " but coordinate %s has %" PetscInt_FMT, prefix, values, file, vdims[dim - 1 - i], dim - 1 - i, coords[i], n[i]);
     PetscCall(PetscMalloc1(total * dim, X));
     for (PetscInt q = 0; q < total; q++) {

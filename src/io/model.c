@@ -225,7 +225,7 @@ PetscErrorCode MSModelEvaluateToFile(MPI_Comm comm, const char load[], const cha
     PetscCall(MSAnsatzDestroy_Private(e));
     for (PetscInt s = 0; s < ns; s++) PetscCall(MSNetDestroy(&nets[s]));
   }
-  PetscCall(PetscSNPrintf(tmp, sizeof(tmp), "%s.partial", output));
+  PetscCall(MSTempName_Private(comm, output, 0, tmp, sizeof(tmp)));
   PetscCall(PetscViewerHDF5Open(comm, tmp, FILE_MODE_WRITE, &v));
   PetscCall(MSWriteRootArray_Private(v, comm, "points", N, d, X));
   PetscCall(MSWriteRootArray_Private(v, comm, "u", N, 1, U));
@@ -239,7 +239,10 @@ PetscErrorCode MSModelEvaluateToFile(MPI_Comm comm, const char load[], const cha
     }
   }
   PetscCall(PetscViewerDestroy(&v));
-  if (!rank) PetscCheck(!rename(tmp, output), PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "-output %s: cannot rename %s onto it", output, tmp);
+  {
+    const char *finals[1] = {output};
+    PetscCall(MSTempCommit_Private(comm, 1, finals));
+  }
   PetscCall(PetscPrintf(comm, "evaluated the %" PetscInt_FMT "-stage model of %s at %" PetscInt_FMT " points of %s:%s; wrote %s\n", ns, load, N, pointsfile, dataset, output));
   PetscCall(PetscFree(X));
   PetscCall(PetscFree(U));

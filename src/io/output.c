@@ -18,6 +18,10 @@
 #include <errno.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <hdf5.h>
+
+#define MS_DISK_FULL_BYTES 1.0e6 /* less free space than this after a failed write: the disk is full */
 
 /* the output path can take the run's file: its directory exists and is writable, and it is not a
    directory, not a device or other special file (a FIFO, /dev/full: writing a temporary file and
@@ -256,19 +260,28 @@ static PetscErrorCode MSSolverWriteEval_Private(MSSolver sol, PetscViewer v)
   PetscFunctionReturn(0);
 }
 
-PetscErrorCode MSSolverWriteOutput(MSSolver sol)
+static PetscBool ms_output_failed = PETSC_FALSE;
+
+/*@C
+  MSOutputFailed - Whether writing an output file failed in a way that leaves HDF5 unable to finalize
+
+  Not Collective
+
+  Notes:
+  After a failed write (a full disk) the file stays open in HDF5, which crashes when MPI_Finalize
+  closes it; the program should then exit without PetscFinalize (after the error is printed).
+@*/
+PetscBool MSOutputFailed(void)
 {
-  MPI_Comm    comm = PetscObjectComm((PetscObject)sol);
-  PetscViewer v;
-  PetscMPIInt rank;
-  char       *opts;
-  int         err = 0;
+  return ms_output_failed;
+}
+
+/* the content of the output file (layout above) */
+static PetscErrorCode MSSolverWriteFile_Private(MSSolver sol, PetscViewer v)
+{
+  char *opts;
 
   PetscFunctionBegin;
-  if (!sol->write) PetscFunctionReturn(0);
-  PetscCallMPI(MPI_Comm_rank(comm, &rank));
-  PetscCall(PetscSNPrintf(sol->tmpoutput, sizeof(sol->tmpoutput), "%s.partial", sol->output));
-  PetscCall(PetscViewerHDF5Open(comm, sol->tmpoutput, FILE_MODE_WRITE, &v));
   PetscCall(MSSolverWriteSummary_Private(sol, v));
   PetscCall(MSSolverWriteTables_Private(sol, v));
   PetscCall(MSSolverWriteEval_Private(sol, v));
@@ -277,24 +290,67 @@ PetscErrorCode MSSolverWriteOutput(MSSolver sol)
   PetscCall(PetscOptionsGetAll(NULL, &opts));
   PetscCall(PetscViewerHDF5WriteAttribute(v, "/", "options", PETSC_STRING, opts));
   PetscCall(PetscFree(opts));
-  PetscCall(PetscViewerDestroy(&v));
-  if (!rank && rename(sol->tmpoutput, sol->output)) err = errno;
-  PetscCallMPI(MPI_Bcast(&err, 1, MPI_INT, 0, comm));
-  PetscCheck(!err, comm, PETSC_ERR_FILE_WRITE, "-output %s: cannot rename %s onto it: %s", sol->output, sol->tmpoutput, strerror(err));
-  sol->tmpoutput[0] = 0;
-  PetscCall(MSSolverWriteXDMF_Private(sol));
   PetscFunctionReturn(0);
 }
 
-/* after a failure: remove the temporary file, so nothing half-written is left behind */
-PetscErrorCode MSSolverRemovePartialOutput(MSSolver sol)
+/* A write that fails (a full disk, an I/O error) is reported as one line that says why, after the
+   file is closed (HDF5 would otherwise close it in MPI_Finalize, and crash) and the temporary files
+   are removed: HDF5's own error stack is not printed. */
+static PetscErrorCode MSSolverWriteH5_Private(MSSolver sol)
 {
-  PetscMPIInt rank;
+  MPI_Comm       comm = PetscObjectComm((PetscObject)sol);
+  PetscViewer    v    = NULL;
+  PetscErrorCode ierr, ierr2;
+  const char    *text = NULL, *specific = NULL;
+  char           dir[PETSC_MAX_PATH_LEN], msg[512];
+  struct statvfs fs;
+  int            full;
 
   PetscFunctionBegin;
-  if (!sol || !sol->tmpoutput[0]) PetscFunctionReturn(0);
-  PetscCallMPI(MPI_Comm_rank(PetscObjectComm((PetscObject)sol), &rank));
-  if (!rank) (void)unlink(sol->tmpoutput);
+  H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+  PetscCall(PetscPushErrorHandler(PetscReturnErrorHandler, NULL));
+  ierr = PetscViewerHDF5Open(comm, sol->tmpoutput, FILE_MODE_WRITE, &v);
+  if (!ierr) ierr = MSSolverWriteFile_Private(sol, v);
+  ierr2 = v ? PetscViewerDestroy(&v) : 0;
+  if (!ierr) ierr = ierr2;
+  if (ierr) (void)PetscErrorMessage(ierr, &text, (char **)&specific);
+  PetscCall(PetscPopErrorHandler());
+  if (!ierr) PetscFunctionReturn(0);
+  PetscCall(PetscStrncpy(msg, specific ? specific : (text ? text : "I/O error"), sizeof(msg)));
+  /* the failed file stays open in HDF5 (its close could not flush), and HDF5 would crash closing it in
+     MPI_Finalize (so would H5close now): the program leaves without finalizing (MSOutputFailed) */
+  ms_output_failed = PETSC_TRUE;
+  PetscCall(MSTempRemoveAll_Private(comm));
+  PetscCall(PetscStrncpy(dir, sol->output, sizeof(dir)));
+  full = !statvfs(dirname(dir), &fs) && (PetscReal)fs.f_bavail * fs.f_bsize < MS_DISK_FULL_BYTES;
+  SETERRQ(comm, PETSC_ERR_FILE_WRITE, "-output %s: cannot write it: %s", sol->output, full ? "no space left on the device (the disk is full)" : msg);
+}
+
+PetscErrorCode MSSolverWriteOutput(MSSolver sol)
+{
+  MPI_Comm    comm = PetscObjectComm((PetscObject)sol);
+  char        xmf[PETSC_MAX_PATH_LEN], tmpxmf[PETSC_MAX_PATH_LEN];
+  const char *finals[2] = {sol->output, xmf};
+
+  PetscFunctionBegin;
+  if (!sol->write) PetscFunctionReturn(0);
+  /* both files are written under temporary names and then renamed together: neither is replaced
+     unless both were written */
+  PetscCall(MSSolverXdmfName_Private(sol->output, xmf, sizeof(xmf)));
+  PetscCall(MSTempName_Private(comm, sol->output, 0, sol->tmpoutput, sizeof(sol->tmpoutput)));
+  PetscCall(MSTempName_Private(comm, xmf, 1, tmpxmf, sizeof(tmpxmf)));
+  PetscCall(MSSolverWriteH5_Private(sol));
+  PetscCall(MSSolverWriteXDMF_Private(sol, tmpxmf));
+  PetscCall(MSTempCommit_Private(comm, 2, finals));
   sol->tmpoutput[0] = 0;
+  PetscFunctionReturn(0);
+}
+
+/* after a failure: remove the temporary files, so nothing half-written is left behind */
+PetscErrorCode MSSolverRemovePartialOutput(MSSolver sol)
+{
+  PetscFunctionBegin;
+  PetscCall(MSTempRemoveAll_Private(sol ? PetscObjectComm((PetscObject)sol) : PETSC_COMM_WORLD)); /* no solver: -load's output */
+  if (sol) sol->tmpoutput[0] = 0;
   PetscFunctionReturn(0);
 }

@@ -5,6 +5,7 @@
    spacing) with all its fields; and for time-dependent problems "snapshots", a temporal collection
    of the spatial grid whose fields are rows (hyperslabs) of /snapshots/<field>. The HDF5 file is referenced by its name alone, so the two files move
    together. Written on rank 0, atomically (temporary file, then rename). */
+#include <errno.h>
 #include <mspinn/private/solverimpl.h>
 #include <mspinn/private/problemimpl.h>
 #include <stdio.h>
@@ -92,30 +93,36 @@ static PetscErrorCode MSXdmfGrid_Private(FILE *f, MSSolver sol, const char *h5)
   PetscFunctionReturn(0);
 }
 
-PetscErrorCode MSSolverWriteXDMF_Private(MSSolver sol)
+/* RUN.h5 -> RUN.xmf (any other name: NAME.xmf) */
+PetscErrorCode MSSolverXdmfName_Private(const char output[], char xmf[], size_t len)
+{
+  size_t n;
+
+  PetscFunctionBegin;
+  PetscCall(PetscStrncpy(xmf, output, len));
+  n = strlen(xmf);
+  if (n > 3 && !strcmp(xmf + n - 3, ".h5")) xmf[n - 3] = 0;
+  PetscCall(PetscStrlcat(xmf, ".xmf", len));
+  PetscFunctionReturn(0);
+}
+
+/* the XDMF file, written by rank 0 to tmp (renamed with the .h5 file by MSSolverWriteOutput) */
+PetscErrorCode MSSolverWriteXDMF_Private(MSSolver sol, const char tmp[])
 {
   MPI_Comm    comm = PetscObjectComm((PetscObject)sol);
   PetscMPIInt rank;
   MSPointSet *ev;
-  char        xmf[PETSC_MAX_PATH_LEN], tmp[PETSC_MAX_PATH_LEN + 16];
   const char *h5, *slash;
   int         err = 0;
 
   PetscFunctionBegin;
   PetscCallMPI(MPI_Comm_rank(comm, &rank));
   PetscCall(MSProblemGetPointSet(sol->prob, MS_SET_EVAL, &ev));
-  PetscCall(PetscStrncpy(xmf, sol->output, sizeof(xmf)));
-  {
-    size_t len = strlen(xmf);
-    if (len > 3 && !strcmp(xmf + len - 3, ".h5")) xmf[len - 3] = 0;
-    PetscCall(PetscStrlcat(xmf, ".xmf", sizeof(xmf)));
-  }
   slash = strrchr(sol->output, '/');
   h5    = slash ? slash + 1 : sol->output;
-  PetscCall(PetscSNPrintf(tmp, sizeof(tmp), "%s.partial", xmf));
   if (!rank) {
     FILE *f = fopen(tmp, "w");
-    if (!f) err = 1;
+    if (!f) err = errno;
     else {
       fprintf(f, "<?xml version=\"1.0\" ?>\n<!DOCTYPE Xdmf SYSTEM \"Xdmf.dtd\" []>\n<Xdmf Version=\"3.0\">\n  <Domain>\n");
       fprintf(f, "    <Grid Name=\"eval\" GridType=\"Uniform\">\n");
@@ -132,11 +139,11 @@ PetscErrorCode MSSolverWriteXDMF_Private(MSSolver sol)
       fprintf(f, "    </Grid>\n");
       if (sol->grid) PetscCall(MSXdmfGrid_Private(f, sol, h5));
       fprintf(f, "  </Domain>\n</Xdmf>\n");
-      if (fclose(f) || rename(tmp, xmf)) err = 1;
+      if (ferror(f)) err = errno ? errno : EIO;
+      if (fclose(f) && !err) err = errno ? errno : EIO;
     }
-    if (err) (void)remove(tmp);
   }
   PetscCallMPI(MPI_Bcast(&err, 1, MPI_INT, 0, comm));
-  PetscCheck(!err, comm, PETSC_ERR_FILE_WRITE, "-output %s: cannot write %s", sol->output, xmf);
+  PetscCheck(!err, comm, PETSC_ERR_FILE_WRITE, "-output %s: cannot write its XDMF file: %s%s", sol->output, strerror(err), err == ENOSPC ? " (the disk is full)" : "");
   PetscFunctionReturn(0);
 }

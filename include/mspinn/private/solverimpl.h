@@ -137,13 +137,17 @@ PETSC_INTERN PetscErrorCode MSSolverCompositeJets_Private(MSSolver, PetscInt ns,
 PETSC_INTERN PetscErrorCode MSSolverResidualAt_Private(MSSolver, PetscInt ns, PetscInt n, const PetscReal X[], PetscReal R[]);
 PETSC_INTERN PetscErrorCode MSSolverResidualSpectrum_Private(MSSolver, PetscInt ns, MSSpectrum *);
 PETSC_INTERN PetscErrorCode MSSolverCheckOutputPath_Private(MSSolver);
+PETSC_INTERN PetscErrorCode MSTempName_Private(MPI_Comm, const char[], PetscInt, char[], size_t);
+PETSC_INTERN PetscErrorCode MSTempCommit_Private(MPI_Comm, PetscInt, const char *const[]);
+PETSC_INTERN PetscErrorCode MSTempRemoveAll_Private(MPI_Comm);
 PETSC_INTERN PetscErrorCode MSCheckMemory_Private(MPI_Comm, PetscInt64, PetscReal, const char[]);
 PETSC_INTERN PetscErrorCode MSCheckOutputPath_Private(MPI_Comm, const char[], PetscInt, const char *const[], const char *const[]);
 PETSC_INTERN PetscInt       MSSolverRandomWidth_Private(MSSolver);
 PETSC_INTERN PetscErrorCode MSSolverCreateStageNet_Private(MSSolver, PetscInt s, const MSSpectrum *);
 PETSC_INTERN PetscErrorCode MSSolverWriteModel_Private(MSSolver, PetscViewer);
 PETSC_INTERN PetscErrorCode MSWriteRootArray_Private(PetscViewer, MPI_Comm, const char[], PetscInt, PetscInt, const PetscReal[]);
-PETSC_INTERN PetscErrorCode MSSolverWriteXDMF_Private(MSSolver);
+PETSC_INTERN PetscErrorCode MSSolverWriteXDMF_Private(MSSolver, const char[]);
+PETSC_INTERN PetscErrorCode MSSolverXdmfName_Private(const char[], char[], size_t);
 PETSC_INTERN PetscErrorCode MSSolverResume_Private(MSSolver);
 PETSC_INTERN PetscErrorCode MSModelAnsatzTexts_Private(const char file[], char lift[], char dist[], size_t len, PetscInt *stages);
 PETSC_INTERN PetscErrorCode MSSolverTrainStage_Private(MSSolver, PetscInt s);
