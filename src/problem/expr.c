@@ -1,5 +1,6 @@
 /* MSExpr: a formula in the input variables, parsed and differentiated symbolically by GNU
    libmatheval. Constants pi and e are known to libmatheval. */
+#include <string.h>
 #include <mspinn.h>
 #include <matheval.h>
 
@@ -50,14 +51,15 @@ PetscErrorCode MSExprCreate(MPI_Comm comm, const char optname[], const char text
 {
   void     *ev;
   PetscBool empty;
-  char      buf[4096];
+  char     *buf;
 
   PetscFunctionBegin;
   empty = (!text || !text[0]) ? PETSC_TRUE : PETSC_FALSE;
   PetscCheck(!empty, comm, PETSC_ERR_ARG_WRONG, "%s: empty expression", optname);
-  PetscCall(PetscStrncpy(buf, text, sizeof(buf)));
+  PetscCall(PetscStrallocpy(text, &buf)); /* libmatheval takes a writable string; any length */
   ev = evaluator_create(buf);
-  PetscCheck(ev, comm, PETSC_ERR_ARG_WRONG, "%s: cannot parse expression \"%s\" (unknown function or syntax error)", optname, text);
+  PetscCall(PetscFree(buf));
+  PetscCheck(ev, comm, PETSC_ERR_ARG_WRONG, "%s: cannot parse expression \"%.200s%s\" (unknown function or syntax error)", optname, text, strlen(text) > 200 ? "..." : "");
   PetscCall(MSExprWrap_Private(comm, optname, ev, nvars, vars, expr));
   PetscFunctionReturn(0);
 }

@@ -97,6 +97,20 @@ static PetscErrorCode MSProblemDataOptions_Private(MSProblem prob, PetscOptionIt
   PetscFunctionReturn(0);
 }
 
+/* An expression option, parsed from its whole text in the options database (the buffer PetscOptionsString
+   filled for -help holds only its first 4095 characters); shown, the default shown is 'text' */
+static PetscErrorCode MSProblemExpression_Private(MSProblem prob, const char opt[], const char text[], const char *const vars[], MSExpr *e)
+{
+  const char *prefix, *full = NULL;
+  PetscBool   set;
+
+  PetscFunctionBegin;
+  PetscCall(PetscObjectGetOptionsPrefix((PetscObject)prob, &prefix));
+  PetscCall(PetscOptionsFindPair(((PetscObject)prob)->options, prefix, opt, &full, &set));
+  PetscCall(MSExprCreate(PetscObjectComm((PetscObject)prob), opt, set && full ? full : text, prob->nin, vars, e));
+  PetscFunctionReturn(0);
+}
+
 /* the default problem (no options at all) is problems/poisson1d.opts */
 #define MS_DEFAULT_EXACT "sin(2*x+1)+0.2*exp(1.3*x)"
 
@@ -155,6 +169,12 @@ PetscErrorCode MSProblemSetFromOptions(MSProblem prob)
   PetscCall(MSOptionsInt("-ansatz_stages", "With -ansatz_lift/-ansatz_distance: only stages 1..m are multiplied by D, later stages are free networks that keep the boundary/initial data as soft constraints (0: all stages)", "MSProblemSetFromOptions", prob->ansatz_stages, &prob->ansatz_stages, NULL));
   PetscCheck(prob->ansatz_stages >= 0, comm, PETSC_ERR_ARG_OUTOFRANGE, "-ansatz_stages %" PetscInt_FMT ": must be non-negative (0: all stages)", prob->ansatz_stages);
   PetscCall(PetscOptionsString("-ansatz_distance", "Impose boundary/initial data exactly: u = g + D N with this D, which vanishes where the data are given (with -ansatz_lift)", "MSProblemSetFromOptions", prob->ansatz_text[1], prob->ansatz_text[1], sizeof(prob->ansatz_text[1]), NULL));
+  for (PetscInt k = 0; k < 2; k++) { /* these texts are stored (output, -resume): a longer one is refused, not cut */
+    const char *opt = k ? "-ansatz_distance" : "-ansatz_lift", *full = NULL;
+    PetscBool   set;
+    PetscCall(PetscOptionsFindPair(((PetscObject)prob)->options, ((PetscObject)prob)->prefix, opt, &full, &set));
+    PetscCheck(!set || !full || strlen(full) < sizeof(prob->ansatz_text[k]), comm, PETSC_ERR_ARG_SIZ, "%s: the expression has %zu characters, at most %zu", opt, full ? strlen(full) : (size_t)0, sizeof(prob->ansatz_text[k]) - 1);
+  }
   for (PetscInt k = 0; k < MS_NUM_SETS; k++) {
     char opt[64], help[128];
     PetscCall(PetscSNPrintf(opt, sizeof(opt), "-points_%s_type", MSSetKinds[k]));
@@ -210,10 +230,10 @@ PetscErrorCode MSProblemSetFromOptions(MSProblem prob)
     PetscCall(MSExprDestroy(&prob->boundary));
     PetscCall(MSExprDestroy(&prob->initial));
     /* the built-in default exact solution belongs to the default (1D Poisson) problem only */
-    if (hasexact || (prob->nin == 1 && !hassource && !prob->datafile[0] && !prob->reffile[0])) PetscCall(MSExprCreate(comm, "-pde_exact", exact, prob->nin, vars, &prob->exact));
-    if (hassource) PetscCall(MSExprCreate(comm, "-pde_source", source, prob->nin, vars, &prob->source));
-    if (hasboundary) PetscCall(MSExprCreate(comm, "-pde_boundary", boundary, prob->nin, vars, &prob->boundary));
-    if (hasinitial) PetscCall(MSExprCreate(comm, "-pde_initial", initial, prob->nin, vars, &prob->initial));
+    if (hasexact || (prob->nin == 1 && !hassource && !prob->datafile[0] && !prob->reffile[0])) PetscCall(MSProblemExpression_Private(prob, "-pde_exact", exact, vars, &prob->exact));
+    if (hassource) PetscCall(MSProblemExpression_Private(prob, "-pde_source", source, vars, &prob->source));
+    if (hasboundary) PetscCall(MSProblemExpression_Private(prob, "-pde_boundary", boundary, vars, &prob->boundary));
+    if (hasinitial) PetscCall(MSProblemExpression_Private(prob, "-pde_initial", initial, vars, &prob->initial));
     if (haseq) {
       PetscCheck(prob->exact || prob->source, comm, PETSC_ERR_ARG_WRONG, "-pde_source: missing (give -pde_source, or -pde_exact for a manufactured source)");
       /* with observations (-data_file) boundary and initial data are optional: an inverse problem may have none */
@@ -249,7 +269,7 @@ PetscErrorCode MSProblemSetFromOptions(MSProblem prob)
       if (vals[j] >= 0) {
         PetscCall(PetscSNPrintf(opt, sizeof(opt), "-pde_boundary_%" PetscInt_FMT, vals[j]));
         PetscCall(PetscOptionsString(opt, "Dirichlet data on the boundary facets with this Gmsh physical tag (Face Sets value)", "MSProblemSetFromOptions", "", text, sizeof(text), &set));
-        if (set) PetscCall(MSExprCreate(comm, opt, text, prob->nin, vars, &prob->blabelexpr[j]));
+        if (set) PetscCall(MSProblemExpression_Private(prob, opt, text, vars, &prob->blabelexpr[j]));
       }
       if (vals[j] >= 0) PetscCheck(!haseq || set || prob->boundary || prob->exact || prob->datafile[0], comm, PETSC_ERR_ARG_WRONG, "-mesh %s: boundary label %" PetscInt_FMT " has no data: give -pde_boundary_%" PetscInt_FMT " (or -pde_boundary, -pde_exact)", prob->meshfile, vals[j], vals[j]);
       else PetscCheck(!haseq || prob->boundary || prob->exact || prob->datafile[0], comm, PETSC_ERR_ARG_WRONG, "-mesh %s: boundary facets without a physical tag have no data: give -pde_boundary (or -pde_exact)", prob->meshfile);

@@ -220,6 +220,23 @@ if [ $rc -ne 0 ] && ! ls "$work"/.mspinn-*.partial >/dev/null 2>&1 && /usr/bin/p
 else
   fail=$((fail+1)); echo "FAIL SIGTERM during the output rewrites (exit $rc)"; ls -a "$work" | grep partial | sed 's/^/     left behind: /'
 fi
+# values that start with '-' (quoted in a file, plain on the command line) and an expression of 6000
+# characters are taken whole
+printf -- '-pde_exact "-x*x+1" # a leading minus\n' >"$work/neg.opts"
+E=$(printf '0*x+%.0s' $(seq 1 1500))"sin(2*x+1)"
+for args in "-options_file $work/neg.opts" "-pde_exact -x*x+1"; do
+  if "$bin" $args -output "$work/neg.h5" -tao_max_it 2 -stage_max 1 >stdout.txt 2>stderr.txt && grep -q "exact solution (((-x)\*x)+1)" stdout.txt && [ ! -s stderr.txt ]; then
+    pass=$((pass+1)); echo "ok   $args: the expression -x*x+1 is taken"
+  else
+    fail=$((fail+1)); echo "FAIL $args: the expression -x*x+1"; head -3 stderr.txt | sed 's/^/     /'
+  fi
+done
+if "$bin" -pde_exact "$E" -output "$work/long.h5" -tao_max_it 2 -stage_max 1 >stdout.txt 2>stderr.txt && [ ! -s stderr.txt ]; then
+  pass=$((pass+1)); echo "ok   an expression of ${#E} characters is parsed whole"
+else
+  fail=$((fail+1)); echo "FAIL an expression of ${#E} characters"; head -3 stderr.txt | cut -c1-200 | sed 's/^/     /'
+fi
+check "-pde_exact: cannot parse expression" -pde_exact "$E+"
 # typos in option names are reported (the run itself goes on)
 "$bin" -output "$work/out.h5" -points_interior_n 32 -stage_max 1 -tao_max_it 3 -tao_chain mslm -chain1_tao_max_itt 5 -net_widht 4 >stdout.txt 2>stderr.txt
 if grep -q "option -chain1_tao_max_itt was not used" stdout.txt && grep -q "option -net_widht was not used" stdout.txt; then
