@@ -43,6 +43,7 @@ typedef enum {
   MS_ACT_SIN,
   MS_ACT_COS
 } MSActivation;
+#define MS_NUM_ACTIVATIONS 3 /* activation codes are 0 .. MS_NUM_ACTIVATIONS - 1 */
 PETSC_EXTERN const char *const MSActivations[];
 
 /* Called by MSNetInitialize after the Xavier draw, to overwrite weights (e.g. a spectrum-informed

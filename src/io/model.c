@@ -79,8 +79,14 @@ PetscErrorCode MSModelLoad(MPI_Comm comm, const char file[], PetscInt *nstages, 
     PetscInt   widths[MSNET_MAX_LAYERS], nl, P, np;
     PetscCall(PetscSNPrintf(name, sizeof(name), "/model/stage_%" PetscInt_FMT "/shape", s + 1));
     PetscCall(MSH5ReadDataset(comm, "-load", file, name, &nd, dims, &shape));
+    PetscCheck(nd == 1 && dims[0] >= 2 && shape[1] >= 1 && shape[1] < MSNET_MAX_LAYERS, comm, PETSC_ERR_FILE_UNEXPECTED, "-load %s: malformed %s", file, name);
     nl = (PetscInt)shape[1];
-    PetscCheck(nd == 1 && nl >= 1 && nl < MSNET_MAX_LAYERS && dims[0] == 2 + 2 * nl, comm, PETSC_ERR_FILE_UNEXPECTED, "-load %s: malformed %s", file, name);
+    PetscCheck(dims[0] == 2 + 2 * nl && shape[0] >= 1 && shape[0] <= MS_JET_DIM, comm, PETSC_ERR_FILE_UNEXPECTED, "-load %s: malformed %s", file, name);
+    for (PetscInt l = 0; l < nl; l++) { /* widths positive, activation codes known: else u would be garbage with exit 0 */
+      PetscReal w = shape[2 + l], a = shape[2 + nl + l];
+      PetscCheck(w >= 1 && w <= PETSC_MAX_INT && w == PetscFloorReal(w), comm, PETSC_ERR_FILE_UNEXPECTED, "-load %s: %s gives layer %" PetscInt_FMT " the width %g", file, name, l + 1, (double)w);
+      PetscCheck(a >= 0 && a < MS_NUM_ACTIVATIONS && a == PetscFloorReal(a), comm, PETSC_ERR_FILE_UNEXPECTED, "-load %s: %s gives layer %" PetscInt_FMT " the unknown activation code %g (known: 0 to %d)", file, name, l + 1, (double)a, MS_NUM_ACTIVATIONS - 1);
+    }
     PetscCall(MSNetCreate(comm, &nets[s]));
     PetscCall(MSNetSetInputDimension(nets[s], (PetscInt)shape[0]));
     for (PetscInt l = 0; l < nl; l++) widths[l] = (PetscInt)shape[2 + l];

@@ -7,6 +7,9 @@
    2..finished are not stored: they are recomputed from the restored networks, which is exact
    (the same networks give the same residuals, hence the same points). Training then goes on with
    stage finished + 1 exactly as an uninterrupted run would. */
+#define MS_RESUME_KEYS 11 /* options that define the problem, besides its coefficients */
+#include <hdf5.h>
+#include <string.h>
 #include <mspinn/private/solverimpl.h>
 #include <mspinn/private/netimpl.h>
 #include <mspinn/private/problemimpl.h>
@@ -20,6 +23,67 @@ static PetscErrorCode MSResumeReadColumn_Private(MSSolver sol, const char group[
   PetscCall(PetscSNPrintf(path, sizeof(path), "/%s/%s", group, name));
   PetscCall(MSH5ReadDataset(PetscObjectComm((PetscObject)sol), "-resume", sol->resume, path, &nd, dims, col));
   PetscCheck(nd == 1 && dims[0] >= n, PetscObjectComm((PetscObject)sol), PETSC_ERR_FILE_UNEXPECTED, "-resume %s: %s has %" PetscInt_FMT " entries, expected %" PetscInt_FMT, sol->resume, path, nd == 1 ? dims[0] : -1, n);
+  PetscFunctionReturn(0);
+}
+
+/* Whether the options text of a saved run (PetscOptionsGetAll: "-name value -name ...") gives 'key' the
+   value 'value' (NULL: key absent) */
+static PetscBool MSSavedOptionMatches(const char *text, const char *key, const char *value)
+{
+  size_t      klen = strlen(key);
+  const char *at   = text;
+
+  for (at = strstr(at, key); at; at = strstr(at + 1, key)) {
+    const char *after = at + klen;
+    if ((at != text && at[-1] != ' ') || (*after && *after != ' ')) continue; /* a longer name */
+    if (!value) return PETSC_FALSE; /* present, but not in this run */
+    if (*after == ' ' && !strncmp(after + 1, value, strlen(value))) {
+      const char *end = after + 1 + strlen(value);
+      if (!*end || (end[0] == ' ' && (!end[1] || end[1] == '-'))) return PETSC_TRUE;
+    }
+    return PETSC_FALSE;
+  }
+  return value ? PETSC_FALSE : PETSC_TRUE;
+}
+
+/* The saved stages solve the saved problem: a resumed run whose PDE, exact solution, data or domain
+   differ would append stages to another problem's solution. Checked against the saved options. */
+static PetscErrorCode MSSolverResumeCheckProblem_Private(MSSolver sol)
+{
+  MPI_Comm           comm = PetscObjectComm((PetscObject)sol);
+  const char        *keys[MS_RESUME_KEYS + MSPDE_MAX_COEF] = {"-pde_type", "-pde_dim", "-pde_exact", "-pde_source", "-pde_boundary", "-pde_initial", "-domain_lower", "-domain_upper", "-domain_time", "-mesh", "-data_file"};
+  char               names[MSPDE_MAX_COEF][64], *text = NULL;
+  PetscInt           nkeys = MS_RESUME_KEYS, nc;
+  const char *const *cn;
+  hid_t              f, a, t;
+
+  PetscFunctionBegin;
+  PetscCall(MSPDEGetCoefficients(sol->prob->pde, &nc, &cn, NULL));
+  for (PetscInt k = 0; k < nc && k < MSPDE_MAX_COEF; k++) {
+    PetscCall(PetscSNPrintf(names[k], sizeof(names[k]), "-pde_%s", cn[k]));
+    keys[nkeys++] = names[k];
+  }
+  H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+  f = H5Fopen(sol->resume, H5F_ACC_RDONLY, H5P_DEFAULT);
+  a = f >= 0 && H5Aexists_by_name(f, "/", "options", H5P_DEFAULT) > 0 ? H5Aopen_by_name(f, "/", "options", H5P_DEFAULT, H5P_DEFAULT) : -1;
+  t = a >= 0 ? H5Aget_type(a) : -1;
+  if (t >= 0 && H5Tget_class(t) == H5T_STRING && !H5Tis_variable_str(t)) {
+    PetscCall(PetscCalloc1(H5Tget_size(t) + 1, &text));
+    if (H5Aread(a, t, text) < 0) PetscCall(PetscFree(text));
+  }
+  if (t >= 0) H5Tclose(t);
+  if (a >= 0) H5Aclose(a);
+  if (f >= 0) H5Fclose(f);
+  PetscCheck(text, comm, PETSC_ERR_FILE_UNEXPECTED, "-resume %s: no options attribute on / (not an mspinn output?)", sol->resume);
+  for (PetscInt k = 0; k < nkeys; k++) {
+    const char *now = NULL;
+    PetscBool   set;
+    PetscCall(PetscOptionsFindPair(NULL, NULL, keys[k], &now, &set));
+    if (MSSavedOptionMatches(text, keys[k], set ? (now ? now : "") : NULL)) continue;
+    PetscCall(PetscFree(text));
+    SETERRQ(comm, PETSC_ERR_ARG_INCOMP, "-resume %s: the saved run had another %s (this run: %s): its stages solve another problem", sol->resume, keys[k] + 1, set ? (now ? now : "given") : "not given");
+  }
+  PetscCall(PetscFree(text));
   PetscFunctionReturn(0);
 }
 
@@ -42,6 +106,7 @@ PetscErrorCode MSSolverResume_Private(MSSolver sol)
   sol->t0 = now - state[2]; /* the wall time goes on from the saved run's */
   PetscCall(PetscFree(state));
   PetscCheck(finished >= 1 && finished <= MS_MAX_STAGES, comm, PETSC_ERR_FILE_UNEXPECTED, "-resume %s: no finished stage to continue from", sol->resume);
+  PetscCall(MSSolverResumeCheckProblem_Private(sol));
 
   /* networks: the file may also hold a stage that was in training (a snapshot): only finished ones are kept */
   PetscCall(MSModelLoad(comm, sol->resume, &nmodel, nets, eps));

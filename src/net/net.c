@@ -80,6 +80,7 @@ PetscErrorCode MSNetSetActivation(MSNet net, PetscInt layer, MSActivation act)
   PetscFunctionBegin;
   PetscValidHeaderSpecific(net, MSNET_CLASSID, 1);
   PetscCheck(layer >= 0 && layer < MSNET_MAX_LAYERS, PetscObjectComm((PetscObject)net), PETSC_ERR_ARG_OUTOFRANGE, "Layer %" PetscInt_FMT " out of range", layer);
+  PetscCheck((int)act >= 0 && (int)act < MS_NUM_ACTIVATIONS, PetscObjectComm((PetscObject)net), PETSC_ERR_ARG_OUTOFRANGE, "Activation code %d out of range (0 to %d)", (int)act, MS_NUM_ACTIVATIONS - 1);
   net->act[layer] = act;
   PetscFunctionReturn(0);
 }

@@ -75,7 +75,7 @@ PetscErrorCode MSSolverEvaluate_Private(MSSolver sol, PetscInt ns, MSStageRecord
   PetscBool   haseq;
   PetscReal  *U, *Mag, s[6] = {0, 0, 0, 0, 0, 0}, m[2] = {0, 0}; /* sums: res^2, err^2, exact^2, floor^2, count; max: res, err */
   PetscInt    C, nc, nch, *cs;
-  PetscReal  *cv, *part;
+  PetscReal  *cv, *part, scale = 0.0;
 
   PetscFunctionBegin;
   PetscCall(MSProblemGetPointSet(sol->prob, MS_SET_EVAL, &ev));
@@ -94,6 +94,11 @@ PetscErrorCode MSSolverEvaluate_Private(MSSolver sol, PetscInt ns, MSStageRecord
   PetscCall(PetscCalloc1(PetscMax(ev->n, 1), &sol->res));
   PetscCall(MSPointSetGetChunks(ev, &nch, &cs));
   PetscCall(PetscCalloc1(5 * PetscMax(nch, 1), &part));
+  /* the error's sums of squares are taken of values divided by max |exact| (the same on every rank):
+     on a domain like [0, 1e-300] the squares would underflow to 0 and the relative error read 0 */
+  for (PetscInt p = 0; ev->exact && p < ev->n; p++) scale = PetscMax(scale, PetscAbsReal(ev->exact[p]));
+  PetscCall(MPIU_Allreduce(MPI_IN_PLACE, &scale, 1, MPIU_REAL, MPIU_MAX, comm));
+  if (!(scale > 0) || PetscIsInfOrNanReal(scale)) scale = 1.0;
   for (PetscInt p = 0, c = 0; p < ev->n; p++) {
     if (p == cs[c + 1]) { /* the next chunk: its sums start from zero (rank-independent totals) */
       PetscCall(PetscArraycpy(part + 5 * c, s, 5));
@@ -121,8 +126,8 @@ PetscErrorCode MSSolverEvaluate_Private(MSSolver sol, PetscInt ns, MSStageRecord
     }
     if (ev->exact) {
       PetscReal e = U[p] - ev->exact[p];
-      s[1] += e * e;
-      s[2] += ev->exact[p] * ev->exact[p];
+      s[1] += PetscSqr(e / scale);
+      s[2] += PetscSqr(ev->exact[p] / scale);
       m[1] = PetscMax(m[1], PetscAbsReal(e));
     }
   }
@@ -136,7 +141,7 @@ PetscErrorCode MSSolverEvaluate_Private(MSSolver sol, PetscInt ns, MSStageRecord
   PetscCheck(s[4] > 0, comm, PETSC_ERR_ARG_WRONG, "The evaluation set is empty");
   rec->res_rms   = PetscSqrtReal(s[0] / s[4]);
   rec->res_max   = m[0];
-  rec->err_l2    = ev->exact ? (s[2] > 0 ? PetscSqrtReal(s[1] / s[2]) : PetscSqrtReal(s[1] / s[4])) : -1.0;
+  rec->err_l2    = ev->exact ? (s[2] > 0 ? PetscSqrtReal(s[1] / s[2]) : scale * PetscSqrtReal(s[1] / s[4])) : -1.0;
   rec->err_max   = ev->exact ? m[1] : -1.0;
   sol->res_rms   = rec->res_rms;
   sol->res_max   = rec->res_max;

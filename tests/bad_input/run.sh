@@ -113,6 +113,9 @@ check "-ansatz_lift: unknown variable 't'" -ansatz_lift "t" -ansatz_distance "1-
 check "-ansatz_lift/-ansatz_distance: not supported with -mesh" -pde_dim 2 -mesh "$src/meshes/disk.msh" -pde_exact "x*y" -ansatz_lift "x*y" -ansatz_distance "1-x^2-y^2"
 "$bin" -output "$work/plain.h5" -tao_max_it 2 -stage_max 1 -grid_write 0 >/dev/null 2>&1
 check "the saved stages were trained with -ansatz_lift \"\" -ansatz_distance \"\", this run has \"0\" and \"1-x^2\"" -resume "$work/plain.h5" -stage_max 2 -ansatz_lift "0" -ansatz_distance "1-x^2"
+check "-resume $work/plain.h5: the saved run had another pde_exact (this run: sin(x))" -resume "$work/plain.h5" -stage_max 2 -pde_exact "sin(x)"
+check "-resume $work/plain.h5: the saved run had another domain_upper (this run: 2)" -resume "$work/plain.h5" -stage_max 2 -domain_upper 2
+check "-resume $work/plain.h5: the saved run had another pde_k (this run: 3)" -resume "$work/plain.h5" -stage_max 2 -pde_k 3
 check "-ansatz_stages -1: must be non-negative" -ansatz_lift "0" -ansatz_distance "1-x^2" -ansatz_stages -1
 "$bin" -output "$work/ans2.h5" -tao_max_it 2 -stage_max 2 -stage_min_gain 1 -grid_write 0 -ansatz_lift "0" -ansatz_distance "1-x^2" >/dev/null 2>&1
 check "D multiplies 2 of the 2 saved stages (-ansatz_stages 0), with -ansatz_stages 1 it would multiply 1" -resume "$work/ans2.h5" -stage_max 3 -ansatz_lift "0" -ansatz_distance "1-x^2" -ansatz_stages 1
@@ -237,6 +240,13 @@ else
   fail=$((fail+1)); echo "FAIL an expression of ${#E} characters"; head -3 stderr.txt | cut -c1-200 | sed 's/^/     /'
 fi
 check "-pde_exact: cannot parse expression" -pde_exact "$E+"
+# sums of squares scaled: on [0, 1e-300] the relative error is not reported as 0 (the squares underflowed)
+"$bin" -domain_lower 0 -domain_upper 1e-300 -pde_exact x -pde_source 0 -tao_max_it 2 -stage_max 1 -output "$work/tiny.h5" >stdout.txt 2>&1
+if awk '$1 == "error_l2_rel" { exit !($2 > 0.5) }' stdout.txt && grep -q error_l2_rel stdout.txt; then
+  pass=$((pass+1)); echo "ok   on [0, 1e-300] error_l2_rel is $(awk '$1 == "error_l2_rel" {print $2}' stdout.txt), not 0"
+else
+  fail=$((fail+1)); echo "FAIL on [0, 1e-300] error_l2_rel: $(grep error_l2_rel stdout.txt)"
+fi
 # typos in option names are reported (the run itself goes on)
 "$bin" -output "$work/out.h5" -points_interior_n 32 -stage_max 1 -tao_max_it 3 -tao_chain mslm -chain1_tao_max_itt 5 -net_widht 4 >stdout.txt 2>stderr.txt
 if grep -q "option -chain1_tao_max_itt was not used" stdout.txt && grep -q "option -net_widht was not used" stdout.txt; then
