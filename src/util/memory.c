@@ -36,7 +36,8 @@ PetscErrorCode MSCheckMemory_Private(MPI_Comm comm, PetscInt64 entries, PetscRea
 
   PetscFunctionBegin;
   PetscCallMPI(MPI_Allreduce(&entries, &most, 1, MPIU_INT64, MPI_MAX, comm));
-  PetscCheck(most <= PETSC_MAX_INT, comm, PETSC_ERR_ARG_OUTOFRANGE, "%s: %" PetscInt64_FMT " entries on one rank, more than PetscInt indexes (%d)", what, most, (int)PETSC_MAX_INT);
+  PetscCheck(most <= PETSC_MAX_INT, comm, PETSC_ERR_ARG_OUTOFRANGE,
+    "%s: %" PetscInt64_FMT " entries on one rank, more than PetscInt indexes (%d)", what, most, (int)PETSC_MAX_INT);
   PetscCallMPI(MPI_Comm_split_type(comm, MPI_COMM_TYPE_SHARED, 0, MPI_INFO_NULL, &node));
   PetscCallMPI(MPI_Allreduce(&bytes, &nodebytes, 1, MPIU_REAL, MPI_SUM, node));
   PetscCallMPI(MPI_Comm_free(&node));
@@ -48,9 +49,12 @@ PetscErrorCode MSCheckMemory_Private(MPI_Comm comm, PetscInt64 entries, PetscRea
     if (capmin > 0) {
       PetscReal over = cap > 0 && bytes > cap ? bytes : 0.0, worstover;
       PetscCallMPI(MPI_Allreduce(&over, &worstover, 1, MPIU_REAL, MPI_MAX, comm));
-      PetscCheck(worstover <= 0, comm, PETSC_ERR_ARG_OUTOFRANGE, "%s: not enough memory (%.3g GB on one rank, whose address space is limited to %.3g GB)", what, (double)(worstover / MS_BYTES_PER_GB), (double)(capmin / MS_BYTES_PER_GB));
+      PetscCheck(worstover <= 0, comm, PETSC_ERR_ARG_OUTOFRANGE,
+        "%s: not enough memory (%.3g GB on one rank, whose address space is limited to %.3g GB)",
+        what, (double)(worstover / MS_BYTES_PER_GB), (double)(capmin / MS_BYTES_PER_GB));
     }
   }
-  PetscCheck(have <= 0 || worst <= have, comm, PETSC_ERR_ARG_OUTOFRANGE, "%s: not enough memory (%.3g GB on one node, which has %.3g GB)", what, (double)(worst / MS_BYTES_PER_GB), (double)(have / MS_BYTES_PER_GB));
+  PetscCheck(have <= 0 || worst <= have, comm, PETSC_ERR_ARG_OUTOFRANGE,
+    "%s: not enough memory (%.3g GB on one node, which has %.3g GB)", what, (double)(worst / MS_BYTES_PER_GB), (double)(have / MS_BYTES_PER_GB));
   PetscFunctionReturn(0);
 }

@@ -215,7 +215,8 @@ static int MSReaderFile(MSOptionsReader *r, const char *path, const char *from)
   if (!(text = MSReadText(r, path))) return 1;
   snprintf(r->chain[r->depth++], PETSC_MAX_PATH_LEN, "%s", real);
   slash = strrchr(path, '/');
-  if ((r->dlen && MSAppend(&r->dirs, &r->dlen, &r->dcap, ",", 1)) || MSAppend(&r->dirs, &r->dlen, &r->dcap, slash ? path : ".", slash ? (size_t)(slash - path) : 1)) bad = 1;
+  if ((r->dlen && MSAppend(&r->dirs, &r->dlen, &r->dcap,
+    ",", 1)) || MSAppend(&r->dirs, &r->dlen, &r->dcap, slash ? path : ".", slash ? (size_t)(slash - path) : 1)) bad = 1;
   else {
     tok  = malloc(strlen(text) + 1);
     next = malloc(strlen(text) + 1);
@@ -366,7 +367,8 @@ PetscErrorCode MSOptionsCheckInt(MPI_Comm comm, PetscOptions options, const char
       long long v;
       errno = 0;
       v     = strtoll(c, NULL, 10);
-      PetscCheck(errno != ERANGE && v >= PETSC_MIN_INT && v <= PETSC_MAX_INT, comm, PETSC_ERR_ARG_OUTOFRANGE, "-%s%s %.*s: out of range (an integer from %d to %d)",
+      PetscCheck(errno != ERANGE && v >= PETSC_MIN_INT && v <= PETSC_MAX_INT, comm, PETSC_ERR_ARG_OUTOFRANGE,
+        "-%s%s %.*s: out of range (an integer from %d to %d)",
                  prefix ? prefix : "", name + 1, (int)(end - c), c, (int)PETSC_MIN_INT, (int)PETSC_MAX_INT);
     }
     while (*c && *c != ',') c++;
