@@ -97,8 +97,8 @@ static PetscErrorCode MSProblemDataOptions_Private(MSProblem prob, PetscOptionIt
   PetscFunctionReturn(0);
 }
 
-/* An expression option, parsed from its whole text in the options database (the buffer PetscOptionsString
-   filled for -help holds only its first 4095 characters); shown, the default shown is 'text' */
+/* An expression option, parsed from its whole text in the options database (the buffer that
+   PetscOptionsString filled holds only its first 4095 characters); 'text' when the option is not set */
 static PetscErrorCode MSProblemExpression_Private(MSProblem prob, const char opt[], const char text[], const char *const vars[], MSExpr *e)
 {
   const char *prefix, *full = NULL;
