@@ -15,6 +15,7 @@ PETSC_EXTERN PetscBool      MSOptionsIsName(const char[]);
 PETSC_EXTERN PetscBool      MSOutputFailed(void);
 PETSC_EXTERN PetscBool      MSOptionsTakesExpression(const char[]);
 PETSC_EXTERN PetscErrorCode MSOptionsCheckInt(MPI_Comm, PetscOptions, const char[], const char[]);
+PETSC_EXTERN PetscErrorCode MSOptionsHasExactName(PetscOptions, const char[], PetscBool *);
 PETSC_EXTERN PetscErrorCode MSOptionsInt_Private(PetscOptionItems *, const char[], const char[], const char[], PetscInt, PetscInt *, PetscBool *);
 /* PetscOptionsInt that refuses a value that does not fit PetscInt instead of wrapping it */
 #define MSOptionsInt(opt, text, man, current, value, set) MSOptionsInt_Private(PetscOptionsObject, opt, text, man, current, value, set)

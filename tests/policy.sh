@@ -14,36 +14,45 @@ run() { # name, mspinn options...
   rm -f "$out/$n.h5"
   "$m" -points_interior_n 256 -grid_write 0 -output "$out/$n.h5" "$@" > "$out/$n.log" 2>&1 || { echo "FAIL $n: mspinn exited $?"; fail=1; }
 }
+# stage 1 of the defaults (a linear problem): random features fitted to the problem, at the floor
+run first
+grep -q "^policy: stage 1: random-feature bandwidths .* kept" "$out/first.log"; check first "stage 1's bandwidth search keeps random features" $?
+[ "$(attr "$out/first.h5" stop_reason)" = floor ]; check first "stop_reason floor" $?
+[ "$(attr "$out/first.h5" stages)" = 1 ]; check first "one stage" $?
+# the rest trains stage 1 (-stage_1_features trained), as for a nonlinear PDE or an inverse problem
+T1=-stage_1_features\ trained
 # floor: the rate rule ends stage 1, random features reach the round-off floor
-run floor
+run floor $T1
 grep -q "^policy: stage 1 ended at iteration" "$out/floor.log"; check floor "the rate rule's line" $?
 grep -q "^policy: stage 2: random-feature bandwidths .* kept" "$out/floor.log"; check floor "the bandwidth search's line" $?
 [ "$(attr "$out/floor.h5" stop_reason)" = floor ]; check floor "stop_reason floor" $?
 grep -q "^stages stopped (floor)" "$out/floor.log"; check floor "the printed stop line" $?
 # budget: without the rate rule stage 1 would train 1000 iterations (about a minute); a 2 s budget stops it
-run budget -stage_rate_ratio 0 -solve_max_seconds 2
+run budget $T1 -stage_rate_ratio 0 -solve_max_seconds 2
 [ "$(attr "$out/budget.h5" stop_reason)" = budget ]; check budget "stop_reason budget" $?
 "$py" -c "import sys; sys.exit(0 if float(sys.argv[1]) < 12 else 1)" "$(attr "$out/budget.h5" wall_time_s)"; check budget "wall time $(attr "$out/budget.h5" wall_time_s) s < 12 s" $?
 "$py" -c "import h5py,sys; sys.exit(0 if h5py.File(sys.argv[1],'r')['/stages/iterations'][0] < 1000 else 1)" "$out/budget.h5"; check budget "stage 1 cut short" $?
 # no_remedy: no stage can gain a factor 1e300, and the points may not be doubled
-run noremedy -stage_min_gain 1e300 -stage_resolve_max 0 -stage_floor_factor 1
+run noremedy $T1 -stage_min_gain 1e300 -stage_resolve_max 0 -stage_floor_factor 1
 [ "$(attr "$out/noremedy.h5" stop_reason)" = no_remedy ]; check no_remedy "stop_reason no_remedy" $?
 # the same with doubling allowed: the policy doubles the points before giving up
-run double -stage_min_gain 1e300 -stage_resolve_max 1 -stage_floor_factor 1 -stage_max 3
+run double $T1 -stage_min_gain 1e300 -stage_resolve_max 1 -stage_floor_factor 1 -stage_max 3
 grep -q "^policy: stage 2 gained less than -stage_min_gain .*: the next stage gets 256 more points" "$out/double.log"; check double "the doubling line" $?
 grep -q "^policy: stage 3: 256 points added" "$out/double.log"; check double "256 points added before stage 3" $?
 # no second trained stage: random features never gain 1e300, the trained stage 2 (no iterations) is
 # dropped; after the doubling, random features fail again and the run stops instead of training again
-run exhausted -stage_random_min_gain 1e300 -stage_2_tao_max_it 0 -stage_resolve_max 1 -stage_floor_factor 1
+run exhausted $T1 -stage_random_min_gain 1e300 -stage_2_tao_max_it 0 -stage_resolve_max 1 -stage_floor_factor 1
 grep -q "^policy: stage 2 raised the residual RMS .*: dropped" "$out/exhausted.log"; check exhausted "stage 2 dropped" $?
 grep -q "^policy: stage 2: 256 points added" "$out/exhausted.log"; check exhausted "256 points added before stage 2 is tried again" $?
 [ "$(attr "$out/exhausted.h5" stop_reason)" = no_remedy ]; check exhausted "stop_reason no_remedy" $?
 grep -q "^stages stopped (no_remedy): random features gained less than .* and a trained stage 2 was dropped before" "$out/exhausted.log"; check exhausted "the stop line names the dropped trained stage" $?
 [ "$(grep -c "^ *2 *901" "$out/exhausted.log")" = 1 ]; check exhausted "stage 2 trained once" $?
-# under-resolved: 600 random features on 256 points interpolate them; the next stage gets more points
-run underresolved -stage_features random -stage_random_width 600 -stage_random_kappa_fraction 64 -stage_max 3 -stage_floor_factor 1
+# under-resolved: 600 random features on 256 points interpolate them; the stage is solved again on more points
+run underresolved $T1 -stage_features random -stage_random_width 600 -stage_random_kappa_fraction 64 -stage_max 3 -stage_floor_factor 1
 grep -q "^policy: stage 2 is under-resolved" "$out/underresolved.log"; check underresolved "the under-resolution line" $?
+grep -q "^policy: stage 2 is under-resolved: .*: it is solved again on 256 more points, spread uniformly" "$out/underresolved.log"; check underresolved "a random-feature stage is solved again on more points" $?
+"$py" -c "import h5py,sys; sys.exit(0 if h5py.File(sys.argv[1],'r')['/stages/points_spread'][1] >= 256 else 1)" "$out/underresolved.h5"; check underresolved "/stages/points_spread[1] >= 256" $?
 # stage_max
-run stagemax -stage_max 1
+run stagemax $T1 -stage_max 1
 [ "$(attr "$out/stagemax.h5" stop_reason)" = stage_max ]; check stage_max "stop_reason stage_max" $?
 exit $fail

@@ -4,8 +4,8 @@
 # the output path must always be a complete, readable HDF5 file (checkpoints are written to a
 # temporary and renamed). Two kills: one after the first finished stage (a stage checkpoint), one in
 # the middle of stage 2 (an -output_every snapshot, whose unfinished stage is trained again). Third,
-# a finished one-stage run (-stage_max 1) extended by -resume with the full -stage_max.
-# RESUME_MODES (default "stage snapshot extend") selects the cases.
+# a finished one-stage run (-stage_max 1; RESUME_EXTEND_FROM stages) extended by -resume with the full
+# -stage_max. RESUME_MODES (default "stage snapshot extend") selects the cases.
 # usage: resume.sh MSPINN_BINARY PYTHON mspinn-arguments...
 set -u
 bin=$1; py=$2; shift 2
@@ -42,10 +42,11 @@ for mode in ${RESUME_MODES:-stage snapshot extend}; do
   extra=(); want="1 1 0"
   [ $mode = snapshot ] && { extra=(-output_every 10); want="1 2 0"; }
   if [ $mode = extend ]; then
-    "$bin" "$@" -stage_max 1 -output "$out/run.h5" >"$out/run.log" 2>&1 || { echo "FAIL (extend): the one-stage run exited non-zero"; fail=1; continue; }
+    n=${RESUME_EXTEND_FROM:-1}
+    "$bin" "$@" -stage_max $n -output "$out/run.h5" >"$out/run.log" 2>&1 || { echo "FAIL (extend): the $n-stage run exited non-zero"; fail=1; continue; }
     got=$(state "$out/run.h5")
-    [ "$got" = "1 1 1" ] || { echo "FAIL (extend): the one-stage run left state '$got'"; fail=1; continue; }
-    echo "extending a finished one-stage run (stages_finished, stages, complete = $got)"
+    [ "$got" = "$n $n 1" ] || { echo "FAIL (extend): the $n-stage run left state '$got'"; fail=1; continue; }
+    echo "extending a finished $n-stage run (stages_finished, stages, complete = $got)"
     "$bin" "$@" -resume "$out/run.h5" -output "$out/resumed.h5" >"$out/resume.log" 2>&1 || { echo "FAIL (extend): resume exited non-zero"; cat "$out/resume.log"; fail=1; continue; }
     compare || fail=1
     continue

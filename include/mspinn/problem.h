@@ -43,6 +43,8 @@ PETSC_EXTERN PetscErrorCode MSPDESetSpaceDimensionRange(MSPDE, PetscInt min, Pet
 PETSC_EXTERN PetscErrorCode MSPDESetJetSpec(MSPDE, PetscInt order, PetscBool mixed);
 PETSC_EXTERN PetscErrorCode MSPDESetErrorOrder(MSPDE, PetscInt);
 PETSC_EXTERN PetscErrorCode MSPDEGetErrorOrder(MSPDE, PetscInt *);
+PETSC_EXTERN PetscErrorCode MSPDESetLinear(MSPDE, PetscBool);
+PETSC_EXTERN PetscErrorCode MSPDEIsLinear(MSPDE, PetscBool *);
 PETSC_EXTERN PetscErrorCode MSPDEAddCoefficient(MSPDE, const char name[], PetscReal value, const char help[]);
 /* queries */
 PETSC_EXTERN PetscErrorCode MSPDEGetDimensions(MSPDE, PetscInt *space, PetscBool *timedependent, PetscInt *ninputs);
@@ -141,6 +143,7 @@ PETSC_EXTERN PetscErrorCode TaoMSLMSetRowChunks(Tao, PetscInt nchunks, const Pet
 PETSC_EXTERN PetscErrorCode TaoCreate_Adam(Tao);
 PETSC_EXTERN PetscErrorCode TaoCreate_MSLSQ(Tao);
 PETSC_EXTERN PetscErrorCode TaoMSLSQSetColumns(Tao, PetscInt n, const PetscInt cols[]);
+PETSC_EXTERN PetscErrorCode TaoMSLSQSetLinear(Tao, PetscBool);
 PETSC_EXTERN PetscErrorCode TaoAdamGetLearningRate(Tao, PetscReal *);
 
 /* ======================================================================== solver (stages + output) */

@@ -179,9 +179,19 @@ PetscErrorCode MSSolverResume_Private(MSSolver sol)
   }
 
   /* the refined collocation points, with the coefficients each refinement saw */
-  for (PetscInt s = 1; s < finished; s++) {
-    for (PetscInt j = 0; j < nunk; j++) cv[unk[j]] = sol->rec[s - 1].coef[j];
-    PetscCall(MSSolverRefine_Private(sol, s, sol->rec[s].added));
+  sol->resolved = 0;
+  for (PetscInt s = 0; s < finished; s++) { /* before stage s: refinement, then the points spread while solving it */
+    PetscBool haseq;
+    for (PetscInt j = 0; s > 0 && j < nunk; j++) cv[unk[j]] = sol->rec[s - 1].coef[j];
+    if (s > 0) PetscCall(MSSolverRefine_Private(sol, s, sol->rec[s].added));
+    if (s > 0 && sol->rec[s].added > sol->refine_n) sol->resolved++;
+    PetscCall(MSPDEHasEquation(sol->prob->pde, &haseq));
+    for (PetscInt left = sol->rec[s].spread; left > 0;) { /* each solve again doubled the points (MSPolicyDoublePoints_Private) */
+      PetscInt K = PetscMin(left, sol->prob->set[haseq ? MS_SET_INTERIOR : MS_SET_DATA].N);
+      PetscCall(MSSolverSpreadPoints_Private(sol, K));
+      left -= K;
+      sol->resolved++;
+    }
   }
   for (PetscInt j = 0; j < nunk; j++) cv[unk[j]] = sol->rec[finished - 1].coef[j];
   { /* the solver's fields (residual floor, final evaluation) for the finished stages */
@@ -189,9 +199,6 @@ PetscErrorCode MSSolverResume_Private(MSSolver sol)
     PetscCall(MSSolverEvaluate_Private(sol, finished, &tmp));
   }
   /* the policy's state: the doublings of the points done, and its verdict on the last finished stage */
-  sol->resolved = 0;
-  for (PetscInt s = 1; s < finished; s++)
-    if (sol->rec[s].added > sol->refine_n) sol->resolved++;
   PetscCall(MSPolicyStageEnd_Private(sol, finished - 1));
   PetscFunctionReturn(0);
 }

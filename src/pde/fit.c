@@ -7,5 +7,6 @@ PetscErrorCode MSPDECreate_Fit(MSPDE pde)
   PetscFunctionBegin;
   PetscCall(MSPDESetSpaceDimension(pde, 1, PETSC_FALSE));
   PetscCall(MSPDESetJetSpec(pde, 0, PETSC_FALSE));
+  PetscCall(MSPDESetLinear(pde, PETSC_TRUE)); /* u = data */
   PetscFunctionReturn(0);
 }

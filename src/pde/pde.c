@@ -97,6 +97,22 @@ PetscErrorCode MSPDESetErrorOrder(MSPDE pde, PetscInt k)
   PetscFunctionReturn(0);
 }
 
+/* whether the residual is affine in the jets of u (a kind's property, set by its create routine): a
+   random-feature stage's least-squares problem is then linear (with the coefficients known) */
+PetscErrorCode MSPDESetLinear(MSPDE pde, PetscBool linear)
+{
+  PetscFunctionBegin;
+  pde->linear = linear;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode MSPDEIsLinear(MSPDE pde, PetscBool *linear)
+{
+  PetscFunctionBegin;
+  *linear = pde->linear;
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode MSPDEGetErrorOrder(MSPDE pde, PetscInt *k)
 {
   PetscFunctionBegin;

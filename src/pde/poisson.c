@@ -19,5 +19,6 @@ PetscErrorCode MSPDECreate_Poisson(MSPDE pde)
   PetscCall(MSPDESetJetSpec(pde, 2, PETSC_FALSE));
   PetscCall(MSPDEAddCoefficient(pde, "k", 1.0, "Poisson: diffusion coefficient k"));
   PetscCall(MSPDESetResidual(pde, MSPDEResidual_Poisson));
+  PetscCall(MSPDESetLinear(pde, PETSC_TRUE));
   PetscFunctionReturn(0);
 }

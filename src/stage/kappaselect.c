@@ -1,4 +1,6 @@
-/* The first-layer scale of stage s >= 2 chosen by short trials (-stage_kappa_trials K).
+/* The features of a stage chosen by held-out validation: the bandwidth of random features
+   (-stage_features auto; stage 1 too for a linear problem, MSSolverPrepareFirstStage_Private), and
+   the first-layer scale of a trained stage s >= 2 (-stage_kappa_trials K).
 
    The spectral choice kappa_0 = 2 pi f_d / a (src/stage/stageinit.c) matches the residual's dominant
    frequency, but a network whose first layer oscillates that fast can fit the training points while
@@ -11,6 +13,7 @@
    best candidate. The unknown coefficients of an inverse problem are restored after each trial. */
 #include <mspinn/private/solverimpl.h>
 #include <mspinn/private/problemimpl.h>
+#include <mspinn/private/ddsum.h>
 
 /* the held-out validation points of stage s (the same on every rank) */
 static PetscErrorCode MSSolverValidationPoints_Private(MSSolver sol, PetscInt s, PetscInt *N, PetscReal **Xv_)
@@ -35,18 +38,66 @@ static PetscErrorCode MSSolverValidationPoints_Private(MSSolver sol, PetscInt s,
   PetscFunctionReturn(0);
 }
 
-/* RMS of the residual of the composite of the first ns stages (for a fit: the misfit to -pde_exact)
-   at the points X */
-static PetscErrorCode MSSolverValidationScore_Private(MSSolver sol, PetscInt ns, PetscInt Nv, const PetscReal Xv[], PetscReal *score)
+/* sum over the data sets (boundary, initial, observations) of weight x mean squared misfit of the
+   composite of the first ns stages at their training points: the data part of the training loss,
+   times 2 (sets the ansatz imposes on stage ns have no rows) */
+static PetscErrorCode MSSolverDataMisfit_Private(MSSolver sol, PetscInt ns, PetscReal *ms)
 {
-  PetscReal *R, ss = 0;
+  MSDDSum acc;
+  PetscReal sum[1] = {0};
 
   PetscFunctionBegin;
+  PetscCall(MSDDSumCreate(1, &acc));
+  for (PetscInt k = 0; k < MS_NUM_SETS; k++) {
+    MSPointSet *set = &sol->prob->set[k];
+    PetscReal  *U;
+    PetscInt    nc, *cs;
+    MSJetSpec   s0 = {set->dim, 0, PETSC_FALSE};
+    if (!set->g || set->N == 0 || set->weight == 0 || (set->imposed && MSProblemAnsatzOnStage_Private(sol->prob, PetscMax(ns - 1, 0)))) continue;
+    PetscCall(PetscMalloc1(MS_CHUNK, &U));
+    PetscCall(MSPointSetGetChunks(set, &nc, &cs));
+    for (PetscInt c = 0; c < nc; c++) { /* chunk by chunk: rank-independent */
+      PetscReal part[1] = {0};
+      PetscCall(MSSolverCompositeJets_Private(sol, ns, &s0, cs[c + 1] - cs[c], set->X + cs[c] * set->dim, U));
+      for (PetscInt p = cs[c]; p < cs[c + 1]; p++) part[0] += set->weight / set->N * PetscSqr(set->g[p] - U[p - cs[c]]);
+      PetscCall(MSDDSumAdd(&acc, 1, part));
+    }
+    PetscCall(PetscFree(cs));
+    PetscCall(PetscFree(U));
+  }
+  PetscCall(MSDDSumAllreduce(&acc, PetscObjectComm((PetscObject)sol), sum));
+  PetscCall(MSDDSumDestroy(&acc));
+  *ms = sum[0];
+  PetscFunctionReturn(0);
+}
+
+/* RMS of the residual of the composite of the first ns stages (for a fit: the misfit to -pde_exact)
+   at the points X. Stage 1 of a PDE is scored by its whole loss, with the equation part at X: u = 0
+   may have no equation residual at all (a Laplace problem), only boundary misfit */
+static PetscErrorCode MSSolverValidationScore_Private(MSSolver sol, PetscInt ns, PetscInt Nv, const PetscReal Xv[], PetscReal *score)
+{
+  PetscReal *R, ss = 0, data = 0;
+  PetscBool  haseq;
+
+  PetscFunctionBegin;
+  PetscCall(MSPDEHasEquation(sol->prob->pde, &haseq));
   PetscCall(PetscMalloc1(Nv, &R));
   PetscCall(MSSolverResidualAt_Private(sol, ns, Nv, Xv, R));
   for (PetscInt q = 0; q < Nv; q++) ss += R[q] * R[q];
-  *score = PetscSqrtReal(ss / Nv);
+  if (haseq && ns <= 1) PetscCall(MSSolverDataMisfit_Private(sol, ns, &data));
+  *score = PetscSqrtReal(ss / Nv + data);
   PetscCall(PetscFree(R));
+  PetscFunctionReturn(0);
+}
+
+/* stage s's network as sol->stage_features[s] says: stage 1 trained is the -net_* network */
+static PetscErrorCode MSSolverCreateTrainedNet_Private(MSSolver sol, PetscInt s, const MSSpectrum *spec)
+{
+  PetscFunctionBegin;
+  if (s == 0 && sol->stage_features[s] == MS_STAGE_FEATURES_TRAINED) {
+    PetscCall(PetscObjectReference((PetscObject)sol->tmpl));
+    sol->net[0] = sol->tmpl;
+  } else PetscCall(MSSolverCreateStageNet_Private(sol, s, spec));
   PetscFunctionReturn(0);
 }
 
@@ -97,47 +148,110 @@ typedef struct {
   const MSSpectrum *spec;
   const PetscReal  *Xv;
   PetscReal         best, bestscore; /* the best factor so far and its score */
+  PetscReal         before, floor;   /* the validation residual before the stage; stage 1: the best trial's floor (0: unknown) */
   MSNet             keep;            /* the full-width solve at best (NULL: none) */
   MSStageRecord     rec;             /* and its record */
   PetscInt          hist0;           /* the run's history before the search */
 } MSBandwidthSearch;
 
 /* one trial at factor (relative to F_lo) unless the trial budget or the run's budget is spent */
+static PetscErrorCode MSSolverEvaluateAside_Private(MSSolver, PetscInt, MSStageRecord *, PetscReal *);
+
+/* Stage 1 has no stages before it to give a round-off floor: a trial that gains MS_FLOOR_PROBE_GAIN
+   or more over u = 0 is evaluated for its own floor (that of the composite of its features), which
+   then ends the search as the floor of the stages before does later. A floor is eps times the
+   magnitudes of the computation, so a trial that gained less is far above its own. */
+#define MS_FLOOR_PROBE_GAIN 1e6
+
+/* one trial at factor (relative to F_lo) unless the trial budget or the run's budget is spent */
 static PetscErrorCode MSBandwidthTry_Private(MSBandwidthSearch *bs, PetscReal factor, PetscReal *score)
 {
+  MSSolver      sol = bs->sol;
+  PetscReal     floor = bs->s == 0 ? bs->floor : sol->res_floor;
+  MSNet         net = NULL;
+  MSStageRecord rec;
+
   PetscFunctionBegin;
   *score = PETSC_MAX_REAL;
-  if (bs->ntried >= bs->sol->random_trials || MSPolicyBudgetSpent_Private(bs->sol)) PetscFunctionReturn(0);
-  if (bs->bestscore <= PetscSqrtReal(bs->sol->floor_factor) * bs->sol->res_floor) PetscFunctionReturn(0); /* at the round-off floor: nothing to gain */
+  if (bs->ntried >= sol->random_trials || MSPolicyBudgetSpent_Private(sol)) PetscFunctionReturn(0);
+  if (bs->bestscore <= PetscSqrtReal(sol->floor_factor) * floor) PetscFunctionReturn(0); /* at the round-off floor: nothing to gain */
   bs->ntried++;
-  PetscCall(MSSolverRandomTrial_Private(bs->sol, bs->s, bs->spec, factor, bs->Nv, bs->Xv, score, NULL, NULL));
+  PetscCall(MSSolverRandomTrial_Private(sol, bs->s, bs->spec, factor, bs->Nv, bs->Xv, score, &net, &rec));
   if (*score < bs->bestscore) { /* NaN-safe: a NaN score never wins */
     bs->bestscore = *score;
     bs->best      = factor;
+    if (bs->s == 0 && *score * MS_FLOOR_PROBE_GAIN <= bs->before) {
+      MSStageRecord ev;
+      sol->net[0] = net;
+      PetscCall(MSSolverEvaluateAside_Private(sol, 1, &ev, &bs->floor));
+      sol->net[0] = NULL;
+    }
   }
+  PetscCall(MSNetDestroy(&net));
   PetscFunctionReturn(0);
 }
 
-static PetscErrorCode MSBandwidthSearch_Private(MSBandwidthSearch *bs, PetscReal top)
+/* The walk after the first three trials. Where none of them gained MS_BANDWIDTH_FLAT_GAIN over the
+   residual before, the valley is flat there: those bandwidths cannot represent the residual (what is
+   left between the points after a random-feature stage 1 is near the points' Nyquist frequency), and
+   the walk goes up by octaves to the top, until a trial gains, then on while the residual falls. */
+#define MS_BANDWIDTH_FLAT_GAIN 2.0
+/* The walk and the bisection may go this factor below F_lo: the spectrum resolves no frequency below
+   one cycle over the box (its lowest wavenumber), so a solution of half a cycle (sin(pi x) on [0, 1])
+   has f_d ~ 1 and its valley lies under it (p7_sine3d: 8.9e-6 at F_lo, 512 features) */
+#define MS_BANDWIDTH_BELOW 4.0
+
+static PetscErrorCode MSBandwidthSearch_Private(MSBandwidthSearch *bs, PetscReal top, PetscReal before)
 {
   PetscReal mid = PetscSqrtReal(top), up, down, dir;
+  PetscBool flat;
 
   PetscFunctionBegin;
   mid = PetscPowReal(2.0, PetscFloorReal(PetscLog2Real(mid) + 0.5)); /* on the octave ladder from F_lo */
   PetscCall(MSBandwidthTry_Private(bs, mid, &up));
   if (2 * mid <= top) PetscCall(MSBandwidthTry_Private(bs, 2 * mid, &up));
   if (mid >= 2) PetscCall(MSBandwidthTry_Private(bs, mid / 2, &down));
-  dir = bs->best > mid ? 2.0 : (bs->best < mid ? 0.5 : 0.0);
-  for (PetscReal f = bs->best * dir; dir > 0 && f >= 1.0 && f <= top; f *= dir) { /* walk while it falls */
+  flat = bs->bestscore * MS_BANDWIDTH_FLAT_GAIN < before ? PETSC_FALSE : PETSC_TRUE;
+  dir  = flat ? 2.0 : (bs->best > mid ? 2.0 : (bs->best < mid ? 0.5 : 0.0));
+  for (PetscReal f = flat ? 4 * mid : bs->best * dir; dir > 0 && f * MS_BANDWIDTH_BELOW >= 1.0 && f <= top; f *= dir) { /* walk while it falls */
     PetscReal score, prev = bs->bestscore;
     PetscCall(MSBandwidthTry_Private(bs, f, &score));
+    if (flat) {
+      flat = score * MS_BANDWIDTH_FLAT_GAIN < before ? PETSC_FALSE : PETSC_TRUE;
+      continue;
+    }
     if (!(score < prev)) break;
   }
   if (bs->bestscore < PETSC_MAX_REAL) { /* bisect the best octave */
     PetscReal centre = bs->best, score;
-    if (centre / PETSC_SQRT2 >= 1.0) PetscCall(MSBandwidthTry_Private(bs, centre / PETSC_SQRT2, &score));
+    if (centre * MS_BANDWIDTH_BELOW / PETSC_SQRT2 >= 1.0) PetscCall(MSBandwidthTry_Private(bs, centre / PETSC_SQRT2, &score));
     if (centre * PETSC_SQRT2 <= top) PetscCall(MSBandwidthTry_Private(bs, centre * PETSC_SQRT2, &score));
   }
+  PetscFunctionReturn(0);
+}
+
+/* the evaluation record of the composite of the first ns stages and its round-off floor, the solver's
+   evaluated fields (those of the stages kept so far) left as they were */
+static PetscErrorCode MSSolverEvaluateAside_Private(MSSolver sol, PetscInt ns, MSStageRecord *rec, PetscReal *floor)
+{
+  PetscReal *u = sol->u, *res = sol->res, kept[5] = {sol->res_rms, sol->res_max, sol->res_floor, sol->err_l2, sol->err_max};
+  PetscBool  hasexact = sol->hasexact;
+
+  PetscFunctionBegin;
+  sol->u   = NULL;
+  sol->res = NULL;
+  PetscCall(MSSolverEvaluate_Private(sol, ns, rec));
+  *floor = sol->res_floor;
+  PetscCall(PetscFree(sol->u));
+  PetscCall(PetscFree(sol->res));
+  sol->u         = u;
+  sol->res       = res;
+  sol->res_rms   = kept[0];
+  sol->res_max   = kept[1];
+  sol->res_floor = kept[2];
+  sol->err_l2    = kept[3];
+  sol->err_max   = kept[4];
+  sol->hasexact  = hasexact;
   PetscFunctionReturn(0);
 }
 
@@ -146,8 +260,43 @@ static PetscErrorCode MSBandwidthSearch_Private(MSBandwidthSearch *bs, PetscReal
    ball, so at a fixed density the radius grows as W^(1/d) (fit2d, 64^2 points: best 2.8 at 512
    features, 3.96 at 2048). The trial's best F and F (W / 512)^(1/d) are solved at full width and the
    better one kept: these solves are the stage's own (same seed, points and solver), so the winner's
-   network, record and history become the stage (bs->keep, bs->rec) and the loser's history is removed. */
+   network, record and history become the stage (bs->keep, bs->rec) and the loser's history is removed.
+   Unless the best trial itself is at the round-off floor (its residual at the evaluation points within
+   -stage_floor_factor of its floor estimate for stage 1, within the square root of it later, as
+   MSPolicyAtFloor_Private judges a stage): W features cost (W / 512)^2 times more and cannot do better,
+   so that trial, solved again as the stage (with its history), is the stage. */
 #define MS_BANDWIDTH_RESOLUTION 1.189207115002721 /* 2^(1/4): half the bisection's step of half an octave */
+
+static PetscErrorCode MSBandwidthNarrowAtFloor_Private(MSBandwidthSearch *bs, PetscBool *atfloor)
+{
+  MSSolver      sol = bs->sol;
+  PetscInt      h0  = sol->nhist;
+  PetscReal     score, floor = 0, factor = bs->s == 0 ? sol->floor_factor : PetscSqrtReal(sol->floor_factor);
+  MSNet         net = NULL;
+  MSStageRecord rec, ev;
+
+  PetscFunctionBegin;
+  sol->trial_full   = PETSC_TRUE;
+  sol->trial_narrow = PETSC_TRUE;
+  PetscCall(PetscPrintf(PetscObjectComm((PetscObject)sol), "; at %d features:", MS_RANDOM_TRIAL_WIDTH));
+  PetscCall(MSSolverRandomTrial_Private(sol, bs->s, bs->spec, bs->best, bs->Nv, bs->Xv, &score, &net, &rec));
+  sol->trial_full   = PETSC_FALSE;
+  sol->trial_narrow = PETSC_FALSE;
+  sol->net[bs->s]   = net;
+  PetscCall(MSSolverEvaluateAside_Private(sol, bs->s + 1, &ev, &floor));
+  sol->net[bs->s] = NULL;
+  *atfloor        = ev.res_rms <= factor * floor ? PETSC_TRUE : PETSC_FALSE;
+  PetscCall(PetscPrintf(PetscObjectComm((PetscObject)sol), " (evaluation residual %.3e, floor %.3e%s)", (double)ev.res_rms, (double)floor, *atfloor ? ": at the floor" : ""));
+  if (*atfloor) {
+    bs->keep      = net;
+    bs->rec       = rec;
+    bs->bestscore = score;
+  } else {
+    PetscCall(MSNetDestroy(&net));
+    sol->nhist = h0; /* its history is not the stage's */
+  }
+  PetscFunctionReturn(0);
+}
 
 static PetscErrorCode MSBandwidthFullWidth_Private(MSBandwidthSearch *bs, PetscReal top)
 {
@@ -157,10 +306,13 @@ static PetscErrorCode MSBandwidthFullWidth_Private(MSBandwidthSearch *bs, PetscR
   MSNet         net[2] = {NULL, NULL};
   MSStageRecord rec[2];
   PetscInt      win, ncand;
+  PetscBool     atfloor = PETSC_FALSE;
 
   PetscFunctionBegin;
   if (!(bs->bestscore < PETSC_MAX_REAL)) PetscFunctionReturn(0);
   if (W <= MS_RANDOM_TRIAL_WIDTH) PetscFunctionReturn(0);
+  PetscCall(MSBandwidthNarrowAtFloor_Private(bs, &atfloor));
+  if (atfloor || MSPolicyBudgetSpent_Private(sol)) PetscFunctionReturn(0);
   shifted = PetscMin(top, bs->best * PetscPowReal((PetscReal)W / MS_RANDOM_TRIAL_WIDTH, 1.0 / d));
   cand[0] = bs->best;
   cand[1] = shifted;
@@ -195,13 +347,13 @@ PetscErrorCode MSSolverSelectFeatures_Private(MSSolver sol, PetscInt s, const MS
   PetscReal        *Xv, before, fhi, f0;
   PetscBool         haseq;
   PetscLogDouble    t0, t1;
-  MSBandwidthSearch bs = {sol, s, 0, 0, spec, NULL, 0, PETSC_MAX_REAL, NULL, {0}, sol->nhist};
+  MSBandwidthSearch bs = {.sol = sol, .s = s, .spec = spec, .bestscore = PETSC_MAX_REAL, .hist0 = sol->nhist};
 
   PetscFunctionBegin;
   PetscCall(MSPDEHasEquation(prob->pde, &haseq));
   if (!haseq && !prob->exact) { /* no way to validate: trained */
     sol->stage_features[s] = MS_STAGE_FEATURES_TRAINED;
-    PetscCall(MSSolverCreateStageNet_Private(sol, s, spec));
+    PetscCall(MSSolverCreateTrainedNet_Private(sol, s, spec));
     PetscFunctionReturn(0);
   }
   PetscCall(PetscTime(&t0));
@@ -210,10 +362,18 @@ PetscErrorCode MSSolverSelectFeatures_Private(MSSolver sol, PetscInt s, const MS
   PetscCall(MSSolverValidationPoints_Private(sol, s, &bs.Nv, &Xv));
   bs.Xv = Xv;
   PetscCall(MSSolverValidationScore_Private(sol, s, bs.Nv, Xv, &before));
+  bs.before = before;
+  if (!(before > 0) || PetscIsInfOrNanReal(before)) { /* nothing left that features could lower (or a residual that is not a number) */
+    PetscCall(PetscPrintf(comm, "policy: stage %" PetscInt_FMT ": validation residual RMS %.3e before: no random features tried\n", s + 1, (double)before));
+    sol->stage_features[s] = MS_STAGE_FEATURES_TRAINED;
+    PetscCall(MSSolverCreateTrainedNet_Private(sol, s, spec));
+    PetscCall(PetscFree(Xv));
+    PetscFunctionReturn(0);
+  }
   sol->stage_features[s] = MS_STAGE_FEATURES_RANDOM;
   sol->trial             = PETSC_TRUE;
   PetscCall(PetscPrintf(comm, "policy: stage %" PetscInt_FMT ": random-feature bandwidths %.3g to %.3g (Nyquist of the points), validation residual RMS %.3e before; bandwidth: residual", s + 1, (double)f0, (double)PetscMax(f0, fhi), (double)before));
-  PetscCall(MSBandwidthSearch_Private(&bs, PetscMax(1.0, fhi / f0)));
+  PetscCall(MSBandwidthSearch_Private(&bs, PetscMax(1.0, fhi / f0), before));
   PetscCall(MSBandwidthFullWidth_Private(&bs, PetscMax(1.0, fhi / f0)));
   sol->trial             = PETSC_FALSE;
   sol->stage_features[s] = bs.bestscore < PETSC_MAX_REAL && bs.bestscore * sol->random_min_gain <= before ? MS_STAGE_FEATURES_RANDOM : MS_STAGE_FEATURES_TRAINED;
@@ -221,7 +381,7 @@ PetscErrorCode MSSolverSelectFeatures_Private(MSSolver sol, PetscInt s, const MS
   if (sol->stage_features[s] == MS_STAGE_FEATURES_RANDOM) PetscCall(PetscPrintf(comm, "; kept %.3g (gain %.3g >= -stage_random_min_gain %g; %.2f s)\n", (double)(f0 * bs.best), (double)(before / bs.bestscore), (double)sol->random_min_gain, (double)(t1 - t0)));
   else PetscCall(PetscPrintf(comm, "; best gain %.3g < -stage_random_min_gain %g: a trained network instead (%.2f s)\n", (double)(bs.bestscore < PETSC_MAX_REAL ? before / bs.bestscore : 1.0), (double)sol->random_min_gain, (double)(t1 - t0)));
   /* within -stage_floor_factor of the floor and no bandwidth gains: the floor is confirmed, no trained stage */
-  sol->floor_confirmed = (sol->stage_features[s] == MS_STAGE_FEATURES_TRAINED && sol->res_rms <= sol->floor_factor * sol->res_floor) ? PETSC_TRUE : PETSC_FALSE;
+  sol->floor_confirmed = (s > 0 && sol->stage_features[s] == MS_STAGE_FEATURES_TRAINED && sol->res_rms <= sol->floor_factor * sol->res_floor) ? PETSC_TRUE : PETSC_FALSE;
   /* a trained network was dropped here already, after the same verdict on fewer points: it would be trained again for nothing */
   sol->exhausted = (sol->stage_features[s] == MS_STAGE_FEATURES_TRAINED && sol->trained_dropped) ? PETSC_TRUE : PETSC_FALSE;
   if (sol->stage_features[s] == MS_STAGE_FEATURES_RANDOM && bs.keep) { /* the full-width solve is the stage */
@@ -232,7 +392,7 @@ PetscErrorCode MSSolverSelectFeatures_Private(MSSolver sol, PetscInt s, const MS
     PetscCall(MSNetDestroy(&bs.keep));
     sol->nhist        = bs.hist0; /* no trial's history */
     sol->kappa_factor = sol->stage_features[s] == MS_STAGE_FEATURES_RANDOM ? bs.best : 1.0;
-    PetscCall(MSSolverCreateStageNet_Private(sol, s, spec)); /* from its initialization (trials at MS_RANDOM_TRIAL_WIDTH) */
+    PetscCall(MSSolverCreateTrainedNet_Private(sol, s, spec)); /* from its initialization (trials at MS_RANDOM_TRIAL_WIDTH) */
     sol->kappa_factor = 1.0;
   }
   PetscCall(PetscFree(Xv));

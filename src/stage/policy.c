@@ -150,7 +150,8 @@ PetscErrorCode MSPolicyStageEnd_Private(MSSolver sol, PetscInt s)
     PetscCall(MSPolicyDoublePoints_Private(sol, &added));
     if (!added) PetscFunctionReturn(0);
   }
-  PetscCall(PetscPrintf(comm, "policy: stage %" PetscInt_FMT " is under-resolved: residual %.2e at the evaluation points, %.0f times that at the training points (> %g): the next stage gets %" PetscInt_FMT " more points, where the residual is largest\n", s + 1, (double)rec->res_rms, (double)ratio, (double)sol->resolve_ratio, sol->pending_add));
+  PetscCall(PetscPrintf(comm, "policy: stage %" PetscInt_FMT " is under-resolved: residual %.2e at the evaluation points, %.0f times that at the training points (> %g): %s %" PetscInt_FMT " more points, %s\n", s + 1, (double)rec->res_rms, (double)ratio, (double)sol->resolve_ratio,
+                         sol->stage_features[s] == MS_STAGE_FEATURES_RANDOM ? "it is solved again on" : "the next stage gets", sol->pending_add, sol->stage_features[s] == MS_STAGE_FEATURES_RANDOM ? "spread uniformly" : "where the residual is largest"));
   PetscFunctionReturn(0);
 }
 

@@ -49,15 +49,20 @@ PetscErrorCode MSSolverCreate(MPI_Comm comm, MSSolver *solver)
   PetscFunctionReturn(0);
 }
 
-/* the features asked for stage s (0-based, s >= 1): -stage_<s+1>_features, else -stage_features */
+/* the features asked for stage s (0-based): -stage_<s+1>_features, else -stage_features; for stage 1
+   auto when -stage_features is auto (the policy then decides every stage), else trained (an explicit
+   -stage_features describes the residual-fitting stages >= 2) */
 static PetscErrorCode MSSolverRequestedFeatures_Private(MSSolver sol, PetscInt s, MSStageFeatures *f)
 {
-  char prefix[32];
+  char      name[48];
+  PetscBool own = PETSC_TRUE;
 
   PetscFunctionBegin;
   *f = sol->features;
-  PetscCall(PetscSNPrintf(prefix, sizeof(prefix), "stage_%" PetscInt_FMT "_", s + 1));
-  PetscCall(PetscOptionsGetEnum(((PetscObject)sol)->options, prefix, "-features", MSStageFeaturesTypes, (PetscEnum *)f, NULL));
+  PetscCall(PetscSNPrintf(name, sizeof(name), "-stage_%" PetscInt_FMT "_features", s + 1));
+  if (s == 0) PetscCall(MSOptionsHasExactName(((PetscObject)sol)->options, name, &own));
+  if (s == 0 && !own && sol->features != MS_STAGE_FEATURES_AUTO) *f = MS_STAGE_FEATURES_TRAINED;
+  if (own) PetscCall(PetscOptionsGetEnum(((PetscObject)sol)->options, NULL, name, MSStageFeaturesTypes, (PetscEnum *)f, NULL)); /* (else -stage_features) */
   PetscFunctionReturn(0);
 }
 
@@ -191,7 +196,11 @@ PetscErrorCode MSSolverSetFromOptions(MSSolver sol)
   }
   PetscCall(MSOptionsInt("-stage_kappa_trials", "Stages >= 2: try this many first-layer scales (kappa, kappa/2, kappa/4, ...) for -stage_kappa_trial_its iterations each and keep the one with the smallest residual at held-out points (0 or 1: the spectral kappa)", "MSSolverSolve", sol->kappa_trials, &sol->kappa_trials, NULL));
   PetscCall(PetscOptionsReal("-stage_kappa_fraction", "Stages >= 2: the first layer's largest frequency along a direction, kappa a / (2 pi), as a fraction of the residual's dominant frequency", "MSSolverSolve", sol->kappa_fraction, &sol->kappa_fraction, NULL));
-  PetscCall(PetscOptionsEnum("-stage_features", "Stages >= 2: train every parameter (trained), keep random hidden layers and solve for the output layer by orthogonal least squares (random), or random when that gains -stage_random_min_gain at held-out points, else trained (auto); -stage_<n>_features per stage", "MSSolverSolve", MSStageFeaturesTypes, (PetscEnum)sol->features, (PetscEnum *)&sol->features, NULL));
+  PetscCall(PetscOptionsEnum("-stage_features", "Stages >= 2: train every parameter (trained), keep random hidden layers and solve for the output layer by orthogonal least squares (random), or random when that gains -stage_random_min_gain at held-out points, else trained (auto; stage 1 too, for a linear PDE or fit with known coefficients); -stage_<n>_features per stage", "MSSolverSolve", MSStageFeaturesTypes, (PetscEnum)sol->features, (PetscEnum *)&sol->features, NULL));
+  { /* listed for -help; read by MSSolverRequestedFeatures_Private */
+    MSStageFeatures f1 = sol->features == MS_STAGE_FEATURES_AUTO ? MS_STAGE_FEATURES_AUTO : MS_STAGE_FEATURES_TRAINED;
+    PetscCall(PetscOptionsEnum("-stage_1_features", "Stage 1: the -net_* network trained, random features, or auto: random features first for a linear PDE or fit with known coefficients (default: auto with -stage_features auto, else trained)", "MSSolverSolve", MSStageFeaturesTypes, (PetscEnum)f1, (PetscEnum *)&f1, NULL));
+  }
   PetscCall(MSOptionsInt("-stage_random_width", "Hidden width of a random-feature stage's single hidden layer (0: half the training rows, at most 2048; -stage_<n>_net_layers/_width shape trained stages only)", "MSSolverSolve", sol->random_width, &sol->random_width, NULL));
   PetscCall(PetscOptionsReal("-stage_random_kappa_fraction", "Random-feature stages: the first layer's largest frequency as a multiple of the residual's dominant frequency (with -stage_features auto: the first of the multiples tried)", "MSSolverSolve", sol->random_kappa_fraction, &sol->random_kappa_fraction, NULL));
   PetscCall(MSOptionsInt("-stage_random_trials", "With -stage_features auto: try at most this many bandwidths between c f_d (c = -stage_random_kappa_fraction, f_d the residual's dominant frequency) and the Nyquist frequency of the points", "MSSolverSolve", sol->random_trials, &sol->random_trials, NULL));
@@ -215,7 +224,7 @@ PetscErrorCode MSSolverSetFromOptions(MSSolver sol)
   for (PetscInt k = 0; k < sol->stage_max; k++) { /* catch a bad -stage_<n>_features or _gamma now, not after stage n - 1 */
     MSStageFeatures f;
     PetscReal       g;
-    if (k > 0) PetscCall(MSSolverRequestedFeatures_Private(sol, k, &f));
+    PetscCall(MSSolverRequestedFeatures_Private(sol, k, &f));
     PetscCall(MSSolverRequestedGamma_Private(sol, k, &g));
     PetscCall(MSSolverCheckStageIntegers_Private(sol, k));
   }
@@ -234,7 +243,17 @@ PetscErrorCode MSSolverSetFromOptions(MSSolver sol)
   PetscCall(MSNetSetFromOptions(sol->net[0]));         /* -net_* */
   PetscCall(MSNetSetOptionsPrefix(sol->net[0], "stage_1_"));
   PetscCall(MSNetSetFromOptions(sol->net[0]));         /* then -stage_1_net_* */
+  PetscCall(MSNetDestroy(&sol->tmpl));
+  PetscCall(PetscObjectReference((PetscObject)sol->net[0]));
+  sol->tmpl = sol->net[0];
   PetscCall(MSSolverCheckPlannedMemory_Private(sol));
+  { /* the trained stages' optimizer options (-tao_*), checked now: a random-feature stage 1 reads none */
+    Tao tao;
+    PetscCall(TaoCreate(PetscObjectComm((PetscObject)sol), &tao));
+    PetscCall(TaoSetType(tao, TAOMSLM));
+    PetscCall(TaoSetFromOptions(tao));
+    PetscCall(TaoDestroy(&tao));
+  }
   PetscFunctionReturn(0);
 }
 
@@ -458,6 +477,33 @@ static PetscErrorCode MSSolverPrepareStage_Private(MSSolver sol, PetscInt s)
   PetscFunctionReturn(0);
 }
 
+/* Stage 1: the -net_* network, trained; or random features (Chen, Chi, E & Yang 2022), a linear
+   least-squares problem when the PDE is linear and its coefficients known. With auto, random features
+   are tried first for such a problem and kept when they gain -stage_random_min_gain at held-out points
+   over u = 0 (src/stage/kappaselect.c): a trained tanh network's residual is not band-limited
+   (docs/policy.md), so random features fitted to it later reach less than fitted to the problem. */
+static PetscErrorCode MSSolverPrepareFirstStage_Private(MSSolver sol)
+{
+  MSSpectrum spec;
+  PetscBool  linear, haseq;
+  PetscInt   nunk;
+
+  PetscFunctionBegin;
+  PetscCall(MSSolverRequestedFeatures_Private(sol, 0, &sol->stage_features[0]));
+  PetscCall(PetscInfo(sol, "stage 1 features requested: %s\n", MSStageFeaturesTypes[sol->stage_features[0]]));
+  PetscCall(MSPDEIsLinear(sol->prob->pde, &linear));
+  PetscCall(MSPDEHasEquation(sol->prob->pde, &haseq));
+  PetscCall(MSPDEGetUnknowns(sol->prob->pde, &nunk, NULL, NULL));
+  if (sol->stage_features[0] == MS_STAGE_FEATURES_AUTO && (!linear || nunk > 0 || (!haseq && !sol->prob->exact))) sol->stage_features[0] = MS_STAGE_FEATURES_TRAINED;
+  if (sol->stage_features[0] == MS_STAGE_FEATURES_TRAINED) PetscFunctionReturn(0); /* sol->net[0] is sol->tmpl */
+  PetscCall(MSSolverResidualSpectrum_Private(sol, 0, &spec));
+  PetscCall(MSNetDestroy(&sol->net[0])); /* (sol->tmpl keeps it) */
+  sol->kappa_factor = 1.0;
+  if (sol->stage_features[0] == MS_STAGE_FEATURES_AUTO) PetscCall(MSSolverSelectFeatures_Private(sol, 0, &spec));
+  else PetscCall(MSSolverCreateStageNet_Private(sol, 0, &spec));
+  PetscFunctionReturn(0);
+}
+
 /* train stage number s (0-based) */
 PetscErrorCode MSSolverTrainStage_Private(MSSolver sol, PetscInt s)
 {
@@ -523,7 +569,7 @@ PetscErrorCode MSSolverTrainStage_Private(MSSolver sol, PetscInt s)
     }
   }
   its = 0;
-  random = s > 0 && sol->stage_features[s] == MS_STAGE_FEATURES_RANDOM ? PETSC_TRUE : PETSC_FALSE;
+  random = sol->stage_features[s] == MS_STAGE_FEATURES_RANDOM ? PETSC_TRUE : PETSC_FALSE;
   nchain = random ? 0 : sol->nchain; /* random features: one least-squares optimizer, no chain */
   for (PetscInt k = 0; k < PetscMax(nchain, 1); k++) { /* the optimizer chain, warm-started */
     PetscInt kits;
@@ -544,6 +590,13 @@ PetscErrorCode MSSolverTrainStage_Private(MSSolver sol, PetscInt s)
       for (PetscInt j = 0; j < nout; j++) cols[j] = net->offW[L] + j;
       PetscCall(TaoMSLSQSetColumns(tao, nout, cols));
       PetscCall(PetscFree(cols));
+      { /* a linear PDE with known coefficients: a linear least-squares problem */
+        PetscBool linear;
+        PetscInt  nunk;
+        PetscCall(MSPDEIsLinear(sol->prob->pde, &linear));
+        PetscCall(MSPDEGetUnknowns(sol->prob->pde, &nunk, NULL, NULL));
+        PetscCall(TaoMSLSQSetLinear(tao, linear && nunk == 0 ? PETSC_TRUE : PETSC_FALSE));
+      }
     }
     { /* rank-independent sums in LM */
       PetscInt nrc, *rc;
@@ -660,6 +713,90 @@ static PetscErrorCode MSSolverDropStage_Private(MSSolver sol, PetscInt s)
   PetscFunctionReturn(0);
 }
 
+/* K more equation points (for a fit with observations drawn from -pde_exact: observations) spread
+   uniformly over the domain: the next K points of the Halton sequence of the box, or points of the
+   mesh drawn from a stream seeded by how many were spread before. The same on every rank. */
+#define MS_SPREAD_SEED 31337
+PetscErrorCode MSSolverSpreadPoints_Private(MSSolver sol, PetscInt K)
+{
+  MSProblem  prob = sol->prob;
+  PetscInt   d = prob->nin, N, done = sol->spread_total;
+  PetscReal *X;
+  PetscBool  haseq;
+
+  PetscFunctionBegin;
+  if (!K) PetscFunctionReturn(0);
+  PetscCall(MSPDEHasEquation(prob->pde, &haseq));
+  if (prob->meshfile[0]) {
+    PetscRandom rnd;
+    PetscCall(PetscMalloc1(K * d, &X));
+    PetscCall(PetscRandomCreate(PETSC_COMM_SELF, &rnd));
+    PetscCall(PetscRandomSetType(rnd, PETSCRAND48));
+    PetscCall(PetscRandomSetSeed(rnd, prob->seed + MS_SPREAD_SEED + done));
+    PetscCall(PetscRandomSeed(rnd));
+    PetscCall(MSProblemMeshSampleDomain_Private(prob, rnd, K, X));
+    PetscCall(PetscRandomDestroy(&rnd));
+    PetscCall(MSProblemAddPoints(prob, haseq ? MS_SET_INTERIOR : MS_SET_DATA, K, X));
+  } else {
+    PetscCall(MSPointsGenerate_Private(MS_POINTS_HALTON, d, prob->lo, prob->hi, done + K, NULL, &N, &X));
+    PetscCall(MSProblemAddPoints(prob, haseq ? MS_SET_INTERIOR : MS_SET_DATA, K, X + done * d));
+  }
+  PetscCall(PetscFree(X));
+  sol->spread_total += K;
+  PetscFunctionReturn(0);
+}
+
+/* Random-feature stage s is under-resolved (MSPolicyStageEnd_Private asked for more points): as many
+   points again are spread uniformly over the domain and the stage is solved again, in place of a new
+   stage on top. A stage on top fits the new points, not the error between them: on p6_runge2d
+   (residual 1.1e-6 at the evaluation points, 4e-9 at the training points) a random-feature stage 2
+   gained 1.00 at every bandwidth; and points added where the residual is largest cluster, so that the
+   features oscillate between them elsewhere (docs/policy.md). The first solve is kept aside, and comes
+   back if the second is worse (MSSolverResolvedCheck_Private). */
+static PetscErrorCode MSSolverResolveStage_Private(MSSolver sol, PetscInt s)
+{
+  PetscInt K = sol->pending_add;
+
+  PetscFunctionBegin;
+  PetscCall(MSSolverSpreadPoints_Private(sol, K));
+  sol->spread_stage += K;
+  sol->resolved++;
+  sol->pending_add = 0;
+  PetscCall(MSNetDestroy(&sol->aside));
+  sol->aside     = sol->net[s];
+  sol->aside_rec = sol->rec[s];
+  sol->net[s]    = NULL;
+  sol->nstages   = s;
+  PetscFunctionReturn(0);
+}
+
+/* the first solve of stage s (= sol->nstages, set aside) is the stage again */
+static PetscErrorCode MSSolverRestoreAside_Private(MSSolver sol, PetscInt s)
+{
+  PetscFunctionBegin;
+  PetscCall(MSNetDestroy(&sol->net[s]));
+  sol->net[s]  = sol->aside;
+  sol->aside   = NULL;
+  sol->rec[s]  = sol->aside_rec;
+  sol->nstages = s + 1;
+  sol->rec[s].spread = sol->spread_stage; /* (the points stay) */
+  PetscCall(MSSolverEvaluate_Private(sol, s + 1, &sol->rec[s]));
+  PetscFunctionReturn(0);
+}
+
+/* after stage s was solved again: the first solve comes back if it had the smaller residual */
+static PetscErrorCode MSSolverResolvedCheck_Private(MSSolver sol, PetscInt s)
+{
+  PetscFunctionBegin;
+  if (!sol->aside) PetscFunctionReturn(0);
+  if (sol->rec[s].res_rms > sol->aside_rec.res_rms) {
+    PetscCall(PetscPrintf(PetscObjectComm((PetscObject)sol), "policy: stage %" PetscInt_FMT " solved again has residual RMS %.3e, its first solve %.3e: the first is kept\n", s + 1, (double)sol->rec[s].res_rms, (double)sol->aside_rec.res_rms));
+    PetscCall(MSSolverRestoreAside_Private(sol, s));
+  }
+  PetscCall(MSNetDestroy(&sol->aside));
+  PetscFunctionReturn(0);
+}
+
 /* a checkpoint: a usable output file, and the point -resume continues from */
 static PetscErrorCode MSSolverCheckpoint_Private(MSSolver sol)
 {
@@ -683,8 +820,12 @@ static PetscErrorCode MSSolverStages_Private(MSSolver sol)
   PetscFunctionBegin;
   /* a stage dropped for want of points is tried again after refinement: at most stage_max + resolve_max tries */
   while (!stop && attempts++ < sol->stage_max + sol->resolve_max) {
-    PetscInt  s = sol->nstages, K;
+    PetscInt  s = sol->nstages, K = 0;
     PetscBool dropped = PETSC_FALSE;
+    if (sol->aside && MSPolicyBudgetSpent_Private(sol)) { /* no time to solve it again */
+      PetscCall(MSSolverRestoreAside_Private(sol, s));
+      s = sol->nstages;
+    }
     if (s > 0 && MSPolicyBudgetSpent_Private(sol)) {
       PetscCall(MSPolicyStopReason_Private(sol, s - 1, PETSC_FALSE, &stop));
       break;
@@ -700,12 +841,20 @@ static PetscErrorCode MSSolverStages_Private(MSSolver sol)
         break;
       }
     }
+    if (s == 0) PetscCall(MSSolverPrepareFirstStage_Private(sol));
     if (sol->pretrained) PetscCall(MSSolverKeepTrial_Private(sol, s));
     else PetscCall(MSSolverTrainStage_Private(sol, s));
     sol->rec[s].added = s > 0 ? K : 0;
+    PetscCall(MSSolverResolvedCheck_Private(sol, s));
+    sol->rec[s].spread = sol->spread_stage;
     PetscCall(MSSolverPrintStage_Private(sol, &sol->rec[s]));
     PetscCall(MSPolicyStageEnd_Private(sol, s));
     sol->nstages = s + 1;
+    if (sol->stage_features[s] == MS_STAGE_FEATURES_RANDOM && sol->pending_add > 0) {
+      PetscCall(MSSolverResolveStage_Private(sol, s));
+      continue;
+    }
+    sol->spread_stage = 0;
     if (s > 0 && sol->rec[s].res_rms > sol->rec[s - 1].res_rms) {
       PetscCall(MSSolverDropStage_Private(sol, s));
       dropped = PETSC_TRUE;
@@ -715,6 +864,7 @@ static PetscErrorCode MSSolverStages_Private(MSSolver sol)
     PetscCall(MSPolicyStopReason_Private(sol, sol->nstages - 1, dropped, &stop));
     if (!stop && !dropped) PetscCall(MSSolverCheckpoint_Private(sol));
   }
+  if (sol->aside) PetscCall(MSSolverRestoreAside_Private(sol, sol->nstages)); /* (the tries ran out) */
   if (!stop) PetscCall(MSPolicyStopReason_Private(sol, sol->nstages - 1, PETSC_FALSE, &stop));
   if (!stop) PetscCall(PetscStrncpy(sol->stop_reason, "stage_max", sizeof(sol->stop_reason)));
   sol->floor_confirmed = PETSC_FALSE;
@@ -819,6 +969,8 @@ PetscErrorCode MSSolverDestroy(MSSolver *sol)
   }
   PetscCall(MSProblemDestroy(&(*sol)->prob));
   for (PetscInt s = 0; s < MS_MAX_STAGES; s++) PetscCall(MSNetDestroy(&(*sol)->net[s]));
+  PetscCall(MSNetDestroy(&(*sol)->tmpl));
+  PetscCall(MSNetDestroy(&(*sol)->aside));
   PetscCall(MSLossDestroy(&(*sol)->loss));
   PetscCall(PetscFree((*sol)->hist));
   for (PetscInt k = 0; k < (*sol)->nchain; k++) PetscCall(PetscFree((*sol)->chain[k]));

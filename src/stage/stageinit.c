@@ -129,7 +129,7 @@ PetscInt MSSolverRandomWidth_Private(MSSolver sol)
   return PetscMax(MS_RANDOM_WIDTH_MIN, PetscMin(MS_RANDOM_WIDTH_MAX, PetscMin(rows / 2, (PetscInt)(MS_RANDOM_MAIN_SHARE * main))));
 }
 
-/* Creates stage s's network (s >= 1): options prefix stage_<s+1>_ (e.g. -stage_2_net_width),
+/* Creates stage s's network (s >= 1; s = 0 for random features): options prefix stage_<s+1>_ (e.g. -stage_2_net_width),
    first layer sine, initialized from the spectrum of the residual of the stages before; trained or
    random features as sol->stage_features[s] says (set by the caller). */
 PetscErrorCode MSSolverCreateStageNet_Private(MSSolver sol, PetscInt s, const MSSpectrum *spec)
@@ -150,9 +150,9 @@ PetscErrorCode MSSolverCreateStageNet_Private(MSSolver sol, PetscInt s, const MS
   PetscCall(MSNetSetActivation(net, 0, MS_ACT_SIN));
   { /* stage nets inherit the first network's shape, then their own options apply */
     PetscInt widths[MSNET_MAX_LAYERS];
-    for (PetscInt l = 0; l < sol->net[0]->nhidden; l++) widths[l] = sol->net[0]->width[l];
-    PetscCall(MSNetSetHiddenLayers(net, sol->net[0]->nhidden, widths));
-    for (PetscInt l = 1; l < MSNET_MAX_LAYERS; l++) PetscCall(MSNetSetActivation(net, l, sol->net[0]->act[l]));
+    for (PetscInt l = 0; l < sol->tmpl->nhidden; l++) widths[l] = sol->tmpl->width[l];
+    PetscCall(MSNetSetHiddenLayers(net, sol->tmpl->nhidden, widths));
+    for (PetscInt l = 1; l < MSNET_MAX_LAYERS; l++) PetscCall(MSNetSetActivation(net, l, sol->tmpl->act[l]));
   }
   c = sol->stage_features[s] == MS_STAGE_FEATURES_RANDOM ? sol->random_kappa_fraction : sol->kappa_fraction;
   PetscCall(MSNetSetOptionsPrefix(net, prefix));
@@ -162,7 +162,7 @@ PetscErrorCode MSSolverCreateStageNet_Private(MSSolver sol, PetscInt s, const MS
        shape is -stage_random_width's alone: -stage_<s>_net_layers/_width are for a trained stage s
        (with -stage_features auto both are tried, and 4 layers of 2048 would not fit in memory) */
     PetscInt width = MSSolverRandomWidth_Private(sol);
-    if (sol->trial && !sol->trial_full) width = PetscMin(width, MS_RANDOM_TRIAL_WIDTH); /* a bandwidth trial: ranks bandwidths at a fraction of the cost (~ width^3) */
+    if (sol->trial && (!sol->trial_full || sol->trial_narrow)) width = PetscMin(width, MS_RANDOM_TRIAL_WIDTH); /* a bandwidth trial: ranks bandwidths at a fraction of the cost (~ width^3) */
     PetscCall(MSNetSetHiddenLayers(net, 1, &width));
   }
   PetscCall(PetscOptionsHasName(((PetscObject)net)->options, prefix, "-net_kappa", &given));

@@ -385,3 +385,24 @@ PetscErrorCode MSOptionsInt_Private(PetscOptionItems *items, const char opt[], c
   PetscCall(PetscOptionsInt_Private(items, opt, text, man, current, value, set, PETSC_MIN_INT, PETSC_MAX_INT));
   PetscFunctionReturn(0);
 }
+
+/*@C
+  MSOptionsHasExactName - whether the option name itself (e.g. -stage_1_features) is in the database
+
+  Notes:
+  PetscOptionsHasName and PetscOptionsGet* also find -stage_features when asked for -stage_1_features
+  (PETSc lets a name with a numbered part fall back on the name without it), which is how options of
+  stage n default to the options of every stage; this tells the two apart.
+@*/
+PetscErrorCode MSOptionsHasExactName(PetscOptions options, const char name[], PetscBool *has)
+{
+  char *all, *tok, *save = NULL;
+
+  PetscFunctionBegin;
+  *has = PETSC_FALSE;
+  PetscCall(PetscOptionsGetAll(options, &all));
+  for (tok = strtok_r(all, " ", &save); tok && !*has; tok = strtok_r(NULL, " ", &save))
+    if (!strcasecmp(tok, name)) *has = PETSC_TRUE;
+  PetscCall(PetscFree(all));
+  PetscFunctionReturn(0);
+}

@@ -216,7 +216,7 @@ else
 fi
 rm -f "$long" "${long%.h5}.xmf"
 "$bin" -output "$work/term.h5" -tao_max_it 2 -stage_max 1 >/dev/null 2>&1
-"$bin" -output "$work/term.h5" -output_every 1 -net_width 40 >/dev/null 2>&1 & pid=$!
+"$bin" -output "$work/term.h5" -output_every 1 -net_width 40 -stage_1_features trained >/dev/null 2>&1 & pid=$!
 sleep 3; kill -TERM $pid; wait $pid; rc=$?
 if [ $rc -ne 0 ] && ! ls "$work"/.mspinn-*.partial >/dev/null 2>&1 && /usr/bin/python3 -c "import h5py, sys; h5py.File(sys.argv[1], 'r')['/summary'].attrs['stages']" "$work/term.h5"; then
   pass=$((pass+1)); echo "ok   SIGTERM during the output rewrites: exit $rc, the output readable, no temporary file"

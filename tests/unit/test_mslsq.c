@@ -2,7 +2,9 @@ static const char help[] = "TAOMSLSQ on an ill-conditioned linear least-squares 
 /* Fit f(x) = e^x sin(3x) on [-1,1] by a polynomial of degree 39 in the monomial basis, from N
    Chebyshev points distributed over the ranks (cond(A) ~ 1e17: the basis is numerically rank
    deficient). The fit is scored at 1000 uniform points that are not training points: relative RMS
-   misfit <= 1e-13 for mslsq (QR + truncated SVD), and the same with only the even monomials trained
+   misfit <= 1e-13 for mslsq with each solve of its triangle (the default complete orthogonal
+   decomposition, kept across iterations when TaoMSLSQSetLinear says the residual is linear, or
+   recomputed; the truncated SVD), and the same with only the even monomials trained
    (TaoMSLSQSetColumns) for the even f(x) = cos(3x) e^{x^2}. TAOMSLM (Cholesky of the normal
    equations, which square the condition number) is run on the first case as a comparison and must
    end at least 1e2 times worse, which shows the check can tell them apart. */
@@ -60,7 +62,7 @@ static PetscErrorCode Score(Vec x, PetscReal (*f)(PetscReal), PetscReal *rel)
   PetscFunctionReturn(0);
 }
 
-static PetscErrorCode Fit(const char *type, PetscReal (*f)(PetscReal), PetscBool even, PetscReal *rel)
+static PetscErrorCode Fit(const char *type, PetscReal (*f)(PetscReal), PetscBool even, const char *fact, PetscBool linear, PetscReal *rel)
 {
   Ctx      ctx;
   Tao      tao;
@@ -83,6 +85,8 @@ static PetscErrorCode Fit(const char *type, PetscReal (*f)(PetscReal), PetscBool
   PetscCall(VecAssemblyEnd(ctx.b));
   PetscCall(TaoCreate(PETSC_COMM_WORLD, &tao));
   PetscCall(TaoSetType(tao, type));
+  PetscCall(TaoMSLSQSetLinear(tao, linear));
+  PetscCall(PetscOptionsSetValue(NULL, "-tao_mslsq_factorization", fact));
   if (even) {
     PetscInt cols[NP / 2];
     for (PetscInt j = 0; j < NP / 2; j++) cols[j] = 2 * j;
@@ -111,15 +115,19 @@ static PetscErrorCode Fit(const char *type, PetscReal (*f)(PetscReal), PetscBool
 
 int main(int argc, char **argv)
 {
-  PetscReal e_lsq, e_even, e_lm;
+  PetscReal e_lsq, e_even, e_lm, e_cod, e_svd;
 
   PetscCall(PetscInitialize(&argc, &argv, NULL, help));
   PetscCall(MSInitializePackage());
-  PetscCall(Fit(TAOMSLSQ, Fodd, PETSC_FALSE, &e_lsq));
-  PetscCall(Fit(TAOMSLSQ, Feven, PETSC_TRUE, &e_even));
-  PetscCall(Fit(TAOMSLM, Fodd, PETSC_FALSE, &e_lm));
-  PetscCall(PetscPrintf(PETSC_COMM_WORLD, "relative RMS misfit at held-out points: mslsq %.3e, mslsq (even columns) %.3e, mslm %.3e\n", (double)e_lsq, (double)e_even, (double)e_lm));
+  PetscCall(Fit(TAOMSLSQ, Fodd, PETSC_FALSE, "cod", PETSC_TRUE, &e_lsq));
+  PetscCall(Fit(TAOMSLSQ, Fodd, PETSC_FALSE, "cod", PETSC_FALSE, &e_cod));
+  PetscCall(Fit(TAOMSLSQ, Fodd, PETSC_FALSE, "svd", PETSC_FALSE, &e_svd));
+  PetscCall(Fit(TAOMSLSQ, Feven, PETSC_TRUE, "cod", PETSC_TRUE, &e_even));
+  PetscCall(Fit(TAOMSLM, Fodd, PETSC_FALSE, "cod", PETSC_FALSE, &e_lm));
+  PetscCall(PetscPrintf(PETSC_COMM_WORLD, "relative RMS misfit at held-out points: mslsq %.3e (factorization kept), %.3e (recomputed), %.3e (svd), mslsq (even columns) %.3e, mslm %.3e\n", (double)e_lsq, (double)e_cod, (double)e_svd, (double)e_even, (double)e_lm));
   PetscCheck(e_lsq <= 1e-13, PETSC_COMM_WORLD, PETSC_ERR_PLIB, "mslsq: misfit %g > 1e-13", (double)e_lsq);
+  PetscCheck(e_cod <= 1e-13, PETSC_COMM_WORLD, PETSC_ERR_PLIB, "mslsq, the factorization recomputed: misfit %g > 1e-13", (double)e_cod);
+  PetscCheck(e_svd <= 1e-13, PETSC_COMM_WORLD, PETSC_ERR_PLIB, "mslsq -tao_mslsq_factorization svd: misfit %g > 1e-13", (double)e_svd);
   PetscCheck(e_even <= 1e-13, PETSC_COMM_WORLD, PETSC_ERR_PLIB, "mslsq on the even columns: misfit %g > 1e-13", (double)e_even);
   PetscCheck(e_lm >= 1e2 * e_lsq, PETSC_COMM_WORLD, PETSC_ERR_PLIB, "mslm reached %g, within 1e2 of mslsq's %g: the comparison shows nothing", (double)e_lm, (double)e_lsq);
   PetscCall(PetscFinalize());

@@ -18,6 +18,7 @@ struct _p_MSPDE {
   PetscBool       timedep;                  /* inputs are (space..., t) */
   MSJetSpec       spec;                     /* jets the residual reads */
   PetscInt        errorder;                 /* order k in error ~ residual / (2 pi f)^k; -1: spec.order */
+  PetscBool       linear;                   /* the residual is affine in the jets of u */
   PetscInt        ncoef;
   char           *coefname[MSPDE_MAX_COEF];
   char           *coefhelp[MSPDE_MAX_COEF];

@@ -12,6 +12,7 @@ typedef struct {
   PetscReal coef[MSPDE_MAX_COEF]; /* the unknown coefficients at the stage's end */
   PetscInt  added;                /* collocation points (or observations) added before this stage */
   PetscReal train_rms;            /* RMS of the residual at the training points */
+  PetscInt  spread;               /* points spread uniformly while this stage was solved (MSSolverResolveStage_Private) */
 } MSStageRecord;
 
 /* one training iteration (the history) */
@@ -54,6 +55,8 @@ struct _p_MSSolver {
   PETSCHEADER(int);
   MSProblem        prob;
   MSNet            net[MS_MAX_STAGES];
+  MSNet            tmpl;             /* the -net_* network: stage 1 when trained, and the shape of later trained stages */
+  MSNet            aside;            /* an under-resolved random-feature stage's first solve, while it is solved again */
   PetscReal        eps[MS_MAX_STAGES];
   PetscInt         nstages, stage_max;
   PetscReal        gamma;            /* -stage_gamma; 0: balance each stage (NTK traces) */
@@ -73,6 +76,9 @@ struct _p_MSSolver {
   PetscBool        write;
   PetscLogDouble   t0, wall;
   MSStageRecord    rec[MS_MAX_STAGES];
+  MSStageRecord    aside_rec;        /* and its record */
+  PetscInt         spread_stage;     /* points spread while solving the stage in hand */
+  PetscInt         spread_total;     /* points spread so far (the offset into the Halton sequence) */
   MSHistoryRecord *hist;
   PetscInt         nhist, maxhist;
   /* final evaluation on the eval set (local points) */
@@ -90,13 +96,14 @@ struct _p_MSSolver {
   /* first-layer scale of later stages chosen by short trials (src/stage/kappaselect.c) */
   PetscInt         kappa_trials, trial_its;
   PetscBool        trial;            /* training a trial network: no history, no evaluation */
-  PetscBool        trial_full;       /* a random-feature trial at the stage's full width (else at most MS_RANDOM_TRIAL_WIDTH) */
+  PetscBool        trial_full;       /* a random-feature trial that may become the stage: its history kept, not capped (full width unless trial_narrow) */
+  PetscBool        trial_narrow;     /* such a trial at MS_RANDOM_TRIAL_WIDTH features */
   PetscBool        trained_dropped;  /* a trained network was dropped at the stage being tried: random features or nothing */
   PetscBool        exhausted;        /* and random features gained nothing again: no remedy left */
   PetscBool        pretrained;       /* the next stage's network is the full-width trial kept: evaluated, not solved again */
   PetscReal        kappa_fraction;   /* -stage_kappa_fraction */
   PetscReal        kappa_factor;     /* applied to the spectral kappa by MSSolverCreateStageNet_Private */
-  MSStageFeatures  features;         /* -stage_features: stages >= 2 (-stage_<n>_features overrides) */
+  MSStageFeatures  features;         /* -stage_features: stages >= 2 (-stage_<n>_features overrides; stage 1: MSSolverRequestedFeatures_Private) */
   MSStageFeatures  stage_features[MS_MAX_STAGES];
   PetscInt         random_width;     /* -stage_random_width: hidden width of a random-feature stage */
   PetscReal        random_kappa_fraction; /* -stage_random_kappa_fraction: kappa_fraction of random-feature stages */
@@ -123,7 +130,7 @@ struct _p_MSSolver {
 };
 
 /* the columns of /stages and /history (src/io/columns.c) */
-#define MS_NUM_STAGE_COLUMNS   14
+#define MS_NUM_STAGE_COLUMNS   15
 #define MS_NUM_HISTORY_COLUMNS 9
 PETSC_INTERN const char *const MSStageColumns[MS_NUM_STAGE_COLUMNS];
 PETSC_INTERN const char *const MSHistoryColumns[MS_NUM_HISTORY_COLUMNS];
@@ -157,6 +164,7 @@ PETSC_INTERN PetscErrorCode MSSolverWriteGrid_Private(MSSolver, PetscViewer);
 PETSC_INTERN PetscErrorCode MSSolverGridFieldNames_Private(MSSolver, PetscInt *, char[][32]);
 PETSC_INTERN PetscErrorCode MSSolverGridInputName_Private(MSSolver, PetscInt, const char **);
 PETSC_INTERN PetscErrorCode MSSolverChannelName_Private(MSSolver, const MSJetSpec *, PetscInt, char[], size_t);
+PETSC_INTERN PetscErrorCode MSSolverSpreadPoints_Private(MSSolver, PetscInt);
 PETSC_INTERN PetscErrorCode MSSolverRefine_Private(MSSolver, PetscInt s, PetscInt K);
 /* the policy (src/stage/policy.c) */
 PETSC_INTERN PetscErrorCode MSPolicySetFromOptions_Private(MSSolver, PetscOptionItems *);
