@@ -286,7 +286,8 @@ static PetscErrorCode MSBandwidthNarrowAtFloor_Private(MSBandwidthSearch *bs, Pe
   PetscCall(MSSolverEvaluateAside_Private(sol, bs->s + 1, &ev, &floor));
   sol->net[bs->s] = NULL;
   *atfloor        = ev.res_rms <= factor * floor ? PETSC_TRUE : PETSC_FALSE;
-  PetscCall(PetscPrintf(PetscObjectComm((PetscObject)sol), " (evaluation residual %.3e, floor %.3e%s)", (double)ev.res_rms, (double)floor, *atfloor ? ": at the floor" : ""));
+  PetscCall(PetscPrintf(PetscObjectComm((PetscObject)sol), " (evaluation residual %.3e, floor %.3e%s)", (double)ev.res_rms, (double)floor,
+      *atfloor ? ": at the floor" : ""));
   if (*atfloor) {
     bs->keep      = net;
     bs->rec       = rec;
@@ -364,7 +365,8 @@ PetscErrorCode MSSolverSelectFeatures_Private(MSSolver sol, PetscInt s, const MS
   PetscCall(MSSolverValidationScore_Private(sol, s, bs.Nv, Xv, &before));
   bs.before = before;
   if (!(before > 0) || PetscIsInfOrNanReal(before)) { /* nothing left that features could lower (or a residual that is not a number) */
-    PetscCall(PetscPrintf(comm, "policy: stage %" PetscInt_FMT ": validation residual RMS %.3e before: no random features tried\n", s + 1, (double)before));
+    PetscCall(PetscPrintf(comm, "policy: stage %" PetscInt_FMT ": validation residual RMS %.3e before: no random features tried\n", s + 1,
+        (double)before));
     sol->stage_features[s] = MS_STAGE_FEATURES_TRAINED;
     PetscCall(MSSolverCreateTrainedNet_Private(sol, s, spec));
     PetscCall(PetscFree(Xv));
@@ -381,7 +383,8 @@ PetscErrorCode MSSolverSelectFeatures_Private(MSSolver sol, PetscInt s, const MS
   if (sol->stage_features[s] == MS_STAGE_FEATURES_RANDOM) PetscCall(PetscPrintf(comm, "; kept %.3g (gain %.3g >= -stage_random_min_gain %g; %.2f s)\n", (double)(f0 * bs.best), (double)(before / bs.bestscore), (double)sol->random_min_gain, (double)(t1 - t0)));
   else PetscCall(PetscPrintf(comm, "; best gain %.3g < -stage_random_min_gain %g: a trained network instead (%.2f s)\n", (double)(bs.bestscore < PETSC_MAX_REAL ? before / bs.bestscore : 1.0), (double)sol->random_min_gain, (double)(t1 - t0)));
   /* within -stage_floor_factor of the floor and no bandwidth gains: the floor is confirmed, no trained stage */
-  sol->floor_confirmed = (s > 0 && sol->stage_features[s] == MS_STAGE_FEATURES_TRAINED && sol->res_rms <= sol->floor_factor * sol->res_floor) ? PETSC_TRUE : PETSC_FALSE;
+  sol->floor_confirmed = (s > 0 && sol->stage_features[s] == MS_STAGE_FEATURES_TRAINED && sol->res_rms <= sol->floor_factor * sol->res_floor)
+                         ? PETSC_TRUE : PETSC_FALSE;
   /* a trained network was dropped here already, after the same verdict on fewer points: it would be trained again for nothing */
   sol->exhausted = (sol->stage_features[s] == MS_STAGE_FEATURES_TRAINED && sol->trained_dropped) ? PETSC_TRUE : PETSC_FALSE;
   if (sol->stage_features[s] == MS_STAGE_FEATURES_RANDOM && bs.keep) { /* the full-width solve is the stage */

@@ -21,7 +21,13 @@
    stage the collocation set (for a fit with observations drawn from -pde_exact, the observations) is
    then doubled by residual-based refinement (points where the residual is largest; Lu et al. 2021).
    The same remedy is tried when a stage gains less than -stage_min_gain (or is dropped): a random-
-   feature stage has half as many features as rows, so more rows also bring more features.
+   feature stage has half as many features as rows, so more rows also bring more features. An
+   under-resolved random-feature stage is not followed by another: it is solved again on as many
+   more points spread uniformly over the domain (MSSolverResolveStage_Private).
+
+   What a stage is (src/stage/kappaselect.c): random features when their least-squares solve gains
+   -stage_random_min_gain at held-out points, else a trained network; stage 1 of a linear problem
+   too, scored against u = 0 (MSSolverPrepareFirstStage_Private).
 
    When to stop: the residual at its round-off floor ("floor": MSPolicyAtFloor_Private); the wall-time
    budget -solve_max_seconds spent ("budget"); a stage that gained less than -stage_min_gain, or made
@@ -150,8 +156,13 @@ PetscErrorCode MSPolicyStageEnd_Private(MSSolver sol, PetscInt s)
     PetscCall(MSPolicyDoublePoints_Private(sol, &added));
     if (!added) PetscFunctionReturn(0);
   }
-  PetscCall(PetscPrintf(comm, "policy: stage %" PetscInt_FMT " is under-resolved: residual %.2e at the evaluation points, %.0f times that at the training points (> %g): %s %" PetscInt_FMT " more points, %s\n", s + 1, (double)rec->res_rms, (double)ratio, (double)sol->resolve_ratio,
-                         sol->stage_features[s] == MS_STAGE_FEATURES_RANDOM ? "it is solved again on" : "the next stage gets", sol->pending_add, sol->stage_features[s] == MS_STAGE_FEATURES_RANDOM ? "spread uniformly" : "where the residual is largest"));
+  {
+    PetscBool   random = sol->stage_features[s] == MS_STAGE_FEATURES_RANDOM ? PETSC_TRUE : PETSC_FALSE;
+    const char *what = random ? "it is solved again on" : "the next stage gets", *where = random ? "spread uniformly" : "where the residual is largest";
+    PetscCall(PetscPrintf(comm, "policy: stage %" PetscInt_FMT " is under-resolved: residual %.2e at the evaluation points, %.0f times that at the training"
+                                " points (> %g): %s %" PetscInt_FMT " more points, %s\n", s + 1, (double)rec->res_rms, (double)ratio, (double)sol->resolve_ratio,
+                          what, sol->pending_add, where));
+  }
   PetscFunctionReturn(0);
 }
 

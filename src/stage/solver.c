@@ -62,7 +62,7 @@ static PetscErrorCode MSSolverRequestedFeatures_Private(MSSolver sol, PetscInt s
   PetscCall(PetscSNPrintf(name, sizeof(name), "-stage_%" PetscInt_FMT "_features", s + 1));
   if (s == 0) PetscCall(MSOptionsHasExactName(((PetscObject)sol)->options, name, &own));
   if (s == 0 && !own && sol->features != MS_STAGE_FEATURES_AUTO) *f = MS_STAGE_FEATURES_TRAINED;
-  if (own) PetscCall(PetscOptionsGetEnum(((PetscObject)sol)->options, NULL, name, MSStageFeaturesTypes, (PetscEnum *)f, NULL)); /* (else -stage_features) */
+  if (own) PetscCall(PetscOptionsGetEnum(((PetscObject)sol)->options, NULL, name, MSStageFeaturesTypes, (PetscEnum *)f, NULL)); /* else -stage_features */
   PetscFunctionReturn(0);
 }
 
@@ -199,7 +199,10 @@ PetscErrorCode MSSolverSetFromOptions(MSSolver sol)
   PetscCall(PetscOptionsEnum("-stage_features", "Stages >= 2: train every parameter (trained), keep random hidden layers and solve for the output layer by orthogonal least squares (random), or random when that gains -stage_random_min_gain at held-out points, else trained (auto; stage 1 too, for a linear PDE or fit with known coefficients); -stage_<n>_features per stage", "MSSolverSolve", MSStageFeaturesTypes, (PetscEnum)sol->features, (PetscEnum *)&sol->features, NULL));
   { /* listed for -help; read by MSSolverRequestedFeatures_Private */
     MSStageFeatures f1 = sol->features == MS_STAGE_FEATURES_AUTO ? MS_STAGE_FEATURES_AUTO : MS_STAGE_FEATURES_TRAINED;
-    PetscCall(PetscOptionsEnum("-stage_1_features", "Stage 1: the -net_* network trained, random features, or auto: random features first for a linear PDE or fit with known coefficients (default: auto with -stage_features auto, else trained)", "MSSolverSolve", MSStageFeaturesTypes, (PetscEnum)f1, (PetscEnum *)&f1, NULL));
+    PetscCall(PetscOptionsEnum("-stage_1_features",
+                               "Stage 1: the -net_* network trained, random features, or auto: random features first for a linear PDE or fit with"
+                               " known coefficients (default: auto with -stage_features auto, else trained)",
+                               "MSSolverSolve", MSStageFeaturesTypes, (PetscEnum)f1, (PetscEnum *)&f1, NULL));
   }
   PetscCall(MSOptionsInt("-stage_random_width", "Hidden width of a random-feature stage's single hidden layer (0: half the training rows, at most 2048; -stage_<n>_net_layers/_width shape trained stages only)", "MSSolverSolve", sol->random_width, &sol->random_width, NULL));
   PetscCall(PetscOptionsReal("-stage_random_kappa_fraction", "Random-feature stages: the first layer's largest frequency as a multiple of the residual's dominant frequency (with -stage_features auto: the first of the multiples tried)", "MSSolverSolve", sol->random_kappa_fraction, &sol->random_kappa_fraction, NULL));
@@ -494,7 +497,8 @@ static PetscErrorCode MSSolverPrepareFirstStage_Private(MSSolver sol)
   PetscCall(MSPDEIsLinear(sol->prob->pde, &linear));
   PetscCall(MSPDEHasEquation(sol->prob->pde, &haseq));
   PetscCall(MSPDEGetUnknowns(sol->prob->pde, &nunk, NULL, NULL));
-  if (sol->stage_features[0] == MS_STAGE_FEATURES_AUTO && (!linear || nunk > 0 || (!haseq && !sol->prob->exact))) sol->stage_features[0] = MS_STAGE_FEATURES_TRAINED;
+  if (sol->stage_features[0] == MS_STAGE_FEATURES_AUTO && (!linear || nunk > 0 || (!haseq && !sol->prob->exact)))
+    sol->stage_features[0] = MS_STAGE_FEATURES_TRAINED;
   if (sol->stage_features[0] == MS_STAGE_FEATURES_TRAINED) PetscFunctionReturn(0); /* sol->net[0] is sol->tmpl */
   PetscCall(MSSolverResidualSpectrum_Private(sol, 0, &spec));
   PetscCall(MSNetDestroy(&sol->net[0])); /* (sol->tmpl keeps it) */
@@ -790,7 +794,9 @@ static PetscErrorCode MSSolverResolvedCheck_Private(MSSolver sol, PetscInt s)
   PetscFunctionBegin;
   if (!sol->aside) PetscFunctionReturn(0);
   if (sol->rec[s].res_rms > sol->aside_rec.res_rms) {
-    PetscCall(PetscPrintf(PetscObjectComm((PetscObject)sol), "policy: stage %" PetscInt_FMT " solved again has residual RMS %.3e, its first solve %.3e: the first is kept\n", s + 1, (double)sol->rec[s].res_rms, (double)sol->aside_rec.res_rms));
+    PetscCall(PetscPrintf(PetscObjectComm((PetscObject)sol),
+        "policy: stage %" PetscInt_FMT " solved again has residual RMS %.3e, its first solve %.3e: the first is kept\n", s + 1,
+        (double)sol->rec[s].res_rms, (double)sol->aside_rec.res_rms));
     PetscCall(MSSolverRestoreAside_Private(sol, s));
   }
   PetscCall(MSNetDestroy(&sol->aside));

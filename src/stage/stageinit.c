@@ -162,7 +162,8 @@ PetscErrorCode MSSolverCreateStageNet_Private(MSSolver sol, PetscInt s, const MS
        shape is -stage_random_width's alone: -stage_<s>_net_layers/_width are for a trained stage s
        (with -stage_features auto both are tried, and 4 layers of 2048 would not fit in memory) */
     PetscInt width = MSSolverRandomWidth_Private(sol);
-    if (sol->trial && (!sol->trial_full || sol->trial_narrow)) width = PetscMin(width, MS_RANDOM_TRIAL_WIDTH); /* a bandwidth trial: ranks bandwidths at a fraction of the cost (~ width^3) */
+    /* a bandwidth trial: ranks bandwidths at a fraction of the cost (~ width^3) */
+    if (sol->trial && (!sol->trial_full || sol->trial_narrow)) width = PetscMin(width, MS_RANDOM_TRIAL_WIDTH);
     PetscCall(MSNetSetHiddenLayers(net, 1, &width));
   }
   PetscCall(PetscOptionsHasName(((PetscObject)net)->options, prefix, "-net_kappa", &given));

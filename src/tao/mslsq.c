@@ -38,9 +38,13 @@
 PETSC_EXTERN void dgelsd_(const PetscBLASInt *, const PetscBLASInt *, const PetscBLASInt *, PetscReal *, const PetscBLASInt *, PetscReal *, const PetscBLASInt *, PetscReal *, const PetscReal *, PetscBLASInt *, PetscReal *, const PetscBLASInt *, PetscBLASInt *, PetscBLASInt *);
 
 /* and the parts of a complete orthogonal decomposition (not wrapped by PETSc 3.18) */
-PETSC_EXTERN void dgeqp3_(const PetscBLASInt *, const PetscBLASInt *, PetscReal *, const PetscBLASInt *, PetscBLASInt *, PetscReal *, PetscReal *, const PetscBLASInt *, PetscBLASInt *);
-PETSC_EXTERN void dtzrzf_(const PetscBLASInt *, const PetscBLASInt *, PetscReal *, const PetscBLASInt *, PetscReal *, PetscReal *, const PetscBLASInt *, PetscBLASInt *);
-PETSC_EXTERN void dormrz_(const char *, const char *, const PetscBLASInt *, const PetscBLASInt *, const PetscBLASInt *, const PetscBLASInt *, const PetscReal *, const PetscBLASInt *, const PetscReal *, PetscReal *, const PetscBLASInt *, PetscReal *, const PetscBLASInt *, PetscBLASInt *);
+PETSC_EXTERN void dgeqp3_(const PetscBLASInt *, const PetscBLASInt *, PetscReal *, const PetscBLASInt *, PetscBLASInt *, PetscReal *, PetscReal *,
+                          const PetscBLASInt *, PetscBLASInt *);
+PETSC_EXTERN void dtzrzf_(const PetscBLASInt *, const PetscBLASInt *, PetscReal *, const PetscBLASInt *, PetscReal *, PetscReal *, const PetscBLASInt *,
+                          PetscBLASInt *);
+PETSC_EXTERN void dormrz_(const char *, const char *, const PetscBLASInt *, const PetscBLASInt *, const PetscBLASInt *, const PetscBLASInt *,
+                          const PetscReal *, const PetscBLASInt *, const PetscReal *, PetscReal *, const PetscBLASInt *, PetscReal *, const PetscBLASInt *,
+                          PetscBLASInt *);
 
 /* how the K x K triangle R11 is solved in the least-squares sense */
 typedef enum {
@@ -106,7 +110,8 @@ static PetscErrorCode TaoMSLSQObjective_Private(Vec r, PetscReal *F)
 
 /* d <- the minimum-norm least-squares solution of R11 d = d (R11: K x K, leading dimension n, destroyed)
    with the singular values below -tao_mslsq_rcond times the largest cut (dgelsd) */
-static PetscErrorCode TaoMSLSQSolveTriangle_Private(TAO_MSLSQ *ls, PetscInt K, PetscInt n, PetscReal *R, PetscReal d[], PetscReal sv[], PetscBLASInt *brank)
+static PetscErrorCode TaoMSLSQSolveTriangle_Private(TAO_MSLSQ *ls, PetscInt K, PetscInt n, PetscReal *R, PetscReal d[], PetscReal sv[],
+                                                    PetscBLASInt *brank)
 {
   PetscBLASInt bK, bn, one = 1, info, lwork = -1, iwq = 0, *iwork;
   PetscReal    wq, *work;
@@ -290,7 +295,8 @@ static PetscErrorCode TaoMSLSQGather_Private(Tao tao, TAO_MSLSQ *ls, PetscInt nc
   PetscCallMPI(MPI_Comm_rank(comm, &rank));
   PetscCall(PetscMPIIntCast(ls->k, &mycnt));
   for (PetscInt j = 0; j < ncol; j++) /* one column at a time: the rows of a column are contiguous */
-    PetscCallMPI(MPI_Gatherv(M + (size_t)ld * j, mycnt, MPIU_REAL, rank == 0 ? G + (size_t)ls->ktot * j : NULL, ls->cnt, ls->disp, MPIU_REAL, 0, comm));
+    PetscCallMPI(MPI_Gatherv(M + (size_t)ld * j, mycnt, MPIU_REAL, rank == 0 ? G + (size_t)ls->ktot * j : NULL, ls->cnt, ls->disp, MPIU_REAL, 0,
+        comm));
   PetscFunctionReturn(0);
 }
 
@@ -526,8 +532,12 @@ static PetscErrorCode TaoSetFromOptions_MSLSQ(Tao tao, PetscOptionItems *PetscOp
   PetscFunctionBegin;
   PetscCall(MSTaoCheckGenericOptions_Private(tao, PetscOptionsObject));
   PetscOptionsHeadBegin(PetscOptionsObject, "Gauss-Newton with orthogonal least-squares solves (mslsq) options");
-  PetscCall(PetscOptionsEnum("-tao_mslsq_factorization", "How the triangle of the QR is solved: truncated SVD, or pivoted QR with a complete orthogonal decomposition (about 4 times fewer flops)", "TAOMSLSQ", TaoMSLSQFactorizations, (PetscEnum)ls->fact, (PetscEnum *)&ls->fact, NULL));
-  PetscCall(PetscOptionsReal("-tao_mslsq_rcond", "Cut the part of the (column-scaled) Jacobian whose singular values, or pivoted-QR condition estimate, fall below this fraction of the largest", "TAOMSLSQ", ls->rcond, &ls->rcond, NULL));
+  PetscCall(PetscOptionsEnum("-tao_mslsq_factorization",
+      "How the triangle of the QR is solved: truncated SVD, or pivoted QR with a complete orthogonal decomposition (about 4 times fewer flops)",
+      "TAOMSLSQ", TaoMSLSQFactorizations, (PetscEnum)ls->fact, (PetscEnum *)&ls->fact, NULL));
+  PetscCall(PetscOptionsReal("-tao_mslsq_rcond",
+      "Cut the part of the (column-scaled) Jacobian whose singular values, or pivoted-QR condition estimate, fall below this fraction of the largest",
+      "TAOMSLSQ", ls->rcond, &ls->rcond, NULL));
   PetscCall(PetscOptionsReal("-tao_mslsq_gain", "Stop when an iteration lowers the loss by less than this factor", "TAOMSLSQ", ls->gain, &ls->gain, NULL));
   PetscOptionsHeadEnd();
   PetscCheck(ls->rcond > 0 && ls->rcond < 1, PetscObjectComm((PetscObject)tao), PETSC_ERR_ARG_OUTOFRANGE, "-tao_mslsq_rcond %g: must be in (0, 1)", (double)ls->rcond);
@@ -544,7 +554,8 @@ static PetscErrorCode TaoView_MSLSQ(Tao tao, PetscViewer viewer)
   PetscCall(PetscObjectTypeCompare((PetscObject)viewer, PETSCVIEWERASCII, &isascii));
   if (!isascii) PetscFunctionReturn(0);
   PetscCall(PetscViewerASCIIPushTab(viewer));
-  PetscCall(PetscViewerASCIIPrintf(viewer, "Gauss-Newton, QR + %s: rcond %g, numerical rank %" PetscInt_FMT "\n", ls->fact == TAO_MSLSQ_SVD ? "truncated SVD" : "pivoted QR (complete orthogonal decomposition)", (double)ls->rcond, ls->rank));
+  PetscCall(PetscViewerASCIIPrintf(viewer, "Gauss-Newton, QR + %s: rcond %g, numerical rank %" PetscInt_FMT "\n",
+      ls->fact == TAO_MSLSQ_SVD ? "truncated SVD" : "pivoted QR (complete orthogonal decomposition)", (double)ls->rcond, ls->rank));
   PetscCall(PetscViewerASCIIPopTab(viewer));
   PetscFunctionReturn(0);
 }

@@ -96,7 +96,8 @@ struct _p_MSSolver {
   /* first-layer scale of later stages chosen by short trials (src/stage/kappaselect.c) */
   PetscInt         kappa_trials, trial_its;
   PetscBool        trial;            /* training a trial network: no history, no evaluation */
-  PetscBool        trial_full;       /* a random-feature trial that may become the stage: its history kept, not capped (full width unless trial_narrow) */
+  PetscBool        trial_full;       /* a random-feature trial that may become the stage: its history kept, not capped */
+                                     /* (at the full width unless trial_narrow) */
   PetscBool        trial_narrow;     /* such a trial at MS_RANDOM_TRIAL_WIDTH features */
   PetscBool        trained_dropped;  /* a trained network was dropped at the stage being tried: random features or nothing */
   PetscBool        exhausted;        /* and random features gained nothing again: no remedy left */
