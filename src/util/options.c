@@ -86,7 +86,8 @@ static char *MSReadText(MSOptionsReader *r, const char *path)
     return NULL;
   }
   if (S_ISDIR(st.st_mode) || !S_ISREG(st.st_mode) || st.st_size > MS_OPTIONS_MAX_FILE) {
-    snprintf(r->err, sizeof(r->err), "-options_file %s: %s", path, S_ISDIR(st.st_mode) ? "is a directory" : (S_ISREG(st.st_mode) ? "is too large for an options file" : "is not a regular file"));
+    snprintf(r->err, sizeof(r->err), "-options_file %s: %s", path,
+             S_ISDIR(st.st_mode) ? "is a directory" : (S_ISREG(st.st_mode) ? "is too large for an options file" : "is not a regular file"));
     return NULL;
   }
   f = fopen(path, "r");
@@ -164,7 +165,8 @@ static int MSReaderParse(MSOptionsReader *r, const char *path, const char *text,
     const char *save = p;
     int         vline = line, ngot;
     if (quoted || !MSOptionsIsName(tok)) {
-      snprintf(r->err, sizeof(r->err), "-options_file %s, line %d: '%.64s' is not an option name (names are '-' and a letter, then letters, digits, '_')", path, line, tok);
+      snprintf(r->err, sizeof(r->err), "-options_file %s, line %d: '%.64s' is not an option name (names are '-' and a letter, then letters, digits, '_')",
+               path, line, tok);
       return 1;
     }
     ngot = MSNextToken(&p, &vline, next, &nquoted);
@@ -200,7 +202,8 @@ static int MSReaderFile(MSOptionsReader *r, const char *path, const char *from)
   int   bad;
 
   if (!realpath(path, real)) {
-    snprintf(r->err, sizeof(r->err), "-options_file %s%s%s: cannot open the file (%s)", path, from ? ", included by " : "", from ? from : "", strerror(errno));
+    snprintf(r->err, sizeof(r->err), "-options_file %s%s%s: cannot open the file (%s)", path, from ? ", included by " : "", from ? from : "",
+             strerror(errno));
     return 1;
   }
   for (int k = 0; k < r->depth; k++) {
@@ -378,7 +381,8 @@ PetscErrorCode MSOptionsCheckInt(MPI_Comm comm, PetscOptions options, const char
 }
 
 /* PetscOptionsInt with the range of the typed value checked first (MSOptionsCheckInt) */
-PetscErrorCode MSOptionsInt_Private(PetscOptionItems *items, const char opt[], const char text[], const char man[], PetscInt current, PetscInt *value, PetscBool *set)
+PetscErrorCode MSOptionsInt_Private(PetscOptionItems *items, const char opt[], const char text[], const char man[], PetscInt current, PetscInt *value,
+                                    PetscBool *set)
 {
   PetscFunctionBegin;
   PetscCall(MSOptionsCheckInt(items->comm, items->options, items->prefix, opt));
