@@ -119,6 +119,7 @@ static PetscErrorCode MSSolverWriteMesh_Private(MSSolver sol, PetscViewer v)
   PetscCall(ISCreateGeneral(comm, rank ? 0 : prob->ncell * (d + 1), prob->cellv, PETSC_USE_POINTER, &cells));
   PetscCall(ISSetBlockSize(cells, d + 1));
   PetscCall(PetscObjectSetName((PetscObject)cells, "cells"));
+  PetscCall(MSWriteCheckSpace_Private(v, comm, (PetscInt64)prob->ncell * (d + 1) * (PetscInt64)sizeof(PetscInt)));
   PetscCall(ISView(cells, v));
   PetscCall(ISDestroy(&cells));
   PetscCall(PetscViewerHDF5PopGroup(v));
@@ -179,6 +180,7 @@ PetscErrorCode MSSolverWriteGrid_Private(MSSolver sol, PetscViewer v)
       for (PetscInt j = ys; j < ys + ym; j++)
         for (PetscInt i = xs; i < xs + xm; i++) a[l++] = F[f * N + i + n[0] * (j + (d > 1 ? n[1] : 1) * k)];
     PetscCall(VecRestoreArray(field, &a));
+    PetscCall(MSWriteCheckSpace_Private(v, comm, (PetscInt64)N * (PetscInt64)sizeof(PetscReal)));
     PetscCall(VecView(field, v));
   }
   for (PetscInt i = 0; i < d; i++) { /* node coordinates per direction */

@@ -182,6 +182,30 @@ static PetscErrorCode MSModelInputNames_Private(const char file[], PetscInt nin,
   PetscFunctionReturn(0);
 }
 
+/* what -load writes: the points and u with its derivatives (channel c at U + c N) */
+typedef struct {
+  PetscInt         N, d, C;
+  const PetscReal *X, *U;
+  const MSJetSpec *spec;
+  const char      *inputs[MS_JET_DIM];
+} MSLoadOutput;
+
+static PetscErrorCode MSModelWriteEvaluation_Private(PetscViewer v, void *ctx)
+{
+  MSLoadOutput *out  = (MSLoadOutput *)ctx;
+  MPI_Comm      comm = PetscObjectComm((PetscObject)v);
+
+  PetscFunctionBegin;
+  PetscCall(MSWriteRootArray_Private(v, comm, "points", out->N, out->d, out->X));
+  PetscCall(MSWriteRootArray_Private(v, comm, "u", out->N, 1, out->U));
+  for (PetscInt c = 1; c < out->C; c++) { /* the derivatives u_<a>, u_<a><b> */
+    char name[32];
+    PetscCall(MSJetSpecChannelName(out->spec, out->inputs, c, name, sizeof(name)));
+    PetscCall(MSWriteRootArray_Private(v, comm, name, out->N, 1, out->U + c * out->N));
+  }
+  PetscFunctionReturn(0);
+}
+
 /* -load FILE -eval_points POINTS.h5 [-eval_dataset /eval/points] -output OUT.h5: u and its first
    and second derivatives at the points, written as /points, /u, /u_<a>, /u_<a><b> (a, b the input
    names), from a model saved by a training run; atomically (temporary file, then rename). */
@@ -191,7 +215,6 @@ PetscErrorCode MSModelEvaluateToFile(MPI_Comm comm, const char load[], const cha
   PetscReal   eps[MS_MAX_STAGES], *X, *U;
   PetscInt    ns, nd, dims[8], N, d, C;
   char        names[MS_JET_DIM][8], tmp[PETSC_MAX_PATH_LEN + 16];
-  PetscViewer v;
   PetscMPIInt rank;
   MSJetSpec   spec;
 
@@ -232,19 +255,11 @@ PetscErrorCode MSModelEvaluateToFile(MPI_Comm comm, const char load[], const cha
     for (PetscInt s = 0; s < ns; s++) PetscCall(MSNetDestroy(&nets[s]));
   }
   PetscCall(MSTempName_Private(comm, output, 0, tmp, sizeof(tmp)));
-  PetscCall(PetscViewerHDF5Open(comm, tmp, FILE_MODE_WRITE, &v));
-  PetscCall(MSWriteRootArray_Private(v, comm, "points", N, d, X));
-  PetscCall(MSWriteRootArray_Private(v, comm, "u", N, 1, U));
   {
-    const char *inputs[MS_JET_DIM];
-    for (PetscInt i = 0; i < d; i++) inputs[i] = names[i];
-    for (PetscInt c = 1; c < C; c++) { /* the derivatives u_<a>, u_<a><b> */
-      char name[32];
-      PetscCall(MSJetSpecChannelName(&spec, inputs, c, name, sizeof(name)));
-      PetscCall(MSWriteRootArray_Private(v, comm, name, N, 1, U + c * N));
-    }
+    MSLoadOutput out = {N, d, C, X, U, &spec, {NULL}};
+    for (PetscInt i = 0; i < d; i++) out.inputs[i] = names[i];
+    PetscCall(MSWriteH5File_Private(comm, tmp, output, MSModelWriteEvaluation_Private, &out));
   }
-  PetscCall(PetscViewerDestroy(&v));
   {
     const char *finals[1] = {output};
     PetscCall(MSTempCommit_Private(comm, 1, finals));

@@ -21,7 +21,12 @@
 #include <sys/statvfs.h>
 #include <hdf5.h>
 
-#define MS_DISK_FULL_BYTES 1.0e6 /* less free space than this after a failed write: the disk is full */
+#define MS_DISK_FULL_BYTES   1.0e6 /* less free space than this after a failed write: the disk is full */
+#define MS_SPACE_MARGIN_BYTES 1.0e6 /* room kept free beyond a dataset's bytes: HDF5's metadata, flushed at close */
+#define MS_MEGABYTE           1.0e6
+
+static PetscBool ms_output_failed = PETSC_FALSE; /* a write failed: HDF5 cannot close the file (MSOutputFailed) */
+static PetscBool ms_space_short   = PETSC_FALSE; /* a dataset was refused before writing: the file can be closed */
 
 /* the output path can take the run's file: its directory exists and is writable, and it is not a
    directory, not a device or other special file (a FIFO, /dev/full: writing a temporary file and
@@ -75,6 +80,35 @@ PetscErrorCode MSSolverCheckOutputPath_Private(MSSolver sol)
   PetscFunctionReturn(0);
 }
 
+/* Before a dataset of 'bytes' bytes is written: rank 0 checks that the file system of the file open in
+   v has room for it and a margin; the verdict is shared, so every rank stops at the same call. A disk
+   that fills during a parallel write leaves the ranks out of step inside HDF5's collective flush (the
+   close then hangs), so a full disk has to be found before the write, not by it. */
+PetscErrorCode MSWriteCheckSpace_Private(PetscViewer v, MPI_Comm comm, PetscInt64 bytes)
+{
+  PetscMPIInt rank;
+  PetscReal   room[2] = {1, 0}; /* enough (1 or 0), free bytes */
+  const char *name;
+  char        dir[PETSC_MAX_PATH_LEN];
+
+  PetscFunctionBegin;
+  PetscCallMPI(MPI_Comm_rank(comm, &rank));
+  if (!rank) {
+    struct statvfs fs;
+    PetscCall(PetscViewerFileGetName(v, &name));
+    PetscCall(PetscStrncpy(dir, name, sizeof(dir)));
+    if (!statvfs(dirname(dir), &fs)) {
+      room[1] = (PetscReal)fs.f_bavail * (PetscReal)fs.f_frsize;
+      room[0] = room[1] >= (PetscReal)bytes + MS_SPACE_MARGIN_BYTES;
+    }
+  }
+  PetscCallMPI(MPI_Bcast(room, 2, MPIU_REAL, 0, comm));
+  if (room[0] == 0) ms_space_short = PETSC_TRUE;
+  PetscCheck(room[0] != 0, comm, PETSC_ERR_FILE_WRITE, "no space left on the device (the disk is full: %.3g MB free, %.3g MB needed for the next dataset and HDF5's metadata)",
+             room[1] / MS_MEGABYTE, ((PetscReal)bytes + MS_SPACE_MARGIN_BYTES) / MS_MEGABYTE);
+  PetscFunctionReturn(0);
+}
+
 /* a dataset of n values held on rank 0 (small tables), n x bs when bs > 1 */
 PetscErrorCode MSWriteRootArray_Private(PetscViewer v, MPI_Comm comm, const char name[], PetscInt n, PetscInt bs, const PetscReal a[])
 {
@@ -85,6 +119,7 @@ PetscErrorCode MSWriteRootArray_Private(PetscViewer v, MPI_Comm comm, const char
   PetscFunctionBegin;
   if (n == 0) PetscFunctionReturn(0);
   PetscCallMPI(MPI_Comm_rank(comm, &rank));
+  PetscCall(MSWriteCheckSpace_Private(v, comm, (PetscInt64)n * bs * (PetscInt64)sizeof(PetscReal)));
   PetscCall(VecCreate(comm, &x));
   PetscCall(VecSetSizes(x, rank ? 0 : n * bs, n * bs));
   PetscCall(VecSetBlockSize(x, bs));
@@ -106,6 +141,7 @@ static PetscErrorCode MSWriteSetArray_Private(PetscViewer v, MPI_Comm comm, cons
 
   PetscFunctionBegin;
   if (N == 0) PetscFunctionReturn(0);
+  PetscCall(MSWriteCheckSpace_Private(v, comm, (PetscInt64)N * bs * (PetscInt64)sizeof(PetscReal)));
   PetscCall(VecCreate(comm, &x));
   PetscCall(VecSetSizes(x, n * bs, N * bs));
   PetscCall(VecSetBlockSize(x, bs));
@@ -260,8 +296,6 @@ static PetscErrorCode MSSolverWriteEval_Private(MSSolver sol, PetscViewer v)
   PetscFunctionReturn(0);
 }
 
-static PetscBool ms_output_failed = PETSC_FALSE;
-
 /*@C
   MSOutputFailed - Whether writing an output file failed in a way that leaves HDF5 unable to finalize
 
@@ -293,37 +327,46 @@ static PetscErrorCode MSSolverWriteFile_Private(MSSolver sol, PetscViewer v)
   PetscFunctionReturn(0);
 }
 
-/* A write that fails (a full disk, an I/O error) is reported as one line that says why, after the
-   file is closed (HDF5 would otherwise close it in MPI_Finalize, and crash) and the temporary files
-   are removed: HDF5's own error stack is not printed. */
-static PetscErrorCode MSSolverWriteH5_Private(MSSolver sol)
+/* Writes the HDF5 file tmp (to be renamed onto output) by write(v, ctx). A write that fails (a full
+   disk, an I/O error) is reported as one line that says why, and the temporary files are removed:
+   HDF5's own error stack is not printed. The ranks agree on whether any of them failed before the
+   close, which is collective: a file whose write failed is not closed (its flush would fail again,
+   on some ranks only, and hang; HDF5 would crash closing it in MPI_Finalize, so the program leaves
+   without finalizing: MSOutputFailed), a file whose dataset was refused for want of space is. */
+PetscErrorCode MSWriteH5File_Private(MPI_Comm comm, const char tmp[], const char output[], PetscErrorCode (*write)(PetscViewer, void *), void *ctx)
 {
-  MPI_Comm       comm = PetscObjectComm((PetscObject)sol);
-  PetscViewer    v    = NULL;
-  PetscErrorCode ierr, ierr2;
+  PetscViewer    v = NULL;
+  PetscErrorCode ierr, ierr2 = 0;
   const char    *text = NULL, *specific = NULL;
   char           dir[PETSC_MAX_PATH_LEN], msg[512];
   struct statvfs fs;
-  int            full;
+  int            full, failed;
 
   PetscFunctionBegin;
   H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+  ms_space_short = PETSC_FALSE;
   PetscCall(PetscPushErrorHandler(PetscReturnErrorHandler, NULL));
-  ierr = PetscViewerHDF5Open(comm, sol->tmpoutput, FILE_MODE_WRITE, &v);
-  if (!ierr) ierr = MSSolverWriteFile_Private(sol, v);
-  ierr2 = v ? PetscViewerDestroy(&v) : 0;
+  ierr = PetscViewerHDF5Open(comm, tmp, FILE_MODE_WRITE, &v);
+  if (!ierr) ierr = write(v, ctx);
+  failed = ierr != 0;
+  PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, &failed, 1, MPI_INT, MPI_LOR, comm));
+  if (v && (!failed || ms_space_short)) ierr2 = PetscViewerDestroy(&v);
   if (!ierr) ierr = ierr2;
   if (ierr) (void)PetscErrorMessage(ierr, &text, (char **)&specific);
   PetscCall(PetscPopErrorHandler());
-  if (!ierr) PetscFunctionReturn(0);
+  if (!failed && !ierr) PetscFunctionReturn(0);
   PetscCall(PetscStrncpy(msg, specific ? specific : (text ? text : "I/O error"), sizeof(msg)));
-  /* the failed file stays open in HDF5 (its close could not flush), and HDF5 would crash closing it in
-     MPI_Finalize (so would H5close now): the program leaves without finalizing (MSOutputFailed) */
-  ms_output_failed = PETSC_TRUE;
+  if (!ierr) PetscCall(PetscStrncpy(msg, "another rank could not write its part", sizeof(msg)));
+  if (v || ierr2) ms_output_failed = PETSC_TRUE;
   PetscCall(MSTempRemoveAll_Private(comm));
-  PetscCall(PetscStrncpy(dir, sol->output, sizeof(dir)));
-  full = !statvfs(dirname(dir), &fs) && (PetscReal)fs.f_bavail * fs.f_bsize < MS_DISK_FULL_BYTES;
-  SETERRQ(comm, PETSC_ERR_FILE_WRITE, "-output %s: cannot write it: %s", sol->output, full ? "no space left on the device (the disk is full)" : msg);
+  PetscCall(PetscStrncpy(dir, output, sizeof(dir)));
+  full = !ms_space_short && !statvfs(dirname(dir), &fs) && (PetscReal)fs.f_bavail * fs.f_bsize < MS_DISK_FULL_BYTES;
+  SETERRQ(comm, PETSC_ERR_FILE_WRITE, "-output %s: cannot write it: %s", output, full ? "no space left on the device (the disk is full)" : msg);
+}
+
+static PetscErrorCode MSSolverWriteFileCtx_Private(PetscViewer v, void *ctx)
+{
+  return MSSolverWriteFile_Private((MSSolver)ctx, v);
 }
 
 PetscErrorCode MSSolverWriteOutput(MSSolver sol)
@@ -339,7 +382,7 @@ PetscErrorCode MSSolverWriteOutput(MSSolver sol)
   PetscCall(MSSolverXdmfName_Private(sol->output, xmf, sizeof(xmf)));
   PetscCall(MSTempName_Private(comm, sol->output, 0, sol->tmpoutput, sizeof(sol->tmpoutput)));
   PetscCall(MSTempName_Private(comm, xmf, 1, tmpxmf, sizeof(tmpxmf)));
-  PetscCall(MSSolverWriteH5_Private(sol));
+  PetscCall(MSWriteH5File_Private(comm, sol->tmpoutput, sol->output, MSSolverWriteFileCtx_Private, sol));
   PetscCall(MSSolverWriteXDMF_Private(sol, tmpxmf));
   PetscCall(MSTempCommit_Private(comm, 2, finals));
   sol->tmpoutput[0] = 0;

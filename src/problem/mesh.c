@@ -15,6 +15,127 @@
 #include <mspinn/private/problemimpl.h>
 #include <petscdmplex.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* what the node check found in an ASCII Gmsh file (format 2.x or 4.1) */
+typedef struct {
+  int        version;          /* 2 or 41; 0: a format or encoding the check leaves to PETSc */
+  PetscInt64 nnodes, *node;    /* the node tags of $Nodes, sorted */
+  PetscInt64 bad_elem, bad_node; /* the first element that names a node $Nodes lacks (bad_elem >= 0) */
+} MSGmshNodes;
+
+static int MSCompareInt64_Private(const void *a, const void *b)
+{
+  const PetscInt64 x = *(const PetscInt64 *)a, y = *(const PetscInt64 *)b;
+  return (x > y) - (x < y);
+}
+
+/* the integers of a line (at most max), their count in *n */
+static void MSLineInts_Private(const char *line, PetscInt64 a[], int max, int *n)
+{
+  char *end;
+  for (*n = 0; *n < max; (*n)++) {
+    a[*n] = strtoll(line, &end, 10);
+    if (end == line) break;
+    line = end;
+  }
+}
+
+#define MS_GMSH_LINE_INTS 64 /* integers read from one element line: tags and nodes of any Gmsh element type */
+
+/* $Nodes: 2.x "N" then N lines "tag x y z"; 4.1 "blocks N min max", then per block "dim tag param n",
+   n tag lines, n coordinate lines */
+static PetscErrorCode MSGmshReadNodeTags_Private(FILE *f, MSGmshNodes *g, char **line, size_t *cap)
+{
+  PetscInt64 head[4], nblocks, k = 0;
+  int        n;
+
+  PetscFunctionBegin;
+  if (getline(line, cap, f) < 0) { g->version = 0; PetscFunctionReturn(0); }
+  MSLineInts_Private(*line, head, 4, &n);
+  nblocks   = g->version == 2 ? 1 : head[0];
+  g->nnodes = g->version == 2 ? head[0] : head[1];
+  if (n < (g->version == 2 ? 1 : 2) || g->nnodes < 0 || nblocks < 0) { g->version = 0; PetscFunctionReturn(0); }
+  PetscCall(PetscMalloc1(g->nnodes, &g->node));
+  for (PetscInt64 b = 0; b < nblocks && k < g->nnodes; b++) {
+    PetscInt64 nb = g->nnodes;
+    if (g->version == 41) {
+      if (getline(line, cap, f) < 0) break;
+      MSLineInts_Private(*line, head, 4, &n);
+      nb = n == 4 ? head[3] : 0;
+    }
+    for (PetscInt64 j = 0; j < nb && k < g->nnodes && getline(line, cap, f) >= 0; j++) g->node[k++] = strtoll(*line, NULL, 10);
+    for (PetscInt64 j = 0; g->version == 41 && j < nb && getline(line, cap, f) >= 0; j++) { /* coordinates */ }
+  }
+  if (k < g->nnodes) { g->version = 0; PetscFunctionReturn(0); }
+  qsort(g->node, (size_t)g->nnodes, sizeof(PetscInt64), MSCompareInt64_Private);
+  PetscFunctionReturn(0);
+}
+
+/* $Elements: every node an element names must be a tag of $Nodes. 2.x lines "tag type ntags tags...
+   nodes..."; 4.1 "blocks N min max", then per block "dim tag type n" and n lines "tag nodes..." */
+static PetscErrorCode MSGmshCheckElements_Private(FILE *f, MSGmshNodes *g, char **line, size_t *cap)
+{
+  PetscInt64 head[MS_GMSH_LINE_INTS], nblocks, nb = 0;
+  int        n;
+
+  PetscFunctionBegin;
+  if (getline(line, cap, f) < 0) PetscFunctionReturn(0);
+  MSLineInts_Private(*line, head, 4, &n);
+  nblocks = g->version == 2 ? 1 : head[0];
+  for (PetscInt64 b = 0; b < nblocks && g->bad_elem < 0; b++) {
+    nb = g->version == 2 ? head[0] : 0;
+    if (g->version == 41) {
+      if (getline(line, cap, f) < 0) break;
+      MSLineInts_Private(*line, head, 4, &n);
+      nb = n == 4 ? head[3] : 0;
+    }
+    for (PetscInt64 e = 0; e < nb && g->bad_elem < 0 && getline(line, cap, f) >= 0; e++) {
+      int first;
+      MSLineInts_Private(*line, head, MS_GMSH_LINE_INTS, &n);
+      first = g->version == 2 ? (n >= 3 ? 3 + (int)head[2] : n) : 1; /* 2.x: after tag, type, ntags, tags */
+      for (int i = first; i < n; i++) {
+        if (bsearch(&head[i], g->node, (size_t)g->nnodes, sizeof(PetscInt64), MSCompareInt64_Private)) continue;
+        g->bad_elem = head[0];
+        g->bad_node = head[i];
+        break;
+      }
+    }
+  }
+  PetscFunctionReturn(0);
+}
+
+/* PETSc 3.18's Gmsh reader maps element nodes through a table indexed by node tag without checking
+   the tag (an element naming a node that does not exist reads outside it and yields a wrong mesh), so
+   ASCII files are checked here first; binary files are left to PETSc. */
+static PetscErrorCode MSProblemMeshCheckNodes_Private(MSProblem prob)
+{
+  MPI_Comm    comm = PetscObjectComm((PetscObject)prob);
+  FILE       *f;
+  char       *line = NULL;
+  size_t      cap  = 0;
+  MSGmshNodes g    = {0, 0, NULL, -1, -1};
+  PetscReal   version = 0;
+  int         binary = 1;
+
+  PetscFunctionBegin;
+  f = fopen(prob->meshfile, "r");
+  PetscCheck(f, comm, PETSC_ERR_FILE_OPEN, "-mesh %s: cannot open the file", prob->meshfile);
+  while (getline(&line, &cap, f) >= 0) {
+    if (!strncmp(line, "$MeshFormat", 11) && getline(&line, &cap, f) >= 0 && sscanf(line, "%lf %d", &version, &binary) == 2) {
+      g.version = binary ? 0 : (version >= 2 && version < 3 ? 2 : (version == 4.1 ? 41 : 0));
+      if (!g.version) break;
+    } else if (g.version && !strncmp(line, "$Nodes", 6)) PetscCall(MSGmshReadNodeTags_Private(f, &g, &line, &cap));
+    else if (g.version && g.node && !strncmp(line, "$Elements", 9)) PetscCall(MSGmshCheckElements_Private(f, &g, &line, &cap));
+  }
+  free(line);
+  (void)fclose(f);
+  PetscCall(PetscFree(g.node));
+  PetscCheck(g.bad_elem < 0, comm, PETSC_ERR_FILE_UNEXPECTED, "-mesh %s: element %" PetscInt64_FMT " names node %" PetscInt64_FMT ", which the file's $Nodes does not define",
+             prob->meshfile, g.bad_elem, g.bad_node);
+  PetscFunctionReturn(0);
+}
 
 PetscErrorCode MSProblemMeshLoad_Private(MSProblem prob)
 {
@@ -26,12 +147,9 @@ PetscErrorCode MSProblemMeshLoad_Private(MSProblem prob)
   PetscSection    cs;
   const PetscReal *ca;
   DMLabel         label;
-  FILE           *f;
 
   PetscFunctionBegin;
-  f = fopen(prob->meshfile, "r");
-  PetscCheck(f, comm, PETSC_ERR_FILE_OPEN, "-mesh %s: cannot open the file", prob->meshfile);
-  (void)fclose(f);
+  PetscCall(MSProblemMeshCheckNodes_Private(prob));
   /* PETSc's reader reports its own errors; replace them with one line naming the option */
   PetscCall(PetscPushErrorHandler(PetscReturnErrorHandler, NULL));
   ierr = DMPlexCreateFromFile(PETSC_COMM_SELF, prob->meshfile, "mspinn", PETSC_TRUE, &dm);

@@ -132,6 +132,34 @@ check "-mesh $work/bad.msh: not a mesh PETSc can read" -pde_dim 2 -mesh "$work/b
 check "boundary label 2 has no data: give -pde_boundary_2" -pde_dim 2 -mesh "$MESHES/annulus.msh" -pde_source 0 -pde_boundary_1 0
 check "the mesh is 2-dimensional but the PDE's space dimension (-pde_dim) is 1" -mesh "$MESHES/disk.msh"
 check "-domain_lower/-domain_upper: the domain is the mesh" -pde_dim 2 -mesh "$MESHES/disk.msh" -pde_exact "x*y" -domain_lower 0,0
+# an element that names a node $Nodes lacks (PETSc's reader would take it), in format 2.2 and in 4.1
+# (disk.msh rewritten: one entity per dimension); the intact 4.1 file must still be read
+awk '/^\$Elements/{e=1} { if (e && $2 == 2 && !d) { $NF = 9999; d = 1 } print }' "$MESHES/disk.msh" > "$work/node22.msh"
+/usr/bin/python3 - "$MESHES/disk.msh" "$work" <<'PY'
+import sys
+L = open(sys.argv[1]).read().split("\n")
+i = L.index("$Nodes"); nn = int(L[i + 1]); nodes = [l.split() for l in L[i + 2:i + 2 + nn]]
+j = L.index("$Elements"); ne = int(L[j + 1]); els = [l.split() for l in L[j + 2:j + 2 + ne]]
+lines = [e for e in els if e[1] == "1"]; tris = [e for e in els if e[1] == "2"]
+box = "-1 -1 0 1 1 0"
+def write(name, tris):
+    o = ["$MeshFormat", "4.1 0 8", "$EndMeshFormat", "$Entities", "0 1 1 0", f"1 {box} 1 1 0", f"1 {box} 1 10 1 1", "$EndEntities",
+         "$Nodes", f"1 {nn} 1 {nn}", f"2 1 0 {nn}"] + [n[0] for n in nodes] + [" ".join(n[1:]) for n in nodes] + ["$EndNodes",
+         "$Elements", f"2 {ne} 1 {ne}", f"1 1 1 {len(lines)}"] + [" ".join([e[0]] + e[-2:]) for e in lines] + \
+        [f"2 1 2 {len(tris)}"] + [" ".join([e[0]] + e[-3:]) for e in tris] + ["$EndElements", ""]
+    open(f"{sys.argv[2]}/{name}", "w").write("\n".join(o))
+write("good41.msh", tris)
+tris[5] = tris[5][:-1] + ["99999"]
+write("node41.msh", tris)
+PY
+check "-mesh $work/node22.msh: element 81 names node 9999, which the file's \$Nodes does not define" -pde_dim 2 -mesh "$work/node22.msh" -pde_exact "x*y"
+check "-mesh $work/node41.msh: element 86 names node 99999, which the file's \$Nodes does not define" -pde_dim 2 -mesh "$work/node41.msh" -pde_exact "x*y"
+if "$bin" -pde_dim 2 -mesh "$work/good41.msh" -pde_exact "x*y" -stage_max 1 -output "$work/good41.h5" >stdout.txt 2>stderr.txt && [ ! -s stderr.txt ]; then
+  pass=$((pass+1)); echo "ok   the intact 4.1 rewrite of disk.msh is read"
+else
+  fail=$((fail+1)); echo "FAIL the intact 4.1 rewrite of disk.msh"; head -3 stderr.txt | sed 's/^/     /'
+fi
+rm -f "$work/good41.h5" "$work/good41.xmf"
 check "-load: cannot open HDF5 file /nonexistent/run.h5" -load /nonexistent/run.h5 -eval_points /nonexistent/p.h5
 check "also give -eval_points" -load /nonexistent/run.h5
 # an -output that is one of the run's inputs (by any name) or a device: refused before training, the file intact
