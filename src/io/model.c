@@ -70,22 +70,31 @@ PetscErrorCode MSModelLoad(MPI_Comm comm, const char file[], PetscInt *nstages, 
 
   PetscFunctionBegin;
   PetscCall(MSH5ReadDataset(comm, "-load", file, "/model/stages", &nd, dims, &a));
-  *nstages = (PetscInt)a[0];
-  PetscCall(PetscFree(a));
-  PetscCheck(*nstages >= 1 && *nstages <= MS_MAX_STAGES, comm, PETSC_ERR_FILE_UNEXPECTED, "-load %s: /model/stages = %" PetscInt_FMT " is not a number of stages", file, *nstages);
+  { /* checked as a real before the cast (a huge value cast to an integer is undefined) */
+    const PetscReal stages = a[0];
+    PetscCall(PetscFree(a));
+    PetscCheck(stages >= 1 && stages <= MS_MAX_STAGES && stages == PetscFloorReal(stages), comm, PETSC_ERR_FILE_UNEXPECTED,
+               "-load %s: /model/stages = %g is not a number of stages (1 to %d)", file,
+               (double)stages, MS_MAX_STAGES);
+    *nstages = (PetscInt)stages;
+  }
   for (PetscInt s = 0; s < *nstages; s++) {
     char       name[96];
     PetscReal *shape, *scal, *p;
     PetscInt   widths[MSNET_MAX_LAYERS], nl, P, np;
     PetscCall(PetscSNPrintf(name, sizeof(name), "/model/stage_%" PetscInt_FMT "/shape", s + 1));
     PetscCall(MSH5ReadDataset(comm, "-load", file, name, &nd, dims, &shape));
-    PetscCheck(nd == 1 && dims[0] >= 2 && shape[1] >= 1 && shape[1] < MSNET_MAX_LAYERS, comm, PETSC_ERR_FILE_UNEXPECTED, "-load %s: malformed %s", file, name);
+    PetscCheck(nd == 1 && dims[0] >= 2 && shape[1] >= 1 && shape[1] < MSNET_MAX_LAYERS, comm, PETSC_ERR_FILE_UNEXPECTED, "-load %s: malformed %s",
+               file, name);
     nl = (PetscInt)shape[1];
-    PetscCheck(dims[0] == 2 + 2 * nl && shape[0] >= 1 && shape[0] <= MS_JET_DIM, comm, PETSC_ERR_FILE_UNEXPECTED, "-load %s: malformed %s", file, name);
+    PetscCheck(dims[0] == 2 + 2 * nl && shape[0] >= 1 && shape[0] <= MS_JET_DIM, comm, PETSC_ERR_FILE_UNEXPECTED, "-load %s: malformed %s", file,
+               name);
     for (PetscInt l = 0; l < nl; l++) { /* widths positive, activation codes known: else u would be garbage with exit 0 */
       PetscReal w = shape[2 + l], a = shape[2 + nl + l];
-      PetscCheck(w >= 1 && w <= PETSC_MAX_INT && w == PetscFloorReal(w), comm, PETSC_ERR_FILE_UNEXPECTED, "-load %s: %s gives layer %" PetscInt_FMT " the width %g", file, name, l + 1, (double)w);
-      PetscCheck(a >= 0 && a < MS_NUM_ACTIVATIONS && a == PetscFloorReal(a), comm, PETSC_ERR_FILE_UNEXPECTED, "-load %s: %s gives layer %" PetscInt_FMT " the unknown activation code %g (known: 0 to %d)", file, name, l + 1, (double)a, MS_NUM_ACTIVATIONS - 1);
+      PetscCheck(w >= 1 && w <= PETSC_MAX_INT && w == PetscFloorReal(w), comm, PETSC_ERR_FILE_UNEXPECTED,
+                 "-load %s: %s gives layer %" PetscInt_FMT " the width %g", file, name, l + 1, (double)w);
+      PetscCheck(a >= 0 && a < MS_NUM_ACTIVATIONS && a == PetscFloorReal(a), comm, PETSC_ERR_FILE_UNEXPECTED,
+                 "-load %s: %s gives layer %" PetscInt_FMT " the unknown activation code %g (known: 0 to %d)", file, name, l + 1, (double)a, MS_NUM_ACTIVATIONS - 1);
     }
     PetscCall(MSNetCreate(comm, &nets[s]));
     PetscCall(MSNetSetInputDimension(nets[s], (PetscInt)shape[0]));
@@ -105,7 +114,8 @@ PetscErrorCode MSModelLoad(MPI_Comm comm, const char file[], PetscInt *nstages, 
     PetscCall(PetscSNPrintf(name, sizeof(name), "/model/stage_%" PetscInt_FMT "/parameters", s + 1));
     PetscCall(MSH5ReadDataset(comm, "-load", file, name, &nd, dims, &p));
     np = dims[0];
-    PetscCheck(nd == 1 && np == P, comm, PETSC_ERR_FILE_UNEXPECTED, "-load %s: %s has %" PetscInt_FMT " values, the network %" PetscInt_FMT, file, name, np, P);
+    PetscCheck(nd == 1 && np == P, comm, PETSC_ERR_FILE_UNEXPECTED, "-load %s: %s has %" PetscInt_FMT " values, the network %" PetscInt_FMT, file,
+               name, np, P);
     PetscCall(MSNetSetParameters(nets[s], p));
     PetscCall(PetscFree(p));
   }
@@ -228,7 +238,8 @@ PetscErrorCode MSModelEvaluateToFile(MPI_Comm comm, const char load[], const cha
   PetscCall(MSNetGetInputDimension(nets[0], &d));
   PetscCall(MSH5ReadDataset(comm, "-eval_points", pointsfile, dataset, &nd, dims, &X));
   if (nd == 1 && d == 1) dims[1] = 1;
-  PetscCheck((nd == 2 || (nd == 1 && d == 1)) && dims[1] == d, comm, PETSC_ERR_ARG_SIZ, "-eval_points %s: dataset %s should have shape (N, %" PetscInt_FMT ") for this model's %" PetscInt_FMT " inputs", pointsfile, dataset, d, d);
+  PetscCheck((nd == 2 || (nd == 1 && d == 1)) && dims[1] == d, comm, PETSC_ERR_ARG_SIZ,
+             "-eval_points %s: dataset %s should have shape (N, %" PetscInt_FMT ") for this model's %" PetscInt_FMT " inputs", pointsfile, dataset, d, d);
   N         = dims[0];
   spec.dim  = d;
   spec.order = 2;

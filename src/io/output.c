@@ -65,7 +65,8 @@ PetscErrorCode MSCheckOutputPath_Private(MPI_Comm comm, const char output[], Pet
   PetscCheck(code != 2, comm, PETSC_ERR_FILE_OPEN, "-output %s: directory %s is not writable", output, dir);
   PetscCheck(code != 3, comm, PETSC_ERR_FILE_OPEN, "-output %s: is a directory", output);
   PetscCheck(code != 4, comm, PETSC_ERR_FILE_OPEN, "-output %s: is not a regular file (a device, FIFO or socket): refusing to replace it", output);
-  PetscCheck(code != 5, comm, PETSC_ERR_FILE_OPEN, "-output %s: is the input file of %s: refusing to replace it (choose another -output)", output, inopt[which]);
+  PetscCheck(code != 5, comm, PETSC_ERR_FILE_OPEN, "-output %s: is the input file of %s: refusing to replace it (choose another -output)", output,
+             inopt[which]);
   PetscFunctionReturn(0);
 }
 
@@ -104,7 +105,8 @@ PetscErrorCode MSWriteCheckSpace_Private(PetscViewer v, MPI_Comm comm, PetscInt6
   }
   PetscCallMPI(MPI_Bcast(room, 2, MPIU_REAL, 0, comm));
   if (room[0] == 0) ms_space_short = PETSC_TRUE;
-  PetscCheck(room[0] != 0, comm, PETSC_ERR_FILE_WRITE, "no space left on the device (the disk is full: %.3g MB free, %.3g MB needed for the next dataset and HDF5's metadata)",
+  PetscCheck(room[0] != 0, comm, PETSC_ERR_FILE_WRITE,
+             "no space left on the device (the disk is full: %.3g MB free, %.3g MB needed for the next dataset and HDF5's metadata)",
              room[1] / MS_MEGABYTE, ((PetscReal)bytes + MS_SPACE_MARGIN_BYTES) / MS_MEGABYTE);
   PetscFunctionReturn(0);
 }
@@ -134,7 +136,8 @@ PetscErrorCode MSWriteRootArray_Private(PetscViewer v, MPI_Comm comm, const char
 }
 
 /* a dataset of a distributed point set's values: each rank's n local values (times bs) */
-static PetscErrorCode MSWriteSetArray_Private(PetscViewer v, MPI_Comm comm, const char name[], PetscInt n, PetscInt N, PetscInt bs, const PetscReal a[])
+static PetscErrorCode MSWriteSetArray_Private(PetscViewer v, MPI_Comm comm, const char name[], PetscInt n, PetscInt N, PetscInt bs,
+                                              const PetscReal a[])
 {
   Vec        x;
   PetscReal *xa;

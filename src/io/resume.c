@@ -100,12 +100,12 @@ PetscErrorCode MSSolverResume_Private(MSSolver sol)
   PetscFunctionBegin;
   PetscCall(MSH5ReadDataset(comm, "-resume", sol->resume, "/checkpoint/state", &nd, dims, &state));
   PetscCheck(nd == 1 && dims[0] == 3, comm, PETSC_ERR_FILE_UNEXPECTED, "-resume %s: malformed /checkpoint/state", sol->resume);
-  finished      = (PetscInt)state[0];
+  finished      = state[0] >= 1 && state[0] <= MS_MAX_STAGES ? (PetscInt)state[0] : 0; /* checked before the cast */
   sol->complete = state[1] != 0 ? PETSC_TRUE : PETSC_FALSE;
   PetscCall(PetscTime(&now));
   sol->t0 = now - state[2]; /* the wall time goes on from the saved run's */
   PetscCall(PetscFree(state));
-  PetscCheck(finished >= 1 && finished <= MS_MAX_STAGES, comm, PETSC_ERR_FILE_UNEXPECTED, "-resume %s: no finished stage to continue from", sol->resume);
+  PetscCheck(finished >= 1, comm, PETSC_ERR_FILE_UNEXPECTED, "-resume %s: no finished stage to continue from", sol->resume);
   PetscCall(MSSolverResumeCheckProblem_Private(sol));
 
   /* networks: the file may also hold a stage that was in training (a snapshot): only finished ones are kept */

@@ -39,19 +39,21 @@ PetscErrorCode MSNetSetInputDimension(MSNet net, PetscInt dim)
   PetscFunctionBegin;
   PetscValidHeaderSpecific(net, MSNET_CLASSID, 1);
   PetscCall(MSNetCheckNotSetUp_Private(net));
-  PetscCheck(dim >= 1 && dim <= MS_JET_DIM, PetscObjectComm((PetscObject)net), PETSC_ERR_ARG_OUTOFRANGE, "Input dimension %" PetscInt_FMT " must be 1, 2 or 3", dim);
+  PetscCheck(dim >= 1 && dim <= MS_JET_DIM, PetscObjectComm((PetscObject)net), PETSC_ERR_ARG_OUTOFRANGE,
+             "Input dimension %" PetscInt_FMT " must be 1, 2 or 3", dim);
   net->dim = dim;
   PetscFunctionReturn(0);
 }
 
-/* weights and biases of a network with these hidden widths and one output, counted in 64 bits */
+/* weights and biases of a network with these hidden widths and one output, counted in 64 bits (a
+   count beyond them, e.g. from two layers of width 2^31 - 1, is returned as INT64_MAX) */
 static PetscInt64 MSNetCountParameters_Private(PetscInt dim, PetscInt nl, const PetscInt widths[])
 {
   PetscInt64 count = 0, nin = dim;
 
   for (PetscInt l = 0; l <= nl; l++) {
-    PetscInt64 nout = l < nl ? widths[l] : 1;
-    count += nout * nin + nout;
+    PetscInt64 nout = l < nl ? widths[l] : 1, layer;
+    if (__builtin_mul_overflow(nout, nin + 1, &layer) || __builtin_add_overflow(count, layer, &count)) return INT64_MAX;
     nin = nout;
   }
   return count;
@@ -65,11 +67,18 @@ PetscErrorCode MSNetSetHiddenLayers(MSNet net, PetscInt nl, const PetscInt width
   PetscFunctionBegin;
   PetscValidHeaderSpecific(net, MSNET_CLASSID, 1);
   PetscCall(MSNetCheckNotSetUp_Private(net));
-  PetscCheck(nl >= 1 && nl <= MSNET_MAX_LAYERS - 1, PetscObjectComm((PetscObject)net), PETSC_ERR_ARG_OUTOFRANGE, "Number of hidden layers %" PetscInt_FMT " must be in [1, %d]", nl, MSNET_MAX_LAYERS - 1);
-  for (PetscInt l = 0; l < nl; l++) PetscCheck(widths[l] >= 1, PetscObjectComm((PetscObject)net), PETSC_ERR_ARG_OUTOFRANGE, "Width of hidden layer %" PetscInt_FMT " must be positive, not %" PetscInt_FMT, l, widths[l]);
+  PetscCheck(nl >= 1 && nl <= MSNET_MAX_LAYERS - 1, PetscObjectComm((PetscObject)net), PETSC_ERR_ARG_OUTOFRANGE,
+             "Number of hidden layers %" PetscInt_FMT " must be in [1, %d]", nl, MSNET_MAX_LAYERS - 1);
+  for (PetscInt l = 0; l < nl; l++) PetscCheck(widths[l] >= 1, PetscObjectComm((PetscObject)net), PETSC_ERR_ARG_OUTOFRANGE,
+       "Width of hidden layer %" PetscInt_FMT " must be positive, not %" PetscInt_FMT, l, widths[l]);
   count = MSNetCountParameters_Private(PetscMax(net->dim, 1), nl, widths);
   for (PetscInt l = 0; l < nl; l++) widest = PetscMax(widest, widths[l]);
-  PetscCheck(count <= PETSC_MAX_INT, PetscObjectComm((PetscObject)net), PETSC_ERR_ARG_OUTOFRANGE, "-net_width %" PetscInt_FMT ": the network has %" PetscInt64_FMT " parameters, more than PetscInt holds (%d)", widest, count, (int)PETSC_MAX_INT);
+  PetscCheck(count < INT64_MAX, PetscObjectComm((PetscObject)net), PETSC_ERR_ARG_OUTOFRANGE,
+             "-net_width %" PetscInt_FMT ": the network has more parameters than 64 bits count",
+             widest);
+  PetscCheck(count <= PETSC_MAX_INT, PetscObjectComm((PetscObject)net), PETSC_ERR_ARG_OUTOFRANGE,
+             "-net_width %" PetscInt_FMT ": the network has %" PetscInt64_FMT " parameters, more than PetscInt holds (%d)",
+             widest, count, (int)PETSC_MAX_INT);
   net->nhidden = nl;
   for (PetscInt l = 0; l < nl; l++) net->width[l] = widths[l];
   PetscFunctionReturn(0);
@@ -79,8 +88,10 @@ PetscErrorCode MSNetSetActivation(MSNet net, PetscInt layer, MSActivation act)
 {
   PetscFunctionBegin;
   PetscValidHeaderSpecific(net, MSNET_CLASSID, 1);
-  PetscCheck(layer >= 0 && layer < MSNET_MAX_LAYERS, PetscObjectComm((PetscObject)net), PETSC_ERR_ARG_OUTOFRANGE, "Layer %" PetscInt_FMT " out of range", layer);
-  PetscCheck((int)act >= 0 && (int)act < MS_NUM_ACTIVATIONS, PetscObjectComm((PetscObject)net), PETSC_ERR_ARG_OUTOFRANGE, "Activation code %d out of range (0 to %d)", (int)act, MS_NUM_ACTIVATIONS - 1);
+  PetscCheck(layer >= 0 && layer < MSNET_MAX_LAYERS, PetscObjectComm((PetscObject)net), PETSC_ERR_ARG_OUTOFRANGE,
+             "Layer %" PetscInt_FMT " out of range", layer);
+  PetscCheck((int)act >= 0 && (int)act < MS_NUM_ACTIVATIONS, PetscObjectComm((PetscObject)net), PETSC_ERR_ARG_OUTOFRANGE,
+             "Activation code %d out of range (0 to %d)", (int)act, MS_NUM_ACTIVATIONS - 1);
   net->act[layer] = act;
   PetscFunctionReturn(0);
 }
@@ -182,11 +193,14 @@ PetscErrorCode MSNetSetFromOptions(MSNet net)
     nw = MSNET_MAX_LAYERS - 1;
     PetscCall(PetscOptionsGetIntArray(((PetscObject)net)->options, prefix, "-net_widths", widths, &nw, NULL));
   }
-  PetscCheck(nl >= 1 && nl < MSNET_MAX_LAYERS, PetscObjectComm((PetscObject)net), PETSC_ERR_ARG_OUTOFRANGE, "-net_layers %" PetscInt_FMT ": must be in [1, %d]", nl, MSNET_MAX_LAYERS - 1);
+  PetscCheck(nl >= 1 && nl < MSNET_MAX_LAYERS, PetscObjectComm((PetscObject)net), PETSC_ERR_ARG_OUTOFRANGE,
+             "-net_layers %" PetscInt_FMT ": must be in [1, %d]", nl, MSNET_MAX_LAYERS - 1);
   PetscCheck(width >= 1, PetscObjectComm((PetscObject)net), PETSC_ERR_ARG_OUTOFRANGE, "-net_width %" PetscInt_FMT ": must be positive", width);
   PetscCheck(bs >= 1, PetscObjectComm((PetscObject)net), PETSC_ERR_ARG_OUTOFRANGE, "-net_block_size %" PetscInt_FMT ": must be positive", bs);
-  for (PetscInt l = 0; flgws && l < nw; l++) PetscCheck(widths[l] >= 1, PetscObjectComm((PetscObject)net), PETSC_ERR_ARG_OUTOFRANGE, "-net_widths: width %" PetscInt_FMT " must be positive", widths[l]);
-  PetscCheck(seed >= 0 && seed == PetscFloorReal(seed), PetscObjectComm((PetscObject)net), PETSC_ERR_ARG_OUTOFRANGE, "-net_seed must be a non-negative integer, not %g", (double)seed);
+  for (PetscInt l = 0; flgws && l < nw; l++) PetscCheck(widths[l] >= 1, PetscObjectComm((PetscObject)net), PETSC_ERR_ARG_OUTOFRANGE,
+       "-net_widths: width %" PetscInt_FMT " must be positive", widths[l]);
+  PetscCheck(seed >= 0 && seed == PetscFloorReal(seed), PetscObjectComm((PetscObject)net), PETSC_ERR_ARG_OUTOFRANGE,
+             "-net_seed must be a non-negative integer, not %g", (double)seed);
   net->seed = (unsigned long)seed;
   net->bs   = bs;
   if (flgws) {
@@ -208,7 +222,8 @@ PetscErrorCode MSNetSetUp(MSNet net)
   PetscFunctionBegin;
   PetscValidHeaderSpecific(net, MSNET_CLASSID, 1);
   if (net->setupcalled) PetscFunctionReturn(0);
-  PetscCheck(MSNetCountParameters_Private(nin, net->nhidden, net->width) <= PETSC_MAX_INT, PetscObjectComm((PetscObject)net), PETSC_ERR_ARG_OUTOFRANGE, "The network has more parameters than PetscInt holds (%d)", (int)PETSC_MAX_INT);
+  PetscCheck(MSNetCountParameters_Private(nin, net->nhidden, net->width) <= PETSC_MAX_INT, PetscObjectComm((PetscObject)net),
+             PETSC_ERR_ARG_OUTOFRANGE, "The network has more parameters than PetscInt holds (%d)", (int)PETSC_MAX_INT);
   net->maxwidth = 1;
   for (PetscInt l = 0; l <= net->nhidden; l++) {
     PetscInt nout = l < net->nhidden ? net->width[l] : 1;
@@ -307,7 +322,8 @@ PetscErrorCode MSNetGetLayer(MSNet net, PetscInt l, PetscInt *nout, PetscInt *ni
   PetscReal *p;
 
   PetscFunctionBegin;
-  PetscCheck(l >= 0 && l <= net->nhidden, PetscObjectComm((PetscObject)net), PETSC_ERR_ARG_OUTOFRANGE, "Layer %" PetscInt_FMT " out of range [0, %" PetscInt_FMT "]", l, net->nhidden);
+  PetscCheck(l >= 0 && l <= net->nhidden, PetscObjectComm((PetscObject)net), PETSC_ERR_ARG_OUTOFRANGE,
+             "Layer %" PetscInt_FMT " out of range [0, %" PetscInt_FMT "]", l, net->nhidden);
   PetscCall(VecGetArray(net->params, &p));
   if (nout) *nout = l < net->nhidden ? net->width[l] : 1;
   if (nin) *nin = l == 0 ? net->dim : net->width[l - 1];

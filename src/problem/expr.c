@@ -1,5 +1,6 @@
 /* MSExpr: a formula in the input variables, parsed and differentiated symbolically by GNU
    libmatheval. Constants pi and e are known to libmatheval. */
+#include <ctype.h>
 #include <string.h>
 #include <mspinn.h>
 #include <matheval.h>
@@ -40,10 +41,26 @@ static PetscErrorCode MSExprWrap_Private(MPI_Comm comm, const char optname[], vo
         PetscCall(PetscStrlcat(allowed, i ? ", " : "", sizeof(allowed)));
         PetscCall(PetscStrlcat(allowed, vars[i], sizeof(allowed)));
       }
-      SETERRQ(comm, PETSC_ERR_ARG_WRONG, "%s: unknown variable '%s' in expression \"%s\" (this problem's variables: %s)", optname, e->evnames[k], evaluator_get_string(ev), allowed);
+      SETERRQ(comm, PETSC_ERR_ARG_WRONG, "%s: unknown variable '%s' in expression \"%s\" (this problem's variables: %s)", optname, e->evnames[k],
+              evaluator_get_string(ev), allowed);
     }
   }
   *expr = e;
+  PetscFunctionReturn(0);
+}
+
+/* libmatheval's scanner echoes a character its grammar lacks to stdout: such text is refused first.
+   Its grammar: names and numbers (letters, digits, '_', '.'), + - * / ^, parentheses, white space. */
+static PetscErrorCode MSExprCheckCharacters_Private(MPI_Comm comm, const char optname[], const char text[])
+{
+  PetscFunctionBegin;
+  for (const char *c = text; *c; c++) {
+    unsigned char ch = (unsigned char)*c;
+    if (isalnum(ch) || isspace(ch) || strchr("_.+-*/^()", ch)) continue;
+    PetscCheck(!isprint(ch), comm, PETSC_ERR_ARG_WRONG, "%s: the character '%c' in expression \"%.200s%s\" is not part of an expression", optname,
+               ch, text, strlen(text) > 200 ? "..." : "");
+    SETERRQ(comm, PETSC_ERR_ARG_WRONG, "%s: a byte 0x%02x (not printable) at position %d of the expression", optname, ch, (int)(c - text) + 1);
+  }
   PetscFunctionReturn(0);
 }
 
@@ -56,10 +73,12 @@ PetscErrorCode MSExprCreate(MPI_Comm comm, const char optname[], const char text
   PetscFunctionBegin;
   empty = (!text || !text[0]) ? PETSC_TRUE : PETSC_FALSE;
   PetscCheck(!empty, comm, PETSC_ERR_ARG_WRONG, "%s: empty expression", optname);
+  PetscCall(MSExprCheckCharacters_Private(comm, optname, text));
   PetscCall(PetscStrallocpy(text, &buf)); /* libmatheval takes a writable string; any length */
   ev = evaluator_create(buf);
   PetscCall(PetscFree(buf));
-  PetscCheck(ev, comm, PETSC_ERR_ARG_WRONG, "%s: cannot parse expression \"%.200s%s\" (unknown function or syntax error)", optname, text, strlen(text) > 200 ? "..." : "");
+  PetscCheck(ev, comm, PETSC_ERR_ARG_WRONG, "%s: cannot parse expression \"%.200s%s\" (unknown function or syntax error)", optname, text,
+             strlen(text) > 200 ? "..." : "");
   PetscCall(MSExprWrap_Private(comm, optname, ev, nvars, vars, expr));
   PetscFunctionReturn(0);
 }

@@ -21,8 +21,11 @@
 /* what the node check found in an ASCII Gmsh file (format 2.x or 4.1) */
 typedef struct {
   int        version;          /* 2 or 41; 0: a format or encoding the check leaves to PETSc */
+  PetscInt64 bytes;            /* the file's size */
   PetscInt64 nnodes, *node;    /* the node tags of $Nodes, sorted */
-  PetscInt64 bad_elem, bad_node; /* the first element that names a node $Nodes lacks (bad_elem >= 0) */
+  PetscInt64  bad_elem, bad_node; /* the first bad element line (bad_elem >= 0): it names bad_node, which $Nodes lacks, */
+  const char *bad_what;           /* or is malformed this way */
+  PetscInt64  bad_tag;            /* a node tag of $Nodes out of the range 1 .. 2^31 - 1 (0: none) */
 } MSGmshNodes;
 
 static int MSCompareInt64_Private(const void *a, const void *b)
@@ -42,7 +45,7 @@ static void MSLineInts_Private(const char *line, PetscInt64 a[], int max, int *n
   }
 }
 
-#define MS_GMSH_LINE_INTS 64 /* integers read from one element line: tags and nodes of any Gmsh element type */
+#define MS_GMSH_LINE_INTS 64 /* integers read from one element line: more than any type listed below needs */
 
 /* $Nodes: 2.x "N" then N lines "tag x y z"; 4.1 "blocks N min max", then per block "dim tag param n",
    n tag lines, n coordinate lines */
@@ -56,8 +59,9 @@ static PetscErrorCode MSGmshReadNodeTags_Private(FILE *f, MSGmshNodes *g, char *
   MSLineInts_Private(*line, head, 4, &n);
   nblocks   = g->version == 2 ? 1 : head[0];
   g->nnodes = g->version == 2 ? head[0] : head[1];
-  if (n < (g->version == 2 ? 1 : 2) || g->nnodes < 0 || nblocks < 0) { g->version = 0; PetscFunctionReturn(0); }
-  PetscCall(PetscMalloc1(g->nnodes, &g->node));
+  /* a count beyond the file's bytes cannot be true: left to PETSc's reader, which refuses it */
+  if (n < (g->version == 2 ? 1 : 2) || g->nnodes < 0 || nblocks < 0 || g->nnodes > g->bytes) { g->version = 0; PetscFunctionReturn(0); }
+  PetscCall(PetscMalloc1(g->nnodes + 1, &g->node));
   for (PetscInt64 b = 0; b < nblocks && k < g->nnodes; b++) {
     PetscInt64 nb = g->nnodes;
     if (g->version == 41) {
@@ -65,42 +69,78 @@ static PetscErrorCode MSGmshReadNodeTags_Private(FILE *f, MSGmshNodes *g, char *
       MSLineInts_Private(*line, head, 4, &n);
       nb = n == 4 ? head[3] : 0;
     }
-    for (PetscInt64 j = 0; j < nb && k < g->nnodes && getline(line, cap, f) >= 0; j++) g->node[k++] = strtoll(*line, NULL, 10);
+    for (PetscInt64 j = 0; j < nb && k < g->nnodes && getline(line, cap, f) >= 0; j++) {
+      g->node[k] = strtoll(*line, NULL, 10);
+      if (g->node[k] < 1 || g->node[k] > PETSC_MAX_INT) g->bad_tag = g->node[k]; /* PETSc reads an int */
+      k++;
+    }
     for (PetscInt64 j = 0; g->version == 41 && j < nb && getline(line, cap, f) >= 0; j++) { /* coordinates */ }
   }
   if (k < g->nnodes) { g->version = 0; PetscFunctionReturn(0); }
-  qsort(g->node, (size_t)g->nnodes, sizeof(PetscInt64), MSCompareInt64_Private);
+  if (g->nnodes) qsort(g->node, (size_t)g->nnodes, sizeof(PetscInt64), MSCompareInt64_Private);
   PetscFunctionReturn(0);
 }
 
-/* $Elements: every node an element names must be a tag of $Nodes. 2.x lines "tag type ntags tags...
-   nodes..."; 4.1 "blocks N min max", then per block "dim tag type n" and n lines "tag nodes..." */
+/* nodes per Gmsh element type 1..19 (lines, triangles, quadrangles, tetrahedra, hexahedra, prisms,
+   pyramids up to second order, points), 0 for a type not listed */
+static PetscInt MSGmshTypeNodes_Private(PetscInt64 type)
+{
+  static const PetscInt nodes[] = {0, 2, 3, 4, 4, 8, 6, 5, 3, 6, 9, 10, 27, 18, 14, 1, 8, 20, 15, 13};
+  return type >= 1 && type < (PetscInt64)(sizeof(nodes) / sizeof(nodes[0])) ? nodes[type] : 0;
+}
+
+/* one element line (its n integers in v; 2.x: tag type ntags tags... nodes..., 4.1: tag nodes... of the
+   block's type): the count its type needs, integers PETSc's int can hold, nodes that $Nodes defines.
+   PETSc reads as many integers as the type needs, wherever they are, and indexes its node table with
+   them: a line that breaks any of these would make it read out of bounds. */
+static void MSGmshCheckElementLine_Private(MSGmshNodes *g, const PetscInt64 v[], int n, PetscInt64 type41)
+{
+  PetscInt64 type = g->version == 2 ? (n > 1 ? v[1] : 0) : type41;
+  int        first = g->version == 2 ? (n > 2 ? 3 + (int)PetscMax(PetscMin(v[2], MS_GMSH_LINE_INTS), 0) : n) : 1;
+
+  if (n < 1) return;
+  for (int i = 0; i < n; i++)
+    if (v[i] < PETSC_MIN_INT || v[i] > PETSC_MAX_INT) {
+      g->bad_elem = v[0], g->bad_what = "a number beyond the range of int";
+      return;
+    }
+  if (!MSGmshTypeNodes_Private(type)) {
+    g->bad_elem = v[0], g->bad_what = "an element type mspinn does not read";
+    return;
+  }
+  if ((g->version == 2 && (n < 3 || v[2] < 0)) || n - first != MSGmshTypeNodes_Private(type)) {
+    g->bad_elem = v[0], g->bad_what = "not as many numbers as its type needs";
+    return;
+  }
+  for (int i = first; i < n; i++) {
+    if (bsearch(&v[i], g->node, (size_t)g->nnodes, sizeof(PetscInt64), MSCompareInt64_Private)) continue;
+    g->bad_elem = v[0], g->bad_node = v[i];
+    return;
+  }
+}
+
+/* $Elements: 2.x "N" then N element lines; 4.1 "blocks N min max", then per block "dim tag type n" and
+   n element lines */
 static PetscErrorCode MSGmshCheckElements_Private(FILE *f, MSGmshNodes *g, char **line, size_t *cap)
 {
-  PetscInt64 head[MS_GMSH_LINE_INTS], nblocks, nb = 0;
+  PetscInt64 v[MS_GMSH_LINE_INTS], nblocks;
   int        n;
 
   PetscFunctionBegin;
   if (getline(line, cap, f) < 0) PetscFunctionReturn(0);
-  MSLineInts_Private(*line, head, 4, &n);
-  nblocks = g->version == 2 ? 1 : head[0];
+  MSLineInts_Private(*line, v, 4, &n);
+  nblocks = g->version == 2 ? 1 : v[0];
   for (PetscInt64 b = 0; b < nblocks && g->bad_elem < 0; b++) {
-    nb = g->version == 2 ? head[0] : 0;
+    PetscInt64 nb = g->version == 2 ? v[0] : 0, type = 0;
     if (g->version == 41) {
       if (getline(line, cap, f) < 0) break;
-      MSLineInts_Private(*line, head, 4, &n);
-      nb = n == 4 ? head[3] : 0;
+      MSLineInts_Private(*line, v, 4, &n);
+      nb   = n == 4 ? v[3] : 0;
+      type = n == 4 ? v[2] : 0;
     }
     for (PetscInt64 e = 0; e < nb && g->bad_elem < 0 && getline(line, cap, f) >= 0; e++) {
-      int first;
-      MSLineInts_Private(*line, head, MS_GMSH_LINE_INTS, &n);
-      first = g->version == 2 ? (n >= 3 ? 3 + (int)head[2] : n) : 1; /* 2.x: after tag, type, ntags, tags */
-      for (int i = first; i < n; i++) {
-        if (bsearch(&head[i], g->node, (size_t)g->nnodes, sizeof(PetscInt64), MSCompareInt64_Private)) continue;
-        g->bad_elem = head[0];
-        g->bad_node = head[i];
-        break;
-      }
+      MSLineInts_Private(*line, v, MS_GMSH_LINE_INTS, &n);
+      MSGmshCheckElementLine_Private(g, v, n, type);
     }
   }
   PetscFunctionReturn(0);
@@ -115,13 +155,15 @@ static PetscErrorCode MSProblemMeshCheckNodes_Private(MSProblem prob)
   FILE       *f;
   char       *line = NULL;
   size_t      cap  = 0;
-  MSGmshNodes g    = {0, 0, NULL, -1, -1};
+  MSGmshNodes g    = {0, 0, 0, NULL, -1, -1, NULL, 0};
   PetscReal   version = 0;
   int         binary = 1;
 
   PetscFunctionBegin;
   f = fopen(prob->meshfile, "r");
   PetscCheck(f, comm, PETSC_ERR_FILE_OPEN, "-mesh %s: cannot open the file", prob->meshfile);
+  if (!fseek(f, 0, SEEK_END)) g.bytes = (PetscInt64)ftell(f);
+  rewind(f);
   while (getline(&line, &cap, f) >= 0) {
     if (!strncmp(line, "$MeshFormat", 11) && getline(&line, &cap, f) >= 0 && sscanf(line, "%lf %d", &version, &binary) == 2) {
       g.version = binary ? 0 : (version >= 2 && version < 3 ? 2 : (version == 4.1 ? 41 : 0));
@@ -132,8 +174,13 @@ static PetscErrorCode MSProblemMeshCheckNodes_Private(MSProblem prob)
   free(line);
   (void)fclose(f);
   PetscCall(PetscFree(g.node));
-  PetscCheck(g.bad_elem < 0, comm, PETSC_ERR_FILE_UNEXPECTED, "-mesh %s: element %" PetscInt64_FMT " names node %" PetscInt64_FMT ", which the file's $Nodes does not define",
+  PetscCheck(!g.bad_tag, comm, PETSC_ERR_FILE_UNEXPECTED, "-mesh %s: $Nodes has the node tag %" PetscInt64_FMT ", out of the range 1 to %d",
+             prob->meshfile, g.bad_tag, (int)PETSC_MAX_INT);
+  PetscCheck(g.bad_elem < 0 || g.bad_what, comm, PETSC_ERR_FILE_UNEXPECTED,
+             "-mesh %s: element %" PetscInt64_FMT " names node %" PetscInt64_FMT ", which the file's $Nodes does not define",
              prob->meshfile, g.bad_elem, g.bad_node);
+  PetscCheck(g.bad_elem < 0, comm, PETSC_ERR_FILE_UNEXPECTED, "-mesh %s: the line of element %" PetscInt64_FMT " has %s", prob->meshfile,
+             g.bad_elem, g.bad_what);
   PetscFunctionReturn(0);
 }
 
@@ -156,7 +203,8 @@ PetscErrorCode MSProblemMeshLoad_Private(MSProblem prob)
   PetscCall(PetscPopErrorHandler());
   PetscCheck(!ierr, comm, PETSC_ERR_FILE_UNEXPECTED, "-mesh %s: not a mesh PETSc can read (a Gmsh .msh file, format 2.2 or 4.1)", prob->meshfile);
   PetscCall(DMGetDimension(dm, &dim));
-  PetscCheck(dim == prob->sdim, comm, PETSC_ERR_ARG_INCOMP, "-mesh %s: the mesh is %" PetscInt_FMT "-dimensional but the PDE's space dimension (-pde_dim) is %" PetscInt_FMT, prob->meshfile, dim, prob->sdim);
+  PetscCheck(dim == prob->sdim, comm, PETSC_ERR_ARG_INCOMP,
+             "-mesh %s: the mesh is %" PetscInt_FMT "-dimensional but the PDE's space dimension (-pde_dim) is %" PetscInt_FMT, prob->meshfile, dim, prob->sdim);
   PetscCheck(!prob->timedep, comm, PETSC_ERR_SUP, "-mesh: time-dependent PDEs on meshes are not supported yet");
   PetscCall(DMPlexGetHeightStratum(dm, 0, &cStart, &cEnd));
   PetscCall(DMPlexGetDepthStratum(dm, 0, &vStart, &vEnd));
@@ -189,7 +237,8 @@ PetscErrorCode MSProblemMeshLoad_Private(MSProblem prob)
     PetscInt       k = 0;
     PetscReal      M[9], det;
     PetscCall(DMPlexGetCellType(dm, c, &ct));
-    PetscCheck(ct == DM_POLYTOPE_SEGMENT || ct == DM_POLYTOPE_TRIANGLE || ct == DM_POLYTOPE_TETRAHEDRON, comm, PETSC_ERR_SUP, "-mesh %s: cell %" PetscInt_FMT " is a %s; only simplices (segments, triangles, tetrahedra) are supported", prob->meshfile, c, DMPolytopeTypes[ct]);
+    PetscCheck(ct == DM_POLYTOPE_SEGMENT || ct == DM_POLYTOPE_TRIANGLE || ct == DM_POLYTOPE_TETRAHEDRON, comm, PETSC_ERR_SUP,
+               "-mesh %s: cell %" PetscInt_FMT " is a %s; only simplices (segments, triangles, tetrahedra) are supported", prob->meshfile, c, DMPolytopeTypes[ct]);
     PetscCall(DMPlexGetTransitiveClosure(dm, c, PETSC_TRUE, &ncl, &closure));
     for (PetscInt q = 0; q < ncl; q++)
       if (closure[2 * q] >= vStart && closure[2 * q] < vEnd && k <= dim) prob->cellv[(c - cStart) * (dim + 1) + k++] = closure[2 * q] - vStart;

@@ -112,7 +112,7 @@ static char *MSReadText(MSOptionsReader *r, const char *path)
 }
 
 /* The next token of text at *p, written to tok (as long as the text): quotes removed, *quoted set.
-   Returns 0 at the end, -1 on an unterminated quote, 1 otherwise; *line counts newlines. */
+   Returns 0 at the end, -1 on a quote not closed on its line, 1 otherwise; *line counts newlines. */
 static int MSNextToken(const char **p, int *line, char *tok, PetscBool *quoted)
 {
   const char *c = *p;
@@ -127,11 +127,8 @@ static int MSNextToken(const char **p, int *line, char *tok, PetscBool *quoted)
   *quoted = (*c == '"' || *c == '\'') ? PETSC_TRUE : PETSC_FALSE;
   if (*quoted) {
     char q = *c++;
-    while (*c && *c != q) {
-      *line += (*c == '\n');
-      tok[n++] = *c++;
-    }
-    if (!*c) return -1;
+    while (*c && *c != q && *c != '\n') tok[n++] = *c++;
+    if (*c != q) return -1;
     c++;
   } else
     while (*c && !isspace((unsigned char)*c) && *c != '#') tok[n++] = *c++;

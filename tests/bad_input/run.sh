@@ -6,7 +6,7 @@ set -u
 bin=$1; src=$2
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 cd "$work"
-pass=0; fail=0
+pass=0; fail=0; skipped=0
 check() { # expected-substring, then the mspinn arguments
   local want=$1; shift
   "$bin" -output "$work/out.h5" -tao_max_it 5 "$@" >stdout.txt 2>stderr.txt
@@ -120,10 +120,16 @@ check "-ansatz_stages -1: must be non-negative" -ansatz_lift "0" -ansatz_distanc
 "$bin" -output "$work/ans2.h5" -tao_max_it 2 -stage_max 2 -stage_min_gain 1 -grid_write 0 -ansatz_lift "0" -ansatz_distance "1-x^2" >/dev/null 2>&1
 check "D multiplies 2 of the 2 saved stages (-ansatz_stages 0), with -ansatz_stages 1 it would multiply 1" -resume "$work/ans2.h5" -stage_max 3 -ansatz_lift "0" -ansatz_distance "1-x^2" -ansatz_stages 1
 # a dense Jacobian beyond the memory there is (20000 rows x 40801 parameters = 6.5 GB under a 3 GB limit), refused before the points are made
-printf '#!/usr/bin/env bash\nulimit -v 3000000\nexec "%s" "$@"\n' "$bin" >"$work/limited.sh"; chmod +x "$work/limited.sh"
-real_bin=$bin; bin="$work/limited.sh"
-check "the Jacobian (at least 20000 rows x 40801 parameters): not enough memory (6.53 GB on one rank, whose address space is limited to 3.07 GB)" -stage_max 1 -points_interior_n 20000 -net_width 200 -net_layers 2
-bin=$real_bin
+# (AddressSanitizer reserves terabytes of address space: under it the limit cannot apply, and the case
+# is left to the release build's run, reported as skipped)
+if ldd "$bin" | grep -q libasan; then
+  skipped=$((skipped+1)); echo "skip the address-space limit case (an AddressSanitizer build: run by the release build's test)"
+else
+  printf '#!/usr/bin/env bash\nulimit -v 3000000\nexec "%s" "$@"\n' "$bin" >"$work/limited.sh"; chmod +x "$work/limited.sh"
+  real_bin=$bin; bin="$work/limited.sh"
+  check "the Jacobian (at least 20000 rows x 40801 parameters): not enough memory (6.53 GB on one rank, whose address space is limited to 3.07 GB)" -stage_max 1 -points_interior_n 20000 -net_width 200 -net_layers 2
+  bin=$real_bin
+fi
 # meshes: missing, malformed, a boundary label without data, a dimension mismatch
 printf '$MeshFormat\n2.2 0 8\n$EndMeshFormat\n$Nodes\nthree\n' > "$work/bad.msh"
 MESHES="$src/meshes"
@@ -154,6 +160,19 @@ write("node41.msh", tris)
 PY
 check "-mesh $work/node22.msh: element 81 names node 9999, which the file's \$Nodes does not define" -pde_dim 2 -mesh "$work/node22.msh" -pde_exact "x*y"
 check "-mesh $work/node41.msh: element 86 names node 99999, which the file's \$Nodes does not define" -pde_dim 2 -mesh "$work/node41.msh" -pde_exact "x*y"
+# element lines PETSc's reader would read out of bounds (found by test_fuzz_inputs): a tag count of
+# 2^31, a type that needs more nodes than the line gives; a node tag beyond int; no nodes at all
+awk '/^\$Elements/{e=1} { if (e && $2 == 2 && !d) { $3 = "2147483648"; d = 1 } print }' "$MESHES/disk.msh" > "$work/ntags.msh"
+awk '/^\$Elements/{e=1} { if (e && $2 == 2 && !d) { $2 = 4; d = 1 } print }' "$MESHES/disk.msh" > "$work/type.msh"
+awk '/^\$Nodes/{n=1} { if (n == 1 && $1 == 7) { $1 = "2147483648"; n = 2 } print }' "$MESHES/disk.msh" > "$work/tag.msh"
+printf '$MeshFormat\n2.2 0 8\n$EndMeshFormat\n$Nodes\n0\n$EndNodes\n$Elements\n1\n1 2 2 10 1 1 2 3\n$EndElements\n' > "$work/nonodes.msh"
+check "-mesh $work/ntags.msh: the line of element 81 has a number beyond the range of int" -pde_dim 2 -mesh "$work/ntags.msh" -pde_exact "x*y"
+check "-mesh $work/type.msh: the line of element 81 has not as many numbers as its type needs" -pde_dim 2 -mesh "$work/type.msh" -pde_exact "x*y"
+check "-mesh $work/tag.msh: \$Nodes has the node tag 2147483648, out of the range 1 to 2147483647" -pde_dim 2 -mesh "$work/tag.msh" -pde_exact "x*y"
+check "-mesh $work/nonodes.msh: element 1 names node 1, which the file's \$Nodes does not define" -pde_dim 2 -mesh "$work/nonodes.msh" -pde_exact "x*y"
+# a saved model whose /model/stages is 2^31 (a float-to-integer conversion out of range before)
+/usr/bin/python3 -c "import h5py, sys; f = h5py.File(sys.argv[1], 'w'); f['/model/stages'] = [2.0 ** 31]" "$work/stages.h5"
+check "-load $work/stages.h5: /model/stages = 2.14748e+09 is not a number of stages (1 to 16)" -load "$work/stages.h5" -eval_points "$work/stages.h5" -eval_dataset /model/stages
 if "$bin" -pde_dim 2 -mesh "$work/good41.msh" -pde_exact "x*y" -stage_max 1 -output "$work/good41.h5" >stdout.txt 2>stderr.txt && [ ! -s stderr.txt ]; then
   pass=$((pass+1)); echo "ok   the intact 4.1 rewrite of disk.msh is read"
 else
@@ -188,7 +207,12 @@ printf -- '-pde_exact "sin(x)\n' >"$work/quote.opts"; printf -- 'net_width 3\n' 
 check "-options_file $work/self.opts: includes itself" -options_file "$work/self.opts"
 check "-options_file $work/a.opts: includes itself (through $work/b.opts)" -options_file "$work/a.opts"
 check "-options_file $work: is a directory" -options_file "$work"
-check "-options_file $work/quote.opts, line 2: a quote is not closed" -options_file "$work/quote.opts"
+check "-options_file $work/quote.opts, line 1: a quote is not closed" -options_file "$work/quote.opts"
+# a quote ends on its line (a value spanning lines would put a line break into the messages that quote it)
+printf -- '-net_width 8\n-pde_exact "sin(x)\n+1"\n' >"$work/quote2.opts"
+check "-options_file $work/quote2.opts, line 2: a quote is not closed" -options_file "$work/quote2.opts"
+# characters no expression has (libmatheval's scanner would echo them to stdout)
+check "-pde_exact: the character '%' in expression \"x%2\" is not part of an expression" -pde_exact "x%2"
 check "-options_file $work/word.opts, line 1: 'net_width' is not an option name" -options_file "$work/word.opts"
 # sizes beyond 32-bit PetscInt or the machine: refused before any work, naming the option
 check "-points_interior_n 4294967316: out of range" -points_interior_n 4294967316
@@ -197,6 +221,7 @@ check "-net_width 2147483648: out of range" -net_width 2147483648
 check "-net_widths 99999999999: out of range" -net_widths 10,99999999999
 check "-stage_2_net_width 4294967297: out of range" -stage_max 2 -stage_2_net_width 4294967297
 check "-net_width 65536: the network has 4295229441 parameters, more than PetscInt holds" -net_width 65536 -net_layers 2 -tao_type adam
+check "-net_width 2147483647: the network has more parameters than 64 bits count" -net_width 2147483647
 check "-net_width 46341: the network has 2147673646 parameters" -net_width 46341 -net_layers 2
 check "-points_interior_n 65536: 4294967296 points in 2 dimensions" -pde_dim 2 -pde_exact "x*y" -points_interior_type grid -points_interior_n 65536
 check "-points_interior_n/-net_width: the Jacobian (at least 2000000000 rows x 901 parameters)" -points_interior_n 2000000000
@@ -283,5 +308,5 @@ else
   fail=$((fail+1)); echo "FAIL misspelled options not reported"
 fi
 rm -f out.h5
-echo "$pass passed, $fail failed"
+echo "$pass passed, $fail failed, $skipped skipped"
 [ $fail -eq 0 ]
