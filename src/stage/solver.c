@@ -436,6 +436,43 @@ PetscErrorCode MSSolverRefine_Private(MSSolver sol, PetscInt s, PetscInt K)
   PetscFunctionReturn(0);
 }
 
+/* The data misfit of the composite of the first ns stages at the training points of the data sets
+   (boundary, initial, observations), chunk by chunk (rank-independent), skipping the sets the ansatz
+   imposes on stage 'building' (they have no rows): mis[0] = sum over the sets of weight x mean squared
+   misfit (the data part of the training loss, times 2), mis[1] the squared misfits summed over every
+   point, mis[2] the number of those points. */
+PetscErrorCode MSSolverDataMisfit_Private(MSSolver sol, PetscInt ns, PetscInt building, PetscReal mis[3])
+{
+  MSDDSum acc;
+
+  PetscFunctionBegin;
+  PetscCall(MSDDSumCreate(3, &acc));
+  for (PetscInt k = 0; k < MS_NUM_SETS; k++) {
+    MSPointSet *set = &sol->prob->set[k];
+    PetscReal  *U;
+    PetscInt    nc, *cs;
+    MSJetSpec   s0 = {set->dim, 0, PETSC_FALSE};
+    if (!set->g || set->N == 0 || set->weight == 0 || (set->imposed && MSProblemAnsatzOnStage_Private(sol->prob, building))) continue;
+    PetscCall(PetscMalloc1(MS_CHUNK, &U));
+    PetscCall(MSPointSetGetChunks(set, &nc, &cs));
+    for (PetscInt c = 0; c < nc; c++) {
+      PetscReal part[3] = {0, 0, (PetscReal)(cs[c + 1] - cs[c])};
+      PetscCall(MSSolverCompositeJets_Private(sol, ns, &s0, cs[c + 1] - cs[c], set->X + cs[c] * set->dim, U));
+      for (PetscInt p = cs[c]; p < cs[c + 1]; p++) {
+        const PetscReal sq = PetscSqr(set->g[p] - U[p - cs[c]]);
+        part[0] += set->weight / set->N * sq;
+        part[1] += sq;
+      }
+      PetscCall(MSDDSumAdd(&acc, 3, part));
+    }
+    PetscCall(PetscFree(cs));
+    PetscCall(PetscFree(U));
+  }
+  PetscCall(MSDDSumAllreduce(&acc, PetscObjectComm((PetscObject)sol), mis));
+  PetscCall(MSDDSumDestroy(&acc));
+  PetscFunctionReturn(0);
+}
+
 /* Stage s >= 1: the residual's spectrum gives kappa (or the spectrum-informed first layer) and eps,
    the estimated size of what is left of the solution:
      eps = max( RMS of the error estimated from the residual's spectrum, RMS of the data misfit )
@@ -445,32 +482,12 @@ PetscErrorCode MSSolverRefine_Private(MSSolver sol, PetscInt s, PetscInt K)
 static PetscErrorCode MSSolverPrepareStage_Private(MSSolver sol, PetscInt s)
 {
   MSSpectrum spec;
-  PetscReal  mis[2] = {0, 0};
-  MSDDSum    acc;
+  PetscReal  mis[3];
 
   PetscFunctionBegin;
   PetscCall(MSSolverResidualSpectrum_Private(sol, s, &spec));
-  PetscCall(MSDDSumCreate(2, &acc));
-  for (PetscInt k = 0; k < MS_NUM_SETS; k++) { /* the data misfit of the composite, chunk by chunk (rank-independent) */
-    MSPointSet *set = &sol->prob->set[k];
-    PetscReal  *U;
-    PetscInt    nc, *cs;
-    MSJetSpec   s0 = {set->dim, 0, PETSC_FALSE};
-    if (!set->g || set->N == 0 || set->weight == 0 || (set->imposed && MSProblemAnsatzOnStage_Private(sol->prob, s))) continue; /* (imposed data: no misfit) */
-    PetscCall(PetscMalloc1(MS_CHUNK, &U));
-    PetscCall(MSPointSetGetChunks(set, &nc, &cs));
-    for (PetscInt c = 0; c < nc; c++) {
-      PetscReal part[2] = {0, (PetscReal)(cs[c + 1] - cs[c])};
-      PetscCall(MSSolverCompositeJets_Private(sol, s, &s0, cs[c + 1] - cs[c], set->X + cs[c] * set->dim, U));
-      for (PetscInt p = cs[c]; p < cs[c + 1]; p++) part[0] += PetscSqr(set->g[p] - U[p - cs[c]]);
-      PetscCall(MSDDSumAdd(&acc, 2, part));
-    }
-    PetscCall(PetscFree(cs));
-    PetscCall(PetscFree(U));
-  }
-  PetscCall(MSDDSumAllreduce(&acc, PetscObjectComm((PetscObject)sol), mis));
-  PetscCall(MSDDSumDestroy(&acc));
-  sol->eps[s] = PetscMax(spec.err_rms, mis[1] > 0 ? PetscSqrtReal(mis[0] / mis[1]) : 0.0);
+  PetscCall(MSSolverDataMisfit_Private(sol, s, s, mis));
+  sol->eps[s] = PetscMax(spec.err_rms, mis[2] > 0 ? PetscSqrtReal(mis[1] / mis[2]) : 0.0);
   if (!(sol->eps[s] > 0)) sol->eps[s] = PETSC_MACHINE_EPSILON;
   sol->kappa_factor = 1.0;
   PetscCall(MSSolverRequestedFeatures_Private(sol, s, &sol->stage_features[s]));
