@@ -120,7 +120,7 @@ static PetscErrorCode MSSolverWriteMesh_Private(MSSolver sol, PetscViewer v)
   PetscCall(ISSetBlockSize(cells, d + 1));
   PetscCall(PetscObjectSetName((PetscObject)cells, "cells"));
   PetscCall(MSWriteCheckSpace_Private(v, comm, (PetscInt64)prob->ncell * (d + 1) * (PetscInt64)sizeof(PetscInt)));
-  PetscCall(ISView(cells, v));
+  PetscCall(MSWriteAgree_Private(comm, ISView(cells, v)));
   PetscCall(ISDestroy(&cells));
   PetscCall(PetscViewerHDF5PopGroup(v));
   PetscCall(PetscFree(F));
@@ -181,7 +181,7 @@ PetscErrorCode MSSolverWriteGrid_Private(MSSolver sol, PetscViewer v)
         for (PetscInt i = xs; i < xs + xm; i++) a[l++] = F[f * N + i + n[0] * (j + (d > 1 ? n[1] : 1) * k)];
     PetscCall(VecRestoreArray(field, &a));
     PetscCall(MSWriteCheckSpace_Private(v, comm, (PetscInt64)N * (PetscInt64)sizeof(PetscReal)));
-    PetscCall(VecView(field, v));
+    PetscCall(MSWriteAgree_Private(comm, VecView(field, v)));
   }
   for (PetscInt i = 0; i < d; i++) { /* node coordinates per direction */
     PetscReal  *line;

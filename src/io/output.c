@@ -111,6 +111,19 @@ PetscErrorCode MSWriteCheckSpace_Private(PetscViewer v, MPI_Comm comm, PetscInt6
   PetscFunctionReturn(0);
 }
 
+/* After a collective write: every rank learns whether any failed (an I/O error on one rank would
+   otherwise leave the others waiting in the next collective call) and all return an error together */
+PetscErrorCode MSWriteAgree_Private(MPI_Comm comm, PetscErrorCode ierr)
+{
+  int failed = ierr != 0;
+
+  PetscFunctionBegin;
+  PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, &failed, 1, MPI_INT, MPI_LOR, comm));
+  if (ierr) PetscFunctionReturn(ierr);
+  PetscCheck(!failed, comm, PETSC_ERR_FILE_WRITE, "another rank could not write its part");
+  PetscFunctionReturn(0);
+}
+
 /* a dataset of n values held on rank 0 (small tables), n x bs when bs > 1 */
 PetscErrorCode MSWriteRootArray_Private(PetscViewer v, MPI_Comm comm, const char name[], PetscInt n, PetscInt bs, const PetscReal a[])
 {
@@ -130,7 +143,7 @@ PetscErrorCode MSWriteRootArray_Private(PetscViewer v, MPI_Comm comm, const char
   PetscCall(VecGetArray(x, &xa));
   if (!rank) PetscCall(PetscArraycpy(xa, a, n * bs));
   PetscCall(VecRestoreArray(x, &xa));
-  PetscCall(VecView(x, v));
+  PetscCall(MSWriteAgree_Private(comm, VecView(x, v)));
   PetscCall(VecDestroy(&x));
   PetscFunctionReturn(0);
 }
@@ -153,7 +166,7 @@ static PetscErrorCode MSWriteSetArray_Private(PetscViewer v, MPI_Comm comm, cons
   PetscCall(VecGetArray(x, &xa));
   PetscCall(PetscArraycpy(xa, a, n * bs));
   PetscCall(VecRestoreArray(x, &xa));
-  PetscCall(VecView(x, v));
+  PetscCall(MSWriteAgree_Private(comm, VecView(x, v)));
   PetscCall(VecDestroy(&x));
   PetscFunctionReturn(0);
 }

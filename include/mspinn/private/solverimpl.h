@@ -154,6 +154,7 @@ PETSC_INTERN PetscInt       MSSolverRandomWidth_Private(MSSolver);
 PETSC_INTERN PetscErrorCode MSSolverCreateStageNet_Private(MSSolver, PetscInt s, const MSSpectrum *);
 PETSC_INTERN PetscErrorCode MSSolverWriteModel_Private(MSSolver, PetscViewer);
 PETSC_INTERN PetscErrorCode MSSolverDataMisfit_Private(MSSolver, PetscInt, PetscInt, PetscReal[3]);
+PETSC_INTERN PetscErrorCode MSWriteAgree_Private(MPI_Comm, PetscErrorCode);
 PETSC_INTERN PetscErrorCode MSWriteCheckSpace_Private(PetscViewer, MPI_Comm, PetscInt64);
 PETSC_INTERN PetscErrorCode MSWriteH5File_Private(MPI_Comm, const char[], const char[], PetscErrorCode (*)(PetscViewer, void *), void *);
 PETSC_INTERN PetscErrorCode MSWriteRootArray_Private(PetscViewer, MPI_Comm, const char[], PetscInt, PetscInt, const PetscReal[]);
