@@ -81,6 +81,16 @@ PetscErrorCode MSSolverCheckOutputPath_Private(MSSolver sol)
   PetscFunctionReturn(0);
 }
 
+/* the free bytes of the file system that holds path's directory (-1: unknown) */
+static PetscReal MSFreeBytes_Private(const char path[])
+{
+  char           dir[PETSC_MAX_PATH_LEN];
+  struct statvfs fs;
+
+  if (PetscStrncpy(dir, path, sizeof(dir)) || statvfs(dirname(dir), &fs)) return -1;
+  return (PetscReal)fs.f_bavail * (PetscReal)fs.f_frsize;
+}
+
 /* Before a dataset of 'bytes' bytes is written: rank 0 checks that the file system of the file open in
    v has room for it and a margin; the verdict is shared, so every rank stops at the same call. A disk
    that fills during a parallel write leaves the ranks out of step inside HDF5's collective flush (the
@@ -90,18 +100,13 @@ PetscErrorCode MSWriteCheckSpace_Private(PetscViewer v, MPI_Comm comm, PetscInt6
   PetscMPIInt rank;
   PetscReal   room[2] = {1, 0}; /* enough (1 or 0), free bytes */
   const char *name;
-  char        dir[PETSC_MAX_PATH_LEN];
 
   PetscFunctionBegin;
   PetscCallMPI(MPI_Comm_rank(comm, &rank));
   if (!rank) {
-    struct statvfs fs;
     PetscCall(PetscViewerFileGetName(v, &name));
-    PetscCall(PetscStrncpy(dir, name, sizeof(dir)));
-    if (!statvfs(dirname(dir), &fs)) {
-      room[1] = (PetscReal)fs.f_bavail * (PetscReal)fs.f_frsize;
-      room[0] = room[1] >= (PetscReal)bytes + MS_SPACE_MARGIN_BYTES;
-    }
+    room[1] = MSFreeBytes_Private(name);
+    if (room[1] >= 0) room[0] = room[1] >= (PetscReal)bytes + MS_SPACE_MARGIN_BYTES;
   }
   PetscCallMPI(MPI_Bcast(room, 2, MPIU_REAL, 0, comm));
   if (room[0] == 0) ms_space_short = PETSC_TRUE;
@@ -354,8 +359,8 @@ PetscErrorCode MSWriteH5File_Private(MPI_Comm comm, const char tmp[], const char
   PetscViewer    v = NULL;
   PetscErrorCode ierr, ierr2 = 0;
   const char    *text = NULL, *specific = NULL;
-  char           dir[PETSC_MAX_PATH_LEN], msg[512];
-  struct statvfs fs;
+  char           msg[512];
+  PetscReal      avail;
   int            full, failed;
 
   PetscFunctionBegin;
@@ -375,8 +380,8 @@ PetscErrorCode MSWriteH5File_Private(MPI_Comm comm, const char tmp[], const char
   if (!ierr) PetscCall(PetscStrncpy(msg, "another rank could not write its part", sizeof(msg)));
   if (v || ierr2) ms_output_failed = PETSC_TRUE;
   PetscCall(MSTempRemoveAll_Private(comm));
-  PetscCall(PetscStrncpy(dir, output, sizeof(dir)));
-  full = !ms_space_short && !statvfs(dirname(dir), &fs) && (PetscReal)fs.f_bavail * fs.f_bsize < MS_DISK_FULL_BYTES;
+  avail = MSFreeBytes_Private(output);
+  full  = !ms_space_short && avail >= 0 && avail < MS_DISK_FULL_BYTES;
   SETERRQ(comm, PETSC_ERR_FILE_WRITE, "-output %s: cannot write it: %s", output, full ? "no space left on the device (the disk is full)" : msg);
 }
 

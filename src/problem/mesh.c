@@ -18,7 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* what the node check found in an ASCII Gmsh file (format 2.x or 4.1) */
+/* what the check of an ASCII Gmsh file (format 2.x or 4.1) found */
 typedef struct {
   int        version;          /* 2 or 41; 0: a format or encoding the check leaves to PETSc */
   PetscInt64 bytes;            /* the file's size */
@@ -26,7 +26,7 @@ typedef struct {
   PetscInt64  bad_elem, bad_node; /* the first bad element line (bad_elem >= 0): it names bad_node, which $Nodes lacks, */
   const char *bad_what;           /* or is malformed this way */
   PetscInt64  bad_tag;            /* a node tag of $Nodes out of the range 1 .. 2^31 - 1 (0: none) */
-} MSGmshNodes;
+} MSGmshCheck;
 
 static int MSCompareInt64_Private(const void *a, const void *b)
 {
@@ -49,7 +49,7 @@ static void MSLineInts_Private(const char *line, PetscInt64 a[], int max, int *n
 
 /* $Nodes: 2.x "N" then N lines "tag x y z"; 4.1 "blocks N min max", then per block "dim tag param n",
    n tag lines, n coordinate lines */
-static PetscErrorCode MSGmshReadNodeTags_Private(FILE *f, MSGmshNodes *g, char **line, size_t *cap)
+static PetscErrorCode MSGmshReadNodeTags_Private(FILE *f, MSGmshCheck *g, char **line, size_t *cap)
 {
   PetscInt64 head[4], nblocks, k = 0;
   int        n;
@@ -93,7 +93,7 @@ static PetscInt MSGmshTypeNodes_Private(PetscInt64 type)
    block's type): the count its type needs, integers PETSc's int can hold, nodes that $Nodes defines.
    PETSc reads as many integers as the type needs, wherever they are, and indexes its node table with
    them: a line that breaks any of these would make it read out of bounds. */
-static void MSGmshCheckElementLine_Private(MSGmshNodes *g, const PetscInt64 v[], int n, PetscInt64 type41)
+static void MSGmshCheckElementLine_Private(MSGmshCheck *g, const PetscInt64 v[], int n, PetscInt64 type41)
 {
   PetscInt64 type = g->version == 2 ? (n > 1 ? v[1] : 0) : type41;
   int        first = g->version == 2 ? (n > 2 ? 3 + (int)PetscMax(PetscMin(v[2], MS_GMSH_LINE_INTS), 0) : n) : 1;
@@ -121,7 +121,7 @@ static void MSGmshCheckElementLine_Private(MSGmshNodes *g, const PetscInt64 v[],
 
 /* $Elements: 2.x "N" then N element lines; 4.1 "blocks N min max", then per block "dim tag type n" and
    n element lines */
-static PetscErrorCode MSGmshCheckElements_Private(FILE *f, MSGmshNodes *g, char **line, size_t *cap)
+static PetscErrorCode MSGmshCheckElements_Private(FILE *f, MSGmshCheck *g, char **line, size_t *cap)
 {
   PetscInt64 v[MS_GMSH_LINE_INTS], nblocks;
   int        n;
@@ -147,15 +147,16 @@ static PetscErrorCode MSGmshCheckElements_Private(FILE *f, MSGmshNodes *g, char 
 }
 
 /* PETSc 3.18's Gmsh reader maps element nodes through a table indexed by node tag without checking
-   the tag (an element naming a node that does not exist reads outside it and yields a wrong mesh), so
-   ASCII files are checked here first; binary files are left to PETSc. */
-static PetscErrorCode MSProblemMeshCheckNodes_Private(MSProblem prob)
+   the tag (an element naming a node that does not exist reads outside it and yields a wrong mesh),
+   and reads an element line into a fixed buffer as long as its type and tag count say: ASCII files are
+   checked here first (node tags, element lines), binary files are left to PETSc. */
+static PetscErrorCode MSProblemMeshCheckGmsh_Private(MSProblem prob)
 {
   MPI_Comm    comm = PetscObjectComm((PetscObject)prob);
   FILE       *f;
   char       *line = NULL;
   size_t      cap  = 0;
-  MSGmshNodes g    = {0, 0, 0, NULL, -1, -1, NULL, 0};
+  MSGmshCheck g    = {0, 0, 0, NULL, -1, -1, NULL, 0};
   PetscReal   version = 0;
   int         binary = 1;
 
@@ -196,7 +197,7 @@ PetscErrorCode MSProblemMeshLoad_Private(MSProblem prob)
   DMLabel         label;
 
   PetscFunctionBegin;
-  PetscCall(MSProblemMeshCheckNodes_Private(prob));
+  PetscCall(MSProblemMeshCheckGmsh_Private(prob));
   /* PETSc's reader reports its own errors; replace them with one line naming the option */
   PetscCall(PetscPushErrorHandler(PetscReturnErrorHandler, NULL));
   ierr = DMPlexCreateFromFile(PETSC_COMM_SELF, prob->meshfile, "mspinn", PETSC_TRUE, &dm);
