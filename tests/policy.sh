@@ -52,6 +52,23 @@ run underresolved $T1 -stage_features random -stage_random_width 600 -stage_rand
 grep -q "^policy: stage 2 is under-resolved" "$out/underresolved.log"; check underresolved "the under-resolution line" $?
 grep -q "^policy: stage 2 is under-resolved: .*: it is solved again on 256 more points, spread uniformly" "$out/underresolved.log"; check underresolved "a random-feature stage is solved again on more points" $?
 "$py" -c "import h5py,sys; sys.exit(0 if h5py.File(sys.argv[1],'r')['/stages/points_spread'][1] >= 256 else 1)" "$out/underresolved.h5"; check underresolved "/stages/points_spread[1] >= 256" $?
+# under-resolved trained stage: 901 parameters on 12 interior points fit them and oscillate between
+# them; stage 1 trains on from its parameters on 12 more points spread over the domain. The broken
+# variant (-stage_resolve_max 0: no more points) must miss the bound (measured 8.1e-2 against 1.1e-4).
+errl2() { "$py" -c "import sys; sys.exit(0 if float(sys.argv[1]) $2 else 1)" "$(attr "$1" error_l2_rel)"; }
+run undertrained $T1 -points_interior_n 12 -stage_max 1
+grep -q "^policy: stage 1 is under-resolved: .*: it trains on from its parameters on 12 more points, spread uniformly" "$out/undertrained.log"; check undertrained "a trained stage trains on, on more points" $?
+"$py" -c "import h5py,sys; sys.exit(0 if h5py.File(sys.argv[1],'r')['/stages/points_spread'][0] >= 12 else 1)" "$out/undertrained.h5"; check undertrained "/stages/points_spread[0] >= 12" $?
+errl2 "$out/undertrained.h5" "< 1e-2"; check undertrained "relative L2 $(attr "$out/undertrained.h5" error_l2_rel) < 1e-2" $?
+run undertrained_broken $T1 -points_interior_n 12 -stage_max 1 -stage_resolve_max 0
+errl2 "$out/undertrained_broken.h5" "> 1e-2"; check undertrained_broken "without more points the error $(attr "$out/undertrained_broken.h5" error_l2_rel) misses 1e-2" $?
+# train on instead: a trained stage 2 of 19 parameters gains less than -stage_min_gain, more slowly than
+# stage 1 when the rate rule ended it; it is dropped and stage 1 trains on (once), then stage 2 again
+run trainon $T1 -stage_2_features trained -stage_2_net_width 2 -stage_2_tao_max_it 25 -stage_max 2
+grep -q "^policy: stage 2 gained .* slower than stage 1 when it ended .*: dropped; stage 1 trains on from its parameters" "$out/trainon.log"; check trainon "the train-on line" $?
+grep -q "^policy: stage 1 ended at iteration .* under .* (the next stage's measured rate" "$out/trainon.log"; check trainon "stage 1 ends at the next stage's measured rate" $?
+[ "$(grep -c "slower than stage 1 when it ended" "$out/trainon.log")" = 1 ]; check trainon "once" $?
+"$py" -c "import h5py,sys; f=h5py.File(sys.argv[1],'r'); sys.exit(0 if f['/stages/trained_on'][0] == 1 and f['/stages/rate_end'][0] > 0 else 1)" "$out/trainon.h5"; check trainon "/stages/trained_on[0] = 1, /stages/rate_end[0] > 0" $?
 # stage_max
 run stagemax $T1 -stage_max 1
 [ "$(attr "$out/stagemax.h5" stop_reason)" = stage_max ]; check stage_max "stop_reason stage_max" $?

@@ -2,12 +2,12 @@
    and the record fields they hold, shared by the writer (output.c) and -resume (resume.c). */
 #include <mspinn/private/solverimpl.h>
 
-const char *const MSStageColumns[MS_NUM_STAGE_COLUMNS] = {"stage", "parameters", "iterations", "seconds", "eps", "kappa", "gamma", "loss", "residual_rms", "residual_max", "error_l2", "error_max", "points_added", "train_residual_rms", "points_spread"};
+const char *const MSStageColumns[MS_NUM_STAGE_COLUMNS] = {"stage", "parameters", "iterations", "seconds", "eps", "kappa", "gamma", "loss", "residual_rms", "residual_max", "error_l2", "error_max", "points_added", "train_residual_rms", "points_spread", "rate_end", "trained_on"};
 const char *const MSHistoryColumns[MS_NUM_HISTORY_COLUMNS] = {"stage", "optimizer", "iteration", "loss", "data", "equation", "damping", "gamma", "time"};
 
 PetscReal MSStageRecordGet(const MSStageRecord *r, PetscInt c)
 {
-  const PetscReal v[MS_NUM_STAGE_COLUMNS] = {r->stage, r->params, r->iterations, r->seconds, r->eps, r->kappa, r->gamma, r->loss, r->res_rms, r->res_max, r->err_l2, r->err_max, (PetscReal)r->added, r->train_rms, (PetscReal)r->spread};
+  const PetscReal v[MS_NUM_STAGE_COLUMNS] = {r->stage, r->params, r->iterations, r->seconds, r->eps, r->kappa, r->gamma, r->loss, r->res_rms, r->res_max, r->err_l2, r->err_max, (PetscReal)r->added, r->train_rms, (PetscReal)r->spread, r->rate_end, (PetscReal)r->trained_on};
   return v[c];
 }
 
@@ -16,10 +16,12 @@ void MSStageRecordSet(MSStageRecord *r, PetscInt c, PetscReal v)
   PetscInt  *ints[]  = {&r->stage, &r->params, &r->iterations};
   PetscReal *reals[] = {&r->seconds, &r->eps, &r->kappa, &r->gamma, &r->loss, &r->res_rms, &r->res_max, &r->err_l2, &r->err_max};
   if (c < 3) *ints[c] = (PetscInt)v;
-  else if (c == MS_NUM_STAGE_COLUMNS - 3) r->added = (PetscInt)v;
-  else if (c == MS_NUM_STAGE_COLUMNS - 2) r->train_rms = v;
-  else if (c == MS_NUM_STAGE_COLUMNS - 1) r->spread = (PetscInt)v;
-  else *reals[c - 3] = v;
+  else if (c < 12) *reals[c - 3] = v;
+  else if (c == 12) r->added = (PetscInt)v;
+  else if (c == 13) r->train_rms = v;
+  else if (c == 14) r->spread = (PetscInt)v;
+  else if (c == 15) r->rate_end = v;
+  else r->trained_on = (PetscInt)v;
 }
 
 PetscReal MSHistoryRecordGet(const MSHistoryRecord *h, PetscInt c)

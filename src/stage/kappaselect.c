@@ -292,6 +292,10 @@ static PetscErrorCode MSBandwidthFullWidth_Private(MSBandwidthSearch *bs, PetscR
   h[2]     = h[0];
   for (PetscInt k = 0; k < ncand; k++) {
     if (k > 0 && MSPolicyBudgetSpent_Private(sol)) break; /* (the first is the stage, if it is kept) */
+    if (k > 0 && !(score[0] < bs->bestscore)) { /* W features at the narrow trials' bandwidth did no better than 512: the */
+      PetscCall(PetscPrintf(PetscObjectComm((PetscObject)sol), " (no better than %d features: not tried at %.3g)", MS_RANDOM_TRIAL_WIDTH, (double)(cand[1] * sol->random_kappa_fraction * bs->spec->fmax)));
+      break;                                    /* features' number is not what limits them, the shifted bandwidth not tried */
+    }
     PetscCall(MSSolverRandomTrial_Private(sol, bs->s, bs->spec, cand[k], bs->Nv, bs->Xv, &score[k], &net[k], &rec[k]));
     h[k + 1] = sol->nhist;
   }

@@ -281,7 +281,7 @@ static PetscErrorCode MSSolverMonitor_Private(Tao tao, void *ctx)
   PetscCall(PetscTime(&now));
   h.stage     = sol->nstages + 1;
   h.optimizer = sol->optimizer;
-  h.iteration = its;
+  h.iteration = its + sol->its_offset;
   h.loss      = f;
   PetscCall(MSLossParts(sol->loss, r, &h.data, &h.eq));
   h.damping = lambda;
@@ -673,6 +673,7 @@ PetscErrorCode MSSolverTrainStage_Private(MSSolver sol, PetscInt s)
   rec->gamma     = sol->gammas[s];
   rec->loss      = f;
   rec->train_rms = train_rms;
+  rec->rate_end  = sol->rate_stop;
   { /* the unknown coefficients as trained (left in the PDE by the last residual evaluation) */
     PetscInt         nunk;
     const PetscInt  *unk;
@@ -716,7 +717,7 @@ PetscErrorCode MSSolverProbe_Private(MSSolver sol)
   PetscFunctionReturn(0);
 }
 
-/* stage s (0-based) made the residual worse: drop it, and restore the coefficients of the stage before */
+/* stage s (0-based) is dropped (it made the residual worse, or stage s - 1 trains on instead): restore the coefficients of the stage before */
 static PetscErrorCode MSSolverDropStage_Private(MSSolver sol, PetscInt s)
 {
   PetscInt         nunk;
@@ -724,7 +725,6 @@ static PetscErrorCode MSSolverDropStage_Private(MSSolver sol, PetscInt s)
   PetscReal       *cv;
 
   PetscFunctionBegin;
-  PetscCall(PetscPrintf(PetscObjectComm((PetscObject)sol), "policy: stage %" PetscInt_FMT " raised the residual RMS from %.3e to %.3e: dropped\n", s + 1, (double)sol->rec[s - 1].res_rms, (double)sol->rec[s].res_rms));
   sol->nstages = s;
   PetscCall(MSPDEGetUnknowns(sol->prob->pde, &nunk, &unk, NULL));
   PetscCall(MSPDEGetCoefficients(sol->prob->pde, NULL, NULL, &cv));
@@ -791,13 +791,55 @@ static PetscErrorCode MSSolverResolveStage_Private(MSSolver sol, PetscInt s)
   PetscFunctionReturn(0);
 }
 
-/* the first solve of stage s (= sol->nstages, set aside) is the stage again */
+/* Trained stage s is under-resolved: it fits its points and not the field between them (p10_burgers at
+   64^2 Chebyshev points: residual 6e-2 at the evaluation points, 2.6e-4 at the training points, where
+   the front at x = 0 falls between the points). More parameters would fit the points better still;
+   so, as for random features, as many points again are spread uniformly, and the same network goes on
+   training from its parameters on them. Its parameters are kept aside and come back if the residual
+   at the evaluation points is not lower after (MSSolverResolvedCheck_Private). */
+static PetscErrorCode MSSolverContinueStage_Private(MSSolver sol, PetscInt s)
+{
+  Vec params;
+
+  PetscFunctionBegin;
+  sol->spread_stage = sol->rec[s].spread; /* (the points spread for it so far stay its own) */
+  PetscCall(MSSolverSpreadPoints_Private(sol, sol->pending_add));
+  sol->spread_stage += sol->pending_add;
+  sol->resolved++;
+  sol->pending_add = 0;
+  PetscCall(MSNetGetParameters(sol->net[s], &params));
+  PetscCall(VecDestroy(&sol->aside_params));
+  PetscCall(VecDuplicate(params, &sol->aside_params));
+  PetscCall(VecCopy(params, sol->aside_params));
+  sol->aside_rec  = sol->rec[s];
+  sol->continuing = PETSC_TRUE;
+  sol->its_offset = sol->rec[s].iterations;
+  sol->nstages    = s;
+  PetscFunctionReturn(0);
+}
+
+/* the first solve of stage s (= sol->nstages, set aside) is the stage again: the network set aside,
+   or the trained network's parameters and coefficients before it went on training */
 static PetscErrorCode MSSolverRestoreAside_Private(MSSolver sol, PetscInt s)
 {
   PetscFunctionBegin;
-  PetscCall(MSNetDestroy(&sol->net[s]));
-  sol->net[s]  = sol->aside;
-  sol->aside   = NULL;
+  if (sol->aside_params) {
+    const PetscScalar *p;
+    PetscInt           nunk;
+    const PetscInt    *unk;
+    PetscReal         *cv;
+    PetscCall(VecGetArrayRead(sol->aside_params, &p));
+    PetscCall(MSNetSetParameters(sol->net[s], p));
+    PetscCall(VecRestoreArrayRead(sol->aside_params, &p));
+    PetscCall(VecDestroy(&sol->aside_params));
+    PetscCall(MSPDEGetUnknowns(sol->prob->pde, &nunk, &unk, NULL));
+    PetscCall(MSPDEGetCoefficients(sol->prob->pde, NULL, NULL, &cv));
+    for (PetscInt j = 0; j < nunk; j++) cv[unk[j]] = sol->aside_rec.coef[j];
+  } else {
+    PetscCall(MSNetDestroy(&sol->net[s]));
+    sol->net[s] = sol->aside;
+    sol->aside  = NULL;
+  }
   sol->rec[s]  = sol->aside_rec;
   sol->nstages = s + 1;
   sol->rec[s].spread = sol->spread_stage; /* (the points stay) */
@@ -805,18 +847,55 @@ static PetscErrorCode MSSolverRestoreAside_Private(MSSolver sol, PetscInt s)
   PetscFunctionReturn(0);
 }
 
-/* after stage s was solved again: the first solve comes back if it had the smaller residual */
+/* after stage s was solved again (or trained on): the first solve comes back if it had the smaller
+   residual; a trained stage's iterations and seconds count both */
 static PetscErrorCode MSSolverResolvedCheck_Private(MSSolver sol, PetscInt s)
 {
   PetscFunctionBegin;
-  if (!sol->aside) PetscFunctionReturn(0);
+  if (!sol->aside && !sol->aside_params) PetscFunctionReturn(0);
+  if (sol->aside_params) {
+    PetscReal seconds = sol->rec[s].seconds + sol->aside_rec.seconds;
+    sol->rec[s].iterations += sol->aside_rec.iterations;
+    sol->rec[s].seconds = sol->aside_rec.seconds = seconds;
+  }
   if (sol->rec[s].res_rms > sol->aside_rec.res_rms) {
     PetscCall(PetscPrintf(PetscObjectComm((PetscObject)sol),
-        "policy: stage %" PetscInt_FMT " solved again has residual RMS %.3e, its first solve %.3e: the first is kept\n", s + 1,
-        (double)sol->rec[s].res_rms, (double)sol->aside_rec.res_rms));
+        "policy: stage %" PetscInt_FMT " %s has residual RMS %.3e, before %.3e: the first is kept\n", s + 1,
+        sol->aside_params ? "trained on more points" : "solved again", (double)sol->rec[s].res_rms, (double)sol->aside_rec.res_rms));
     PetscCall(MSSolverRestoreAside_Private(sol, s));
   }
   PetscCall(MSNetDestroy(&sol->aside));
+  PetscCall(VecDestroy(&sol->aside_params));
+  sol->continuing = PETSC_FALSE;
+  sol->its_offset = 0;
+  sol->rate_min   = 0;
+  PetscFunctionReturn(0);
+}
+
+/* after stage s (0-based) was trained and evaluated: whether a stage trains again (*again) instead of a stop
+   decision: stage s on more points when it is under-resolved, or stage s - 1 on from its parameters when
+   stage s progressed more slowly than it (MSPolicyTrainOnInstead_Private; stage s is dropped) */
+static PetscErrorCode MSSolverStageAgain_Private(MSSolver sol, PetscInt s, PetscBool *again)
+{
+  PetscReal rate_next;
+
+  PetscFunctionBegin;
+  *again = PETSC_TRUE;
+  if (sol->pending_add > 0) { /* under-resolved: this stage again, on more points */
+    if (sol->stage_features[s] == MS_STAGE_FEATURES_RANDOM) PetscCall(MSSolverResolveStage_Private(sol, s));
+    else PetscCall(MSSolverContinueStage_Private(sol, s));
+    PetscFunctionReturn(0);
+  }
+  sol->spread_stage = 0;
+  PetscCall(MSPolicyTrainOnInstead_Private(sol, s, &rate_next));
+  if (rate_next > 0) {
+    PetscCall(MSSolverDropStage_Private(sol, s));
+    sol->rec[s - 1].trained_on = 1;
+    sol->rate_min              = rate_next;
+    PetscCall(MSSolverContinueStage_Private(sol, s - 1));
+    PetscFunctionReturn(0);
+  }
+  *again = PETSC_FALSE;
   PetscFunctionReturn(0);
 }
 
@@ -837,23 +916,28 @@ static PetscErrorCode MSSolverCheckpoint_Private(MSSolver sol)
 static PetscErrorCode MSSolverStages_Private(MSSolver sol)
 {
   MPI_Comm  comm = PetscObjectComm((PetscObject)sol);
-  PetscInt  attempts = 0;
+  PetscInt  attempts = sol->nstages; /* (a resumed run: its finished stages were tries) */
   PetscBool stop = PETSC_FALSE;
 
   PetscFunctionBegin;
-  /* a stage dropped for want of points is tried again after refinement: at most stage_max + resolve_max tries */
-  while (!stop && attempts++ < sol->stage_max + sol->resolve_max) {
+  /* a stage dropped for want of points is tried again after refinement: at most stage_max + resolve_max tries; a stage
+     that trains on (MSSolverContinueStage_Private, at most resolve_max + stage_max times) is not a new try */
+  while (!stop && (sol->continuing || attempts < sol->stage_max + sol->resolve_max)) {
+    if (!sol->continuing) attempts++;
     PetscInt  s = sol->nstages, K = 0;
-    PetscBool dropped = PETSC_FALSE;
-    if (sol->aside && MSPolicyBudgetSpent_Private(sol)) { /* no time to solve it again */
+    PetscBool dropped = PETSC_FALSE, again;
+    if ((sol->aside || sol->aside_params) && MSPolicyBudgetSpent_Private(sol)) { /* no time to solve it again */
       PetscCall(MSSolverRestoreAside_Private(sol, s));
+      sol->continuing = PETSC_FALSE;
+      sol->its_offset = 0;
+      sol->rate_min   = 0;
       s = sol->nstages;
     }
     if (s > 0 && MSPolicyBudgetSpent_Private(sol)) {
       PetscCall(MSPolicyStopReason_Private(sol, s - 1, PETSC_FALSE, &stop));
       break;
     }
-    if (s > 0) {
+    if (s > 0 && !sol->continuing) {
       PetscCall(MSPolicyBeforeStage_Private(sol, &K));
       if (K) PetscCall(PetscPrintf(comm, "policy: stage %" PetscInt_FMT ": %" PetscInt_FMT " points added where the residual is largest\n", s + 1, K));
       PetscCall(MSSolverRefine_Private(sol, s, K));
@@ -864,21 +948,19 @@ static PetscErrorCode MSSolverStages_Private(MSSolver sol)
         break;
       }
     }
-    if (s == 0) PetscCall(MSSolverPrepareFirstStage_Private(sol));
+    if (s == 0 && !sol->continuing) PetscCall(MSSolverPrepareFirstStage_Private(sol));
     if (sol->pretrained) PetscCall(MSSolverKeepTrial_Private(sol, s));
     else PetscCall(MSSolverTrainStage_Private(sol, s));
-    sol->rec[s].added = s > 0 ? K : 0;
+    if (!sol->continuing) sol->rec[s].added = s > 0 ? K : 0;
     PetscCall(MSSolverResolvedCheck_Private(sol, s));
     sol->rec[s].spread = sol->spread_stage;
     PetscCall(MSSolverPrintStage_Private(sol, &sol->rec[s]));
     PetscCall(MSPolicyStageEnd_Private(sol, s));
     sol->nstages = s + 1;
-    if (sol->stage_features[s] == MS_STAGE_FEATURES_RANDOM && sol->pending_add > 0) {
-      PetscCall(MSSolverResolveStage_Private(sol, s));
-      continue;
-    }
-    sol->spread_stage = 0;
+    PetscCall(MSSolverStageAgain_Private(sol, s, &again));
+    if (again) continue;
     if (s > 0 && sol->rec[s].res_rms > sol->rec[s - 1].res_rms) {
+      PetscCall(PetscPrintf(comm, "policy: stage %" PetscInt_FMT " raised the residual RMS from %.3e to %.3e: dropped\n", s + 1, (double)sol->rec[s - 1].res_rms, (double)sol->rec[s].res_rms));
       PetscCall(MSSolverDropStage_Private(sol, s));
       dropped = PETSC_TRUE;
     }
@@ -887,7 +969,10 @@ static PetscErrorCode MSSolverStages_Private(MSSolver sol)
     PetscCall(MSPolicyStopReason_Private(sol, sol->nstages - 1, dropped, &stop));
     if (!stop && !dropped) PetscCall(MSSolverCheckpoint_Private(sol));
   }
-  if (sol->aside) PetscCall(MSSolverRestoreAside_Private(sol, sol->nstages)); /* (the tries ran out) */
+  if (sol->aside || sol->aside_params) PetscCall(MSSolverRestoreAside_Private(sol, sol->nstages)); /* (the tries ran out) */
+  sol->continuing = PETSC_FALSE;
+  sol->its_offset = 0;
+  sol->rate_min   = 0;
   if (!stop) PetscCall(MSPolicyStopReason_Private(sol, sol->nstages - 1, PETSC_FALSE, &stop));
   if (!stop) PetscCall(PetscStrncpy(sol->stop_reason, "stage_max", sizeof(sol->stop_reason)));
   sol->floor_confirmed = PETSC_FALSE;
@@ -994,6 +1079,7 @@ PetscErrorCode MSSolverDestroy(MSSolver *sol)
   for (PetscInt s = 0; s < MS_MAX_STAGES; s++) PetscCall(MSNetDestroy(&(*sol)->net[s]));
   PetscCall(MSNetDestroy(&(*sol)->tmpl));
   PetscCall(MSNetDestroy(&(*sol)->aside));
+  PetscCall(VecDestroy(&(*sol)->aside_params));
   PetscCall(MSLossDestroy(&(*sol)->loss));
   PetscCall(PetscFree((*sol)->hist));
   for (PetscInt k = 0; k < (*sol)->nchain; k++) PetscCall(PetscFree((*sol)->chain[k]));

@@ -13,6 +13,8 @@ typedef struct {
   PetscInt  added;                /* collocation points (or observations) added before this stage */
   PetscReal train_rms;            /* RMS of the residual at the training points */
   PetscInt  spread;               /* points spread uniformly while this stage was solved (MSSolverResolveStage_Private) */
+  PetscReal rate_end;             /* the loss's recent rate (decades/iteration) at which the rate rule ended it, 0: it did not */
+  PetscInt  trained_on;           /* 1: it trained on once, as the next stage was slower (MSPolicyTrainOnInstead_Private) */
 } MSStageRecord;
 
 /* one training iteration (the history) */
@@ -57,6 +59,9 @@ struct _p_MSSolver {
   MSNet            net[MS_MAX_STAGES];
   MSNet            tmpl;             /* the -net_* network: stage 1 when trained, and the shape of later trained stages */
   MSNet            aside;            /* an under-resolved random-feature stage's first solve, while it is solved again */
+  Vec              aside_params;     /* an under-resolved trained stage's parameters, while it trains on more points */
+  PetscBool        continuing;       /* the stage in hand goes on training from its parameters (MSSolverContinueStage_Private) */
+  PetscInt         its_offset;       /* and its iterations so far: the history's iteration numbers go on from them */
   PetscReal        eps[MS_MAX_STAGES];
   PetscInt         nstages, stage_max;
   PetscReal        gamma;            /* -stage_gamma; 0: balance each stage (NTK traces) */
@@ -117,6 +122,8 @@ struct _p_MSSolver {
   PetscInt         rate_n, rate_max;
   PetscReal        rate_peak;        /* the fastest recent rate of the stage so far */
   char             rate_note[256];   /* what the rule measured when it ended the stage */
+  PetscReal        rate_stop;        /* the recent rate at which the rule ended the stage in hand (0: it did not) */
+  PetscReal        rate_min;         /* a stage training on: it ends when its recent rate falls below this (0: the peak rule) */
   PetscReal        budget;           /* -solve_max_seconds: wall-time budget of the whole run (0: none) */
   PetscBool        budget_spent;
   PetscReal        resolve_ratio;    /* -stage_resolve_ratio: under-resolved when eval residual > this x training residual */
@@ -131,7 +138,7 @@ struct _p_MSSolver {
 };
 
 /* the columns of /stages and /history (src/io/columns.c) */
-#define MS_NUM_STAGE_COLUMNS   15
+#define MS_NUM_STAGE_COLUMNS   17
 #define MS_NUM_HISTORY_COLUMNS 9
 PETSC_INTERN const char *const MSStageColumns[MS_NUM_STAGE_COLUMNS];
 PETSC_INTERN const char *const MSHistoryColumns[MS_NUM_HISTORY_COLUMNS];
@@ -178,6 +185,7 @@ PETSC_INTERN PetscErrorCode MSPolicyStageProgress_Private(MSSolver, Tao);
 PETSC_INTERN PetscErrorCode MSPolicyStageEnd_Private(MSSolver, PetscInt s);
 PETSC_INTERN PetscErrorCode MSPolicyBeforeStage_Private(MSSolver, PetscInt *K);
 PETSC_INTERN PetscErrorCode MSPolicyStopReason_Private(MSSolver, PetscInt s, PetscBool dropped, PetscBool *stop);
+PETSC_INTERN PetscErrorCode MSPolicyTrainOnInstead_Private(MSSolver, PetscInt s, PetscReal *rate_next);
 PETSC_INTERN PetscErrorCode MSPolicyBeforeTraining_Private(MSSolver, PetscInt s, PetscInt K, PetscBool *stop);
 PETSC_INTERN PetscErrorCode MSPolicyBandwidths_Private(MSSolver, const MSSpectrum *, PetscReal *fmax_hi);
 PETSC_INTERN PetscBool      MSPolicyBudgetSpent_Private(MSSolver);
