@@ -13,6 +13,7 @@ PETSC_EXTERN PetscErrorCode MSExprDestroy(MSExpr *);
 
 /* ======================================================================== HDF5 input */
 PETSC_EXTERN PetscErrorCode MSH5ReadDataset(MPI_Comm, const char optname[], const char file[], const char dataset[], PetscInt *ndims, PetscInt dims[], PetscReal **data);
+PETSC_EXTERN PetscErrorCode MSH5HasDataset(const char file[], const char dataset[], PetscBool *has);
 PETSC_EXTERN PetscErrorCode MSH5ReadPoints(MPI_Comm, const char prefix[], const char file[], PetscInt ncoords, char *const coords[], const char values[], PetscInt dim, PetscInt *N, PetscReal **X, PetscReal **g);
 
 /* ======================================================================== PDE kinds */

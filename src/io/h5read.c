@@ -64,6 +64,21 @@ PetscErrorCode MSH5ReadDataset(MPI_Comm comm, const char optname[], const char f
   PetscFunctionReturn(0);
 }
 
+/* whether the HDF5 file (readable) has the dataset; false when it cannot be opened */
+PetscErrorCode MSH5HasDataset(const char file[], const char dataset[], PetscBool *has)
+{
+  hid_t f;
+
+  PetscFunctionBegin;
+  H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+  *has = PETSC_FALSE;
+  f    = H5Fopen(file, H5F_ACC_RDONLY, H5P_DEFAULT);
+  if (f < 0) PetscFunctionReturn(0);
+  *has = H5Lexists(f, dataset, H5P_DEFAULT) > 0 ? PETSC_TRUE : PETSC_FALSE;
+  H5Fclose(f);
+  PetscFunctionReturn(0);
+}
+
 /* Points and values from HDF5: `coords` names either one dataset of shape (N, dim) (scattered
    points, with values of shape (N)) or dim one-dimensional datasets c_1..c_dim of lengths n_i (a
    tensor grid, with values of shape (n_dim, ..., n_1): the first coordinate varies fastest, as in

@@ -281,6 +281,14 @@ static PetscErrorCode MSSolverWriteTables_Private(MSSolver sol, PetscViewer v)
     PetscReal state[3] = {(PetscReal)sol->finished, sol->complete ? 1.0 : 0.0, sol->wall};
     PetscCall(PetscViewerHDF5PushGroup(v, "/checkpoint"));
     PetscCall(MSWriteRootArray_Private(v, comm, "state", 3, 1, state));
+    { /* the points log: [n, then (stage, kind, count) n times] (never empty) */
+      PetscReal *plog;
+      PetscCall(PetscMalloc1(1 + 3 * sol->nplog, &plog));
+      plog[0] = (PetscReal)sol->nplog;
+      for (PetscInt i = 0; i < 3 * sol->nplog; i++) plog[1 + i] = (PetscReal)sol->plog[i];
+      PetscCall(MSWriteRootArray_Private(v, comm, "points_log", 1 + 3 * sol->nplog, 1, plog));
+      PetscCall(PetscFree(plog));
+    }
     PetscCall(PetscViewerHDF5PopGroup(v));
   }
   PetscFunctionReturn(0);

@@ -46,6 +46,64 @@ static PetscBool MSSavedOptionMatches(const char *text, const char *key, const c
   return value ? PETSC_FALSE : PETSC_TRUE;
 }
 
+/* The points the saved run added during its first 'finished' stages, in the order it added them: from
+   /checkpoint/points_log (every refinement and spread, dropped tries of a stage included), or, in a
+   file written before that log, from the counts of /stages (points_added before each stage, then
+   points_spread while it was solved, doubling the set each time) */
+static PetscErrorCode MSSolverResumePoints_Private(MSSolver sol, PetscInt finished)
+{
+  MPI_Comm         comm = PetscObjectComm((PetscObject)sol);
+  PetscInt         nunk, nd, dims[8];
+  const PetscInt  *unk;
+  PetscReal       *cv, *log;
+  PetscBool        haslog, haseq;
+
+  PetscFunctionBegin;
+  PetscCall(MSPDEGetUnknowns(sol->prob->pde, &nunk, &unk, NULL));
+  PetscCall(MSPDEGetCoefficients(sol->prob->pde, NULL, NULL, &cv));
+  PetscCall(MSPDEHasEquation(sol->prob->pde, &haseq));
+  PetscCall(MSH5HasDataset(sol->resume, "/checkpoint/points_log", &haslog));
+  sol->resolved = 0;
+  sol->nplog    = 0;
+  if (haslog) {
+    PetscInt n;
+    PetscCall(MSH5ReadDataset(comm, "-resume", sol->resume, "/checkpoint/points_log", &nd, dims, &log));
+    n = (nd == 1 && log[0] >= 0 && log[0] <= PETSC_MAX_INT / 3) ? (PetscInt)log[0] : -1; /* checked before the cast */
+    PetscCheck(n >= 0 && dims[0] == 1 + 3 * n, comm, PETSC_ERR_FILE_UNEXPECTED, "-resume %s: malformed /checkpoint/points_log", sol->resume);
+    for (PetscInt i = 0; i < n; i++) {
+      const PetscReal *e = log + 1 + 3 * i; /* stage, kind, count */
+      PetscInt         s, K;
+      PetscCheck(e[0] >= 0 && e[0] < MS_MAX_STAGES && e[2] >= 0 && e[2] <= PETSC_MAX_INT && (e[1] == MS_POINTS_REFINED || e[1] == MS_POINTS_SPREAD), comm, PETSC_ERR_FILE_UNEXPECTED, "-resume %s: malformed entry %" PetscInt_FMT " of /checkpoint/points_log", sol->resume, i);
+      s = (PetscInt)e[0];
+      K = (PetscInt)e[2];
+      if (s >= finished) continue; /* (for the stage in training: it is prepared again) */
+      if (e[1] == MS_POINTS_SPREAD) {
+        PetscCall(MSSolverSpreadPoints_Private(sol, s, K));
+        sol->resolved++;
+        continue;
+      }
+      PetscCheck(s > 0, comm, PETSC_ERR_FILE_UNEXPECTED, "-resume %s: /checkpoint/points_log refines before stage 1", sol->resume);
+      for (PetscInt j = 0; j < nunk; j++) cv[unk[j]] = sol->rec[s - 1].coef[j];
+      PetscCall(MSSolverRefine_Private(sol, s, K));
+      if (K > sol->refine_n) sol->resolved++;
+    }
+    PetscCall(PetscFree(log));
+    PetscFunctionReturn(0);
+  }
+  for (PetscInt s = 0; s < finished; s++) { /* before stage s: refinement, then the points spread while solving it */
+    for (PetscInt j = 0; s > 0 && j < nunk; j++) cv[unk[j]] = sol->rec[s - 1].coef[j];
+    if (s > 0) PetscCall(MSSolverRefine_Private(sol, s, sol->rec[s].added));
+    if (s > 0 && sol->rec[s].added > sol->refine_n) sol->resolved++;
+    for (PetscInt left = sol->rec[s].spread; left > 0;) { /* each solve again doubled the points (MSPolicyDoublePoints_Private) */
+      PetscInt K = PetscMin(left, sol->prob->set[haseq ? MS_SET_INTERIOR : MS_SET_DATA].N);
+      PetscCall(MSSolverSpreadPoints_Private(sol, s, K));
+      left -= K;
+      sol->resolved++;
+    }
+  }
+  PetscFunctionReturn(0);
+}
+
 /* The saved stages solve the saved problem: a resumed run whose PDE, exact solution, data or domain
    differ would append stages to another problem's solution. Checked against the saved options. */
 static PetscErrorCode MSSolverResumeCheckProblem_Private(MSSolver sol)
@@ -178,21 +236,8 @@ PetscErrorCode MSSolverResume_Private(MSSolver sol)
     while (sol->nhist > 0 && sol->hist[sol->nhist - 1].stage > finished) sol->nhist--;
   }
 
-  /* the refined collocation points, with the coefficients each refinement saw */
-  sol->resolved = 0;
-  for (PetscInt s = 0; s < finished; s++) { /* before stage s: refinement, then the points spread while solving it */
-    PetscBool haseq;
-    for (PetscInt j = 0; s > 0 && j < nunk; j++) cv[unk[j]] = sol->rec[s - 1].coef[j];
-    if (s > 0) PetscCall(MSSolverRefine_Private(sol, s, sol->rec[s].added));
-    if (s > 0 && sol->rec[s].added > sol->refine_n) sol->resolved++;
-    PetscCall(MSPDEHasEquation(sol->prob->pde, &haseq));
-    for (PetscInt left = sol->rec[s].spread; left > 0;) { /* each solve again doubled the points (MSPolicyDoublePoints_Private) */
-      PetscInt K = PetscMin(left, sol->prob->set[haseq ? MS_SET_INTERIOR : MS_SET_DATA].N);
-      PetscCall(MSSolverSpreadPoints_Private(sol, K));
-      left -= K;
-      sol->resolved++;
-    }
-  }
+  /* the collocation points added during the finished stages, with the coefficients each refinement saw */
+  PetscCall(MSSolverResumePoints_Private(sol, finished));
   for (PetscInt j = 0; j < nunk; j++) cv[unk[j]] = sol->rec[finished - 1].coef[j];
   { /* the solver's fields (residual floor, final evaluation) for the finished stages */
     MSStageRecord tmp;

@@ -394,6 +394,21 @@ static PetscErrorCode MSSolverStageBase_Private(MSSolver sol, PetscInt s, PetscR
   PetscFunctionReturn(0);
 }
 
+/* the points log: -resume adds the same points in the same order (src/io/resume.c) */
+static PetscErrorCode MSSolverLogPoints_Private(MSSolver sol, PetscInt s, PetscInt kind, PetscInt K)
+{
+  PetscFunctionBegin;
+  if (sol->nplog == sol->maxplog) {
+    sol->maxplog = PetscMax(2 * sol->maxplog, 16);
+    PetscCall(PetscRealloc(sizeof(PetscInt) * 3 * sol->maxplog, &sol->plog));
+  }
+  sol->plog[3 * sol->nplog]     = s;
+  sol->plog[3 * sol->nplog + 1] = kind;
+  sol->plog[3 * sol->nplog + 2] = K;
+  sol->nplog++;
+  PetscFunctionReturn(0);
+}
+
 /* Residual-based refinement before stage s (Lu et al., SIAM Review 63, 2021, "RAR"): the residual of
    the composite is evaluated at 20 K Halton points of the box (the same on every rank) and the K
    where it is largest in magnitude join the equation points, so later stages see the features
@@ -401,6 +416,7 @@ static PetscErrorCode MSSolverStageBase_Private(MSSolver sol, PetscInt s, PetscR
    observations are noise-free samples of -pde_exact, the misfit picks K new observations instead:
    the residue of later stages has a higher frequency and needs denser data (Nyquist). */
 #define MS_REFINE_CANDIDATES 20 /* candidates per point added */
+
 PetscErrorCode MSSolverRefine_Private(MSSolver sol, PetscInt s, PetscInt K)
 {
   MSProblem  prob = sol->prob;
@@ -431,6 +447,7 @@ PetscErrorCode MSSolverRefine_Private(MSSolver sol, PetscInt s, PetscInt K)
   PetscCall(PetscSortRealWithPermutation(Nc, absR, idx));
   for (PetscInt q = 0; q < K; q++) PetscCall(PetscArraycpy(Xn + q * d, Xc + idx[q] * d, d));
   PetscCall(MSProblemAddPoints(prob, haseq ? MS_SET_INTERIOR : MS_SET_DATA, K, Xn));
+  PetscCall(MSSolverLogPoints_Private(sol, s, MS_POINTS_REFINED, K));
   PetscCall(PetscFree4(R, absR, idx, Xn));
   PetscCall(PetscFree(Xc));
   PetscFunctionReturn(0);
@@ -738,7 +755,7 @@ static PetscErrorCode MSSolverDropStage_Private(MSSolver sol, PetscInt s)
    uniformly over the domain: the next K points of the Halton sequence of the box, or points of the
    mesh drawn from a stream seeded by how many were spread before. The same on every rank. */
 #define MS_SPREAD_SEED 31337
-PetscErrorCode MSSolverSpreadPoints_Private(MSSolver sol, PetscInt K)
+PetscErrorCode MSSolverSpreadPoints_Private(MSSolver sol, PetscInt s, PetscInt K)
 {
   MSProblem  prob = sol->prob;
   PetscInt   d = prob->nin, N, done = sol->spread_total;
@@ -764,6 +781,7 @@ PetscErrorCode MSSolverSpreadPoints_Private(MSSolver sol, PetscInt K)
   }
   PetscCall(PetscFree(X));
   sol->spread_total += K;
+  PetscCall(MSSolverLogPoints_Private(sol, s, MS_POINTS_SPREAD, K));
   PetscFunctionReturn(0);
 }
 
@@ -779,7 +797,7 @@ static PetscErrorCode MSSolverResolveStage_Private(MSSolver sol, PetscInt s)
   PetscInt K = sol->pending_add;
 
   PetscFunctionBegin;
-  PetscCall(MSSolverSpreadPoints_Private(sol, K));
+  PetscCall(MSSolverSpreadPoints_Private(sol, s, K));
   sol->spread_stage += K;
   sol->resolved++;
   sol->pending_add = 0;
@@ -803,7 +821,7 @@ static PetscErrorCode MSSolverContinueStage_Private(MSSolver sol, PetscInt s)
 
   PetscFunctionBegin;
   sol->spread_stage = sol->rec[s].spread; /* (the points spread for it so far stay its own) */
-  PetscCall(MSSolverSpreadPoints_Private(sol, sol->pending_add));
+  PetscCall(MSSolverSpreadPoints_Private(sol, s, sol->pending_add));
   sol->spread_stage += sol->pending_add;
   sol->resolved++;
   sol->pending_add = 0;
@@ -1079,6 +1097,7 @@ PetscErrorCode MSSolverDestroy(MSSolver *sol)
   for (PetscInt s = 0; s < MS_MAX_STAGES; s++) PetscCall(MSNetDestroy(&(*sol)->net[s]));
   PetscCall(MSNetDestroy(&(*sol)->tmpl));
   PetscCall(MSNetDestroy(&(*sol)->aside));
+  PetscCall(PetscFree((*sol)->plog));
   PetscCall(VecDestroy(&(*sol)->aside_params));
   PetscCall(MSLossDestroy(&(*sol)->loss));
   PetscCall(PetscFree((*sol)->hist));

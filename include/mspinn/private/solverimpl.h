@@ -84,6 +84,7 @@ struct _p_MSSolver {
   MSStageRecord    aside_rec;        /* and its record */
   PetscInt         spread_stage;     /* points spread while solving the stage in hand */
   PetscInt         spread_total;     /* points spread so far (the offset into the Halton sequence) */
+  PetscInt        *plog, nplog, maxplog; /* every addition of points, in order: (stage, MS_POINTS_REFINED or _SPREAD, count) */
   MSHistoryRecord *hist;
   PetscInt         nhist, maxhist;
   /* final evaluation on the eval set (local points) */
@@ -140,6 +141,9 @@ struct _p_MSSolver {
 /* the columns of /stages and /history (src/io/columns.c) */
 #define MS_NUM_STAGE_COLUMNS   17
 #define MS_NUM_HISTORY_COLUMNS 9
+/* the kinds of points added (the points log, /checkpoint/points_log) */
+#define MS_POINTS_REFINED 0 /* where the residual is largest (MSSolverRefine_Private) */
+#define MS_POINTS_SPREAD  1 /* spread uniformly (MSSolverSpreadPoints_Private) */
 PETSC_INTERN const char *const MSStageColumns[MS_NUM_STAGE_COLUMNS];
 PETSC_INTERN const char *const MSHistoryColumns[MS_NUM_HISTORY_COLUMNS];
 PETSC_INTERN PetscReal         MSStageRecordGet(const MSStageRecord *, PetscInt c);
@@ -176,7 +180,7 @@ PETSC_INTERN PetscErrorCode MSSolverWriteGrid_Private(MSSolver, PetscViewer);
 PETSC_INTERN PetscErrorCode MSSolverGridFieldNames_Private(MSSolver, PetscInt *, char[][32]);
 PETSC_INTERN PetscErrorCode MSSolverGridInputName_Private(MSSolver, PetscInt, const char **);
 PETSC_INTERN PetscErrorCode MSSolverChannelName_Private(MSSolver, const MSJetSpec *, PetscInt, char[], size_t);
-PETSC_INTERN PetscErrorCode MSSolverSpreadPoints_Private(MSSolver, PetscInt);
+PETSC_INTERN PetscErrorCode MSSolverSpreadPoints_Private(MSSolver, PetscInt s, PetscInt K);
 PETSC_INTERN PetscErrorCode MSSolverRefine_Private(MSSolver, PetscInt s, PetscInt K);
 /* the policy (src/stage/policy.c) */
 PETSC_INTERN PetscErrorCode MSPolicySetFromOptions_Private(MSSolver, PetscOptionItems *);
