@@ -8,6 +8,7 @@
    (the same networks give the same residuals, hence the same points). Training then goes on with
    stage finished + 1 exactly as an uninterrupted run would. */
 #define MS_RESUME_KEYS 11 /* options that define the problem, besides its coefficients */
+#define MS_FIRST_OPTIONAL_STAGE_COLUMN 15 /* /stages/rate_end and trained_on: a file written before them resumes with 0 */
 #include <hdf5.h>
 #include <string.h>
 #include <mspinn/private/solverimpl.h>
@@ -193,6 +194,16 @@ PetscErrorCode MSSolverResume_Private(MSSolver sol)
 
   { /* the per-stage table */
     for (PetscInt c = 0; c < MS_NUM_STAGE_COLUMNS; c++) {
+      if (c >= MS_FIRST_OPTIONAL_STAGE_COLUMN) { /* columns newer than the file may be absent: 0 (the policy's rules did not fire) */
+        char      path[128];
+        PetscBool has;
+        PetscCall(PetscSNPrintf(path, sizeof(path), "/stages/%s", MSStageColumns[c]));
+        PetscCall(MSH5HasDataset(sol->resume, path, &has));
+        if (!has) {
+          for (PetscInt s = 0; s < finished; s++) MSStageRecordSet(&sol->rec[s], c, 0.0);
+          continue;
+        }
+      }
       PetscCall(MSResumeReadColumn_Private(sol, "stages", MSStageColumns[c], finished, &col));
       for (PetscInt s = 0; s < finished; s++) MSStageRecordSet(&sol->rec[s], c, col[s]);
       PetscCall(PetscFree(col));
