@@ -54,14 +54,11 @@ static PetscBool MSSavedOptionMatches(const char *text, const char *key, const c
 static PetscErrorCode MSSolverResumePoints_Private(MSSolver sol, PetscInt finished)
 {
   MPI_Comm         comm = PetscObjectComm((PetscObject)sol);
-  PetscInt         nunk, nd, dims[8];
-  const PetscInt  *unk;
-  PetscReal       *cv, *log;
+  PetscInt         nd, dims[8];
+  PetscReal       *log;
   PetscBool        haslog, haseq;
 
   PetscFunctionBegin;
-  PetscCall(MSPDEGetUnknowns(sol->prob->pde, &nunk, &unk, NULL));
-  PetscCall(MSPDEGetCoefficients(sol->prob->pde, NULL, NULL, &cv));
   PetscCall(MSPDEHasEquation(sol->prob->pde, &haseq));
   PetscCall(MSH5HasDataset(sol->resume, "/checkpoint/points_log", &haslog));
   sol->resolved = 0;
@@ -84,7 +81,7 @@ static PetscErrorCode MSSolverResumePoints_Private(MSSolver sol, PetscInt finish
         continue;
       }
       PetscCheck(s > 0, comm, PETSC_ERR_FILE_UNEXPECTED, "-resume %s: /checkpoint/points_log refines before stage 1", sol->resume);
-      for (PetscInt j = 0; j < nunk; j++) cv[unk[j]] = sol->rec[s - 1].coef[j];
+      PetscCall(MSSolverSetCoefficients_Private(sol, sol->rec[s - 1].coef));
       PetscCall(MSSolverRefine_Private(sol, s, K));
       if (K > sol->refine_n) sol->resolved++;
     }
@@ -92,7 +89,7 @@ static PetscErrorCode MSSolverResumePoints_Private(MSSolver sol, PetscInt finish
     PetscFunctionReturn(0);
   }
   for (PetscInt s = 0; s < finished; s++) { /* before stage s: refinement, then the points spread while solving it */
-    for (PetscInt j = 0; s > 0 && j < nunk; j++) cv[unk[j]] = sol->rec[s - 1].coef[j];
+    if (s > 0) PetscCall(MSSolverSetCoefficients_Private(sol, sol->rec[s - 1].coef));
     if (s > 0) PetscCall(MSSolverRefine_Private(sol, s, sol->rec[s].added));
     if (s > 0 && sol->rec[s].added > sol->refine_n) sol->resolved++;
     for (PetscInt left = sol->rec[s].spread; left > 0;) { /* each solve again doubled the points (MSPolicyDoublePoints_Private) */

@@ -704,21 +704,30 @@ PetscErrorCode MSSolverTrainStage_Private(MSSolver sol, PetscInt s)
   PetscFunctionReturn(0);
 }
 
-/* stage s is the full-width bandwidth trial that won (src/stage/kappaselect.c): the same network,
-   seed and solve the stage would repeat; its record and coefficients are the trial's, evaluated now */
-static PetscErrorCode MSSolverKeepTrial_Private(MSSolver sol, PetscInt s)
+/* the unknown coefficients of the PDE set to a stage's (its record's coef) */
+PetscErrorCode MSSolverSetCoefficients_Private(MSSolver sol, const PetscReal coef[])
 {
-  MSStageRecord   *rec = &sol->rec[s];
   PetscInt         nunk;
   const PetscInt  *unk;
   PetscReal       *cv;
 
   PetscFunctionBegin;
-  sol->pretrained = PETSC_FALSE;
-  sol->gammas[s]  = rec->gamma;
   PetscCall(MSPDEGetUnknowns(sol->prob->pde, &nunk, &unk, NULL));
   PetscCall(MSPDEGetCoefficients(sol->prob->pde, NULL, NULL, &cv));
-  for (PetscInt j = 0; j < nunk; j++) cv[unk[j]] = rec->coef[j];
+  for (PetscInt j = 0; j < nunk; j++) cv[unk[j]] = coef[j];
+  PetscFunctionReturn(0);
+}
+
+/* stage s is the full-width bandwidth trial that won (src/stage/kappaselect.c): the same network,
+   seed and solve the stage would repeat; its record and coefficients are the trial's, evaluated now */
+static PetscErrorCode MSSolverKeepTrial_Private(MSSolver sol, PetscInt s)
+{
+  MSStageRecord *rec = &sol->rec[s];
+
+  PetscFunctionBegin;
+  sol->pretrained = PETSC_FALSE;
+  sol->gammas[s]  = rec->gamma;
+  PetscCall(MSSolverSetCoefficients_Private(sol, rec->coef));
   PetscCall(MSSolverEvaluate_Private(sol, s + 1, rec));
   PetscFunctionReturn(0);
 }
@@ -737,15 +746,9 @@ PetscErrorCode MSSolverProbe_Private(MSSolver sol)
 /* stage s (0-based) is dropped (it made the residual worse, or stage s - 1 trains on instead): restore the coefficients of the stage before */
 static PetscErrorCode MSSolverDropStage_Private(MSSolver sol, PetscInt s)
 {
-  PetscInt         nunk;
-  const PetscInt  *unk;
-  PetscReal       *cv;
-
   PetscFunctionBegin;
   sol->nstages = s;
-  PetscCall(MSPDEGetUnknowns(sol->prob->pde, &nunk, &unk, NULL));
-  PetscCall(MSPDEGetCoefficients(sol->prob->pde, NULL, NULL, &cv));
-  for (PetscInt j = 0; j < nunk; j++) cv[unk[j]] = sol->rec[s - 1].coef[j];
+  PetscCall(MSSolverSetCoefficients_Private(sol, sol->rec[s - 1].coef));
   PetscCall(MSSolverEvaluate_Private(sol, s, &sol->rec[s - 1]));
   PetscCall(MSNetDestroy(&sol->net[s]));
   PetscFunctionReturn(0);
@@ -843,16 +846,11 @@ static PetscErrorCode MSSolverRestoreAside_Private(MSSolver sol, PetscInt s)
   PetscFunctionBegin;
   if (sol->aside_params) {
     const PetscScalar *p;
-    PetscInt           nunk;
-    const PetscInt    *unk;
-    PetscReal         *cv;
     PetscCall(VecGetArrayRead(sol->aside_params, &p));
     PetscCall(MSNetSetParameters(sol->net[s], p));
     PetscCall(VecRestoreArrayRead(sol->aside_params, &p));
     PetscCall(VecDestroy(&sol->aside_params));
-    PetscCall(MSPDEGetUnknowns(sol->prob->pde, &nunk, &unk, NULL));
-    PetscCall(MSPDEGetCoefficients(sol->prob->pde, NULL, NULL, &cv));
-    for (PetscInt j = 0; j < nunk; j++) cv[unk[j]] = sol->aside_rec.coef[j];
+    PetscCall(MSSolverSetCoefficients_Private(sol, sol->aside_rec.coef));
   } else {
     PetscCall(MSNetDestroy(&sol->net[s]));
     sol->net[s] = sol->aside;

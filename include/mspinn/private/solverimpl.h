@@ -182,6 +182,7 @@ PETSC_INTERN PetscErrorCode MSSolverGridInputName_Private(MSSolver, PetscInt, co
 PETSC_INTERN PetscErrorCode MSSolverChannelName_Private(MSSolver, const MSJetSpec *, PetscInt, char[], size_t);
 PETSC_INTERN PetscErrorCode MSSolverSpreadPoints_Private(MSSolver, PetscInt s, PetscInt K);
 PETSC_INTERN PetscErrorCode MSSolverRefine_Private(MSSolver, PetscInt s, PetscInt K);
+PETSC_INTERN PetscErrorCode MSSolverSetCoefficients_Private(MSSolver, const PetscReal coef[]);
 /* the policy (src/stage/policy.c) */
 PETSC_INTERN PetscErrorCode MSPolicySetFromOptions_Private(MSSolver, PetscOptionItems *);
 PETSC_INTERN PetscErrorCode MSPolicyStageStart_Private(MSSolver, Tao);
