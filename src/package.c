@@ -25,6 +25,7 @@ PetscErrorCode MSInitializePackage(void)
   PetscCall(PetscClassIdRegister("MSPDE", &MSPDE_CLASSID));
   PetscCall(PetscClassIdRegister("MSProblem", &MSPROBLEM_CLASSID));
   PetscCall(PetscClassIdRegister("MSSolver", &MSSOLVER_CLASSID));
+  PetscCall(PetscClassIdRegister("MSModel", &MSMODEL_CLASSID));
   PetscCall(PetscLogEventRegister("MSNetForward", MSNET_CLASSID, &MSNET_Forward));
   PetscCall(PetscLogEventRegister("MSNetJacobian", MSNET_CLASSID, &MSNET_Jacobian));
   PetscCall(PetscLogEventRegister("MSNetNormal", MSNET_CLASSID, &MSNET_Normal));

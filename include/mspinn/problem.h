@@ -158,8 +158,27 @@ PETSC_EXTERN PetscErrorCode MSSolverViewSummary(MSSolver, PetscViewer);
 PETSC_EXTERN PetscErrorCode MSSolverRemovePartialOutput(MSSolver);
 PETSC_EXTERN PetscErrorCode MSSolverDestroy(MSSolver *);
 
-/* a trained model from an output file (its /model group): the stages' networks and eps */
-PETSC_EXTERN PetscErrorCode MSModelLoad(MPI_Comm, const char file[], PetscInt *nstages, MSNet nets[], PetscReal eps[]);
+/* ======================================================================== models
+   A multi-stage solution u = sum_s eps_s N_s, or g + D sum_{s < m} eps_s N_s + sum_{s >= m} eps_s N_s with
+   an ansatz (g, D) on its first m stages (m = 0: all): built by MSSolverSolve (MSSolverGetModel), saved in
+   the output's /model group (MSModelView with an HDF5 viewer), read back by MSModelLoad. */
+typedef struct _p_MSModel *MSModel;
+PETSC_EXTERN PetscClassId MSMODEL_CLASSID;
+PETSC_EXTERN PetscErrorCode MSModelCreate(MPI_Comm, MSModel *);
+PETSC_EXTERN PetscErrorCode MSModelSetInputNames(MSModel, PetscInt nin, const char *const names[]);
+PETSC_EXTERN PetscErrorCode MSModelGetInputName(MSModel, PetscInt i, const char **);
+PETSC_EXTERN PetscErrorCode MSModelSetAnsatz(MSModel, const char lift[], const char distance[], PetscInt stages);
+PETSC_EXTERN PetscErrorCode MSModelGetAnsatz(MSModel, const char **lift, const char **distance, PetscInt *stages);
+PETSC_EXTERN PetscErrorCode MSModelAddStage(MSModel, MSNet, PetscReal eps);
+PETSC_EXTERN PetscErrorCode MSModelGetNumStages(MSModel, PetscInt *);
+PETSC_EXTERN PetscErrorCode MSModelGetStage(MSModel, PetscInt s, MSNet *, PetscReal *eps);
+PETSC_EXTERN PetscErrorCode MSModelEvaluate(MSModel, PetscInt ns, const MSJetSpec *, PetscInt n, const PetscReal X[], PetscReal U[]);
+PETSC_EXTERN PetscErrorCode MSModelEvaluateStage(MSModel, PetscInt s, const MSJetSpec *, PetscInt n, const PetscReal X[], PetscReal U[]);
+PETSC_EXTERN PetscErrorCode MSModelResidual(MSModel, MSProblem, PetscInt ns, PetscInt n, const PetscReal X[], PetscReal R[]);
+PETSC_EXTERN PetscErrorCode MSModelView(MSModel, PetscViewer);
+PETSC_EXTERN PetscErrorCode MSModelLoad(MSModel, const char file[]);
+PETSC_EXTERN PetscErrorCode MSModelDestroy(MSModel *);
+PETSC_EXTERN PetscErrorCode MSSolverGetModel(MSSolver, MSModel *);
 PETSC_EXTERN PetscErrorCode MSModelEvaluateToFile(MPI_Comm, const char load[], const char pointsfile[], const char dataset[], const char output[]);
 
 PETSC_INTERN PetscErrorCode MSRegisterAll_Private(void);

@@ -46,23 +46,23 @@ static PetscErrorCode MSSolverGridFields_Private(MSSolver sol, PetscInt n, const
   MSProblem  prob = sol->prob;
   MSJetSpec  spec;
   PetscBool  haseq;
-  PetscInt   C, k = 0, ns = sol->nstages;
-  PetscReal *U, *Us;
+  PetscInt   C, k = 0, ns = sol->model->nstages;
+  PetscReal *U;
 
   PetscFunctionBegin;
   PetscCall(MSPDEGetJetSpec(prob->pde, &spec));
   PetscCall(MSPDEHasEquation(prob->pde, &haseq));
   C = MSJetSpecNumChannels(&spec);
   PetscCall(PetscMalloc1((C + 3 + ns) * PetscMax(n, 1), F));
-  PetscCall(PetscMalloc2(C * PetscMax(n, 1), &U, PetscMax(n, 1), &Us));
-  PetscCall(MSSolverCompositeJets_Private(sol, ns, &spec, n, X, U));
+  PetscCall(PetscMalloc1(C * PetscMax(n, 1), &U));
+  PetscCall(MSModelEvaluate(sol->model, ns, &spec, n, X, U));
   for (PetscInt c = 0; c < C; c++, k++) {
     PetscCall(MSSolverChannelName_Private(sol, &spec, c, names[k], 32));
     PetscCall(PetscArraycpy(*F + k * n, U + c * n, n));
   }
   if (haseq || prob->exact) {
     PetscCall(PetscStrncpy(names[k], "residual", 32));
-    PetscCall(MSSolverResidualAt_Private(sol, ns, n, X, *F + k * n));
+    PetscCall(MSModelResidual(sol->model, sol->prob, ns, n, X, *F + k * n));
     k++;
   }
   if (prob->exact) {
@@ -77,15 +77,10 @@ static PetscErrorCode MSSolverGridFields_Private(MSSolver sol, PetscInt n, const
   for (PetscInt s = 0; s < ns; s++, k++) {
     MSJetSpec s0 = {prob->nin, 0, PETSC_FALSE};
     PetscCall(PetscSNPrintf(names[k], 32, "stage_%" PetscInt_FMT, s + 1));
-    PetscCall(MSNetEvaluate(sol->net[s], &s0, n, X, Us));
-    for (PetscInt p = 0; p < n; p++) (*F)[k * n + p] = sol->eps[s] * Us[p];
-    if (MSProblemAnsatzOnStage_Private(prob, s)) { /* D eps_s N_s */
-      PetscCall(MSProblemAnsatzJets_Private(prob, &s0, n, X, n, NULL, Us));
-      for (PetscInt p = 0; p < n; p++) (*F)[k * n + p] *= Us[p];
-    }
+    PetscCall(MSModelEvaluateStage(sol->model, s, &s0, n, X, *F + k * n)); /* eps_s N_s, or D eps_s N_s */
   }
   *nf = k;
-  PetscCall(PetscFree2(U, Us));
+  PetscCall(PetscFree(U));
   PetscFunctionReturn(0);
 }
 
@@ -255,7 +250,7 @@ PetscErrorCode MSSolverGridFieldNames_Private(MSSolver sol, PetscInt *nf, char n
     PetscCall(PetscStrncpy(names[k++], "exact", 32));
     PetscCall(PetscStrncpy(names[k++], "error", 32));
   }
-  for (PetscInt s = 0; s < sol->nstages; s++, k++) PetscCall(PetscSNPrintf(names[k], 32, "stage_%" PetscInt_FMT, s + 1));
+  for (PetscInt s = 0; s < sol->model->nstages; s++, k++) PetscCall(PetscSNPrintf(names[k], 32, "stage_%" PetscInt_FMT, s + 1));
   *nf = k;
   PetscFunctionReturn(0);
 }

@@ -7,45 +7,45 @@
    /model attributes inputs ("x,t"), and ansatz_lift, ansatz_distance, ansatz_stages when trained with
    an ansatz
    u = sum_s eps_s N_s(x) (or g + D sum_{s <= m} eps_s N_s + sum_{s > m} eps_s N_s, m = ansatz_stages,
-   0 for all stages). Written through PETSc's HDF5 viewer, read back with MSH5ReadDataset. */
-#include <mspinn/private/solverimpl.h>
+   0 for all stages). Written by MSModelView through PETSc's HDF5 viewer, read back by MSModelLoad with
+   MSH5ReadDataset. */
+#include <mspinn/private/ioimpl.h>
 #include <mspinn/private/netimpl.h>
-#include <mspinn/private/problemimpl.h>
 #include <mspinn/private/modelimpl.h>
 #include <petscviewerhdf5.h>
 #include <hdf5.h>
 #include <string.h>
 #include <stdio.h>
 
-PetscErrorCode MSSolverWriteModel_Private(MSSolver sol, PetscViewer v)
+/* the /model group (MSModelView with an HDF5 viewer) */
+PetscErrorCode MSModelViewHDF5_Private(MSModel model, PetscViewer v)
 {
-  MPI_Comm  comm = PetscObjectComm((PetscObject)sol);
-  PetscReal ns   = sol->nstages;
+  MPI_Comm  comm = PetscObjectComm((PetscObject)model);
+  PetscReal ns   = model->nstages;
 
   PetscFunctionBegin;
   PetscCall(PetscViewerHDF5PushGroup(v, "/model"));
   PetscCall(MSWriteRootArray_Private(v, comm, "stages", 1, 1, &ns));
   PetscCall(PetscViewerHDF5PopGroup(v));
   { /* the names of the inputs, e.g. "x,t" */
-    static const char *const var[] = {"x", "y", "z"};
-    char names[32] = "";
-    for (PetscInt i = 0; i < sol->prob->nin; i++) {
+    char names[MS_JET_DIM * (MS_MODEL_NAME_LEN + 1)] = "";
+    for (PetscInt i = 0; i < model->nin; i++) {
       if (i) PetscCall(PetscStrlcat(names, ",", sizeof(names)));
-      PetscCall(PetscStrlcat(names, i < sol->prob->sdim ? var[i] : "t", sizeof(names)));
+      PetscCall(PetscStrlcat(names, model->inputs[i], sizeof(names)));
     }
     PetscCall(PetscViewerHDF5WriteAttribute(v, "/model", "inputs", PETSC_STRING, names));
   }
-  if (MSProblemHasAnsatz_Private(sol->prob)) { /* u = g + D sum_s eps_s N_s: the model needs g and D */
-    PetscCall(PetscViewerHDF5WriteAttribute(v, "/model", "ansatz_lift", PETSC_STRING, sol->prob->ansatz_text[0]));
-    PetscCall(PetscViewerHDF5WriteAttribute(v, "/model", "ansatz_distance", PETSC_STRING, sol->prob->ansatz_text[1]));
-    PetscCall(PetscViewerHDF5WriteAttribute(v, "/model", "ansatz_stages", PETSC_INT, &sol->prob->ansatz_stages));
+  if (model->hasansatz) { /* u = g + D sum_s eps_s N_s: the model needs g and D */
+    PetscCall(PetscViewerHDF5WriteAttribute(v, "/model", "ansatz_lift", PETSC_STRING, model->ansatz_text[0]));
+    PetscCall(PetscViewerHDF5WriteAttribute(v, "/model", "ansatz_distance", PETSC_STRING, model->ansatz_text[1]));
+    PetscCall(PetscViewerHDF5WriteAttribute(v, "/model", "ansatz_stages", PETSC_INT, &model->ansatz_stages));
   }
-  for (PetscInt s = 0; s < sol->nstages; s++) {
-    MSNet             net = sol->net[s];
-    char              group[64];
-    PetscReal         shape[2 + 2 * MSNET_MAX_LAYERS], scal[3] = {net->kappa, net->outscale, sol->eps[s]};
-    const PetscReal  *p;
-    PetscInt          n = 0;
+  for (PetscInt s = 0; s < model->nstages; s++) {
+    MSNet            net = model->net[s];
+    char             group[64];
+    PetscReal        shape[2 + 2 * MSNET_MAX_LAYERS], scal[3] = {net->kappa, net->outscale, model->eps[s]};
+    const PetscReal *p;
+    PetscInt         n = 0;
     shape[n++] = net->dim;
     shape[n++] = net->nhidden;
     for (PetscInt l = 0; l < net->nhidden; l++) shape[n++] = net->width[l];
@@ -58,66 +58,6 @@ PetscErrorCode MSSolverWriteModel_Private(MSSolver sol, PetscViewer v)
     PetscCall(MSWriteRootArray_Private(v, comm, "parameters", net->P, 1, p));
     PetscCall(VecRestoreArrayRead(net->params, &p));
     PetscCall(PetscViewerHDF5PopGroup(v));
-  }
-  PetscFunctionReturn(0);
-}
-
-/* the networks and eps of a model written by MSSolverWriteModel_Private */
-PetscErrorCode MSModelLoad(MPI_Comm comm, const char file[], PetscInt *nstages, MSNet nets[], PetscReal eps[])
-{
-  PetscInt   nd, dims[8];
-  PetscReal *a;
-
-  PetscFunctionBegin;
-  PetscCall(MSH5ReadDataset(comm, "-load", file, "/model/stages", &nd, dims, &a));
-  { /* checked as a real before the cast (a huge value cast to an integer is undefined) */
-    const PetscReal stages = a[0];
-    PetscCall(PetscFree(a));
-    PetscCheck(stages >= 1 && stages <= MS_MAX_STAGES && stages == PetscFloorReal(stages), comm, PETSC_ERR_FILE_UNEXPECTED,
-               "-load %s: /model/stages = %g is not a number of stages (1 to %d)", file,
-               (double)stages, MS_MAX_STAGES);
-    *nstages = (PetscInt)stages;
-  }
-  for (PetscInt s = 0; s < *nstages; s++) {
-    char       name[96];
-    PetscReal *shape, *scal, *p;
-    PetscInt   widths[MSNET_MAX_LAYERS], nl, P, np;
-    PetscCall(PetscSNPrintf(name, sizeof(name), "/model/stage_%" PetscInt_FMT "/shape", s + 1));
-    PetscCall(MSH5ReadDataset(comm, "-load", file, name, &nd, dims, &shape));
-    PetscCheck(nd == 1 && dims[0] >= 2 && shape[1] >= 1 && shape[1] < MSNET_MAX_LAYERS, comm, PETSC_ERR_FILE_UNEXPECTED, "-load %s: malformed %s",
-               file, name);
-    nl = (PetscInt)shape[1];
-    PetscCheck(dims[0] == 2 + 2 * nl && shape[0] >= 1 && shape[0] <= MS_JET_DIM, comm, PETSC_ERR_FILE_UNEXPECTED, "-load %s: malformed %s", file,
-               name);
-    for (PetscInt l = 0; l < nl; l++) { /* widths positive, activation codes known: else u would be garbage with exit 0 */
-      PetscReal w = shape[2 + l], a = shape[2 + nl + l];
-      PetscCheck(w >= 1 && w <= PETSC_MAX_INT && w == PetscFloorReal(w), comm, PETSC_ERR_FILE_UNEXPECTED,
-                 "-load %s: %s gives layer %" PetscInt_FMT " the width %g", file, name, l + 1, (double)w);
-      PetscCheck(a >= 0 && a < MS_NUM_ACTIVATIONS && a == PetscFloorReal(a), comm, PETSC_ERR_FILE_UNEXPECTED,
-                 "-load %s: %s gives layer %" PetscInt_FMT " the unknown activation code %g (known: 0 to %d)", file, name, l + 1, (double)a, MS_NUM_ACTIVATIONS - 1);
-    }
-    PetscCall(MSNetCreate(comm, &nets[s]));
-    PetscCall(MSNetSetInputDimension(nets[s], (PetscInt)shape[0]));
-    for (PetscInt l = 0; l < nl; l++) widths[l] = (PetscInt)shape[2 + l];
-    PetscCall(MSNetSetHiddenLayers(nets[s], nl, widths));
-    for (PetscInt l = 0; l < nl; l++) PetscCall(MSNetSetActivation(nets[s], l, (MSActivation)(PetscInt)shape[2 + nl + l]));
-    PetscCall(PetscFree(shape));
-    PetscCall(PetscSNPrintf(name, sizeof(name), "/model/stage_%" PetscInt_FMT "/scalars", s + 1));
-    PetscCall(MSH5ReadDataset(comm, "-load", file, name, &nd, dims, &scal));
-    PetscCheck(nd == 1 && dims[0] == 3, comm, PETSC_ERR_FILE_UNEXPECTED, "-load %s: malformed %s", file, name);
-    PetscCall(MSNetSetFirstLayerScale(nets[s], scal[0]));
-    PetscCall(MSNetSetOutputScale(nets[s], scal[1]));
-    eps[s] = scal[2];
-    PetscCall(PetscFree(scal));
-    PetscCall(MSNetSetUp(nets[s]));
-    PetscCall(MSNetGetNumParameters(nets[s], &P));
-    PetscCall(PetscSNPrintf(name, sizeof(name), "/model/stage_%" PetscInt_FMT "/parameters", s + 1));
-    PetscCall(MSH5ReadDataset(comm, "-load", file, name, &nd, dims, &p));
-    np = dims[0];
-    PetscCheck(nd == 1 && np == P, comm, PETSC_ERR_FILE_UNEXPECTED, "-load %s: %s has %" PetscInt_FMT " values, the network %" PetscInt_FMT, file,
-               name, np, P);
-    PetscCall(MSNetSetParameters(nets[s], p));
-    PetscCall(PetscFree(p));
   }
   PetscFunctionReturn(0);
 }
@@ -166,19 +106,8 @@ static PetscErrorCode MSModelIntAttribute_Private(const char file[], const char 
   PetscFunctionReturn(0);
 }
 
-/* the ansatz a model was trained with ("" and "" without one) and how many of its stages D
-   multiplies (0: all) */
-PetscErrorCode MSModelAnsatzTexts_Private(const char file[], char lift[], char dist[], size_t len, PetscInt *stages)
-{
-  PetscFunctionBegin;
-  PetscCall(MSModelStringAttribute_Private(file, "ansatz_lift", lift, len));
-  PetscCall(MSModelStringAttribute_Private(file, "ansatz_distance", dist, len));
-  PetscCall(MSModelIntAttribute_Private(file, "ansatz_stages", stages));
-  PetscFunctionReturn(0);
-}
-
 /* the "inputs" attribute of /model ("x,t"), or x,y,z */
-static PetscErrorCode MSModelInputNames_Private(const char file[], PetscInt nin, char names[][8])
+static PetscErrorCode MSModelInputNames_Private(const char file[], PetscInt nin, char names[][MS_MODEL_NAME_LEN])
 {
   static const char *const var[] = {"x", "y", "z"};
   char                     buf[64];
@@ -186,9 +115,105 @@ static PetscErrorCode MSModelInputNames_Private(const char file[], PetscInt nin,
   PetscInt                 k = 0;
 
   PetscFunctionBegin;
-  for (PetscInt i = 0; i < nin; i++) PetscCall(PetscStrncpy(names[i], var[i], 8));
+  for (PetscInt i = 0; i < nin; i++) PetscCall(PetscStrncpy(names[i], var[i], MS_MODEL_NAME_LEN));
   PetscCall(MSModelStringAttribute_Private(file, "inputs", buf, sizeof(buf)));
-  for (tok = strtok_r(buf, ",", &save); tok && k < nin; tok = strtok_r(NULL, ",", &save)) PetscCall(PetscStrncpy(names[k++], tok, 8));
+  for (tok = strtok_r(buf, ",", &save); tok && k < nin; tok = strtok_r(NULL, ",", &save)) PetscCall(PetscStrncpy(names[k++], tok, MS_MODEL_NAME_LEN));
+  PetscFunctionReturn(0);
+}
+
+/* stage s of the model in file: its network and eps */
+static PetscErrorCode MSModelLoadStage_Private(MPI_Comm comm, const char file[], PetscInt s, MSNet *netp, PetscReal *eps)
+{
+  PetscInt   nd, dims[8], widths[MSNET_MAX_LAYERS], nl, P, np;
+  MSNet      net;
+  char       name[96];
+  PetscReal *shape, *scal, *p;
+
+  PetscFunctionBegin;
+  PetscCall(PetscSNPrintf(name, sizeof(name), "/model/stage_%" PetscInt_FMT "/shape", s + 1));
+  PetscCall(MSH5ReadDataset(comm, "-load", file, name, &nd, dims, &shape));
+  PetscCheck(nd == 1 && dims[0] >= 2 && shape[1] >= 1 && shape[1] < MSNET_MAX_LAYERS, comm, PETSC_ERR_FILE_UNEXPECTED, "-load %s: malformed %s",
+             file, name);
+  nl = (PetscInt)shape[1];
+  PetscCheck(dims[0] == 2 + 2 * nl && shape[0] >= 1 && shape[0] <= MS_JET_DIM, comm, PETSC_ERR_FILE_UNEXPECTED, "-load %s: malformed %s", file,
+             name);
+  for (PetscInt l = 0; l < nl; l++) { /* widths positive, activation codes known: else u would be garbage with exit 0 */
+    PetscReal w = shape[2 + l], a = shape[2 + nl + l];
+    PetscCheck(w >= 1 && w <= PETSC_MAX_INT && w == PetscFloorReal(w), comm, PETSC_ERR_FILE_UNEXPECTED,
+               "-load %s: %s gives layer %" PetscInt_FMT " the width %g", file, name, l + 1, (double)w);
+    PetscCheck(a >= 0 && a < MS_NUM_ACTIVATIONS && a == PetscFloorReal(a), comm, PETSC_ERR_FILE_UNEXPECTED,
+               "-load %s: %s gives layer %" PetscInt_FMT " the unknown activation code %g (known: 0 to %d)", file, name, l + 1, (double)a, MS_NUM_ACTIVATIONS - 1);
+  }
+  PetscCall(MSNetCreate(comm, &net));
+  PetscCall(MSNetSetInputDimension(net, (PetscInt)shape[0]));
+  for (PetscInt l = 0; l < nl; l++) widths[l] = (PetscInt)shape[2 + l];
+  PetscCall(MSNetSetHiddenLayers(net, nl, widths));
+  for (PetscInt l = 0; l < nl; l++) PetscCall(MSNetSetActivation(net, l, (MSActivation)(PetscInt)shape[2 + nl + l]));
+  PetscCall(PetscFree(shape));
+  PetscCall(PetscSNPrintf(name, sizeof(name), "/model/stage_%" PetscInt_FMT "/scalars", s + 1));
+  PetscCall(MSH5ReadDataset(comm, "-load", file, name, &nd, dims, &scal));
+  PetscCheck(nd == 1 && dims[0] == 3, comm, PETSC_ERR_FILE_UNEXPECTED, "-load %s: malformed %s", file, name);
+  PetscCall(MSNetSetFirstLayerScale(net, scal[0]));
+  PetscCall(MSNetSetOutputScale(net, scal[1]));
+  *eps = scal[2];
+  PetscCall(PetscFree(scal));
+  PetscCall(MSNetSetUp(net));
+  PetscCall(MSNetGetNumParameters(net, &P));
+  PetscCall(PetscSNPrintf(name, sizeof(name), "/model/stage_%" PetscInt_FMT "/parameters", s + 1));
+  PetscCall(MSH5ReadDataset(comm, "-load", file, name, &nd, dims, &p));
+  np = dims[0];
+  PetscCheck(nd == 1 && np == P, comm, PETSC_ERR_FILE_UNEXPECTED, "-load %s: %s has %" PetscInt_FMT " values, the network %" PetscInt_FMT, file,
+             name, np, P);
+  PetscCall(MSNetSetParameters(net, p));
+  PetscCall(PetscFree(p));
+  *netp = net;
+  PetscFunctionReturn(0);
+}
+
+/* the stages, input names and ansatz of a model written by MSModelView (the /model group of an output file);
+   whatever the model held is replaced */
+PetscErrorCode MSModelLoad(MSModel model, const char file[])
+{
+  MPI_Comm   comm = PetscObjectComm((PetscObject)model);
+  PetscInt   nd, dims[8], ns, d, m;
+  PetscReal *a;
+  char       names[MS_JET_DIM][MS_MODEL_NAME_LEN], texts[2][MS_MODEL_TEXT_LEN];
+
+  PetscFunctionBegin;
+  PetscValidHeaderSpecific(model, MSMODEL_CLASSID, 1);
+  PetscCall(MSH5ReadDataset(comm, "-load", file, "/model/stages", &nd, dims, &a));
+  { /* checked as a real before the cast (a huge value cast to an integer is undefined) */
+    const PetscReal stages = a[0];
+    PetscCall(PetscFree(a));
+    PetscCheck(stages >= 1 && stages <= MS_MAX_STAGES && stages == PetscFloorReal(stages), comm, PETSC_ERR_FILE_UNEXPECTED,
+               "-load %s: /model/stages = %g is not a number of stages (1 to %d)", file, (double)stages, MS_MAX_STAGES);
+    ns = (PetscInt)stages;
+  }
+  PetscCall(MSModelSetAnsatz(model, "", "", 0));
+  for (PetscInt s = 0; s < MS_MAX_STAGES; s++) PetscCall(MSNetDestroy(&model->net[s]));
+  model->nstages = 0;
+  model->nin     = 0;
+  for (PetscInt s = 0; s < ns; s++) {
+    MSNet     net;
+    PetscReal eps = 0.0;
+    PetscCall(MSModelLoadStage_Private(comm, file, s, &net, &eps));
+    PetscCall(MSModelAddStage(model, net, eps)); /* (every stage with the first one's inputs) */
+    PetscCall(MSNetDestroy(&net));
+    if (s == 0) PetscCall(MSNetGetInputDimension(model->net[0], &model->nin));
+  }
+  d = model->nin;
+  PetscCall(MSModelInputNames_Private(file, d, names));
+  {
+    const char *vars[MS_JET_DIM];
+    for (PetscInt i = 0; i < d; i++) vars[i] = names[i];
+    PetscCall(MSModelSetInputNames(model, d, vars));
+  }
+  PetscCall(MSModelStringAttribute_Private(file, "ansatz_lift", texts[0], sizeof(texts[0])));
+  PetscCall(MSModelStringAttribute_Private(file, "ansatz_distance", texts[1], sizeof(texts[1])));
+  PetscCall(MSModelIntAttribute_Private(file, "ansatz_stages", &m));
+  PetscCheck(!texts[0][0] == !texts[1][0], comm, PETSC_ERR_FILE_UNEXPECTED, "-load %s: /model has only one of ansatz_lift and ansatz_distance", file);
+  PetscCheck(m >= 0, comm, PETSC_ERR_FILE_UNEXPECTED, "-load %s: /model's ansatz_stages = %" PetscInt_FMT " is negative", file, m);
+  PetscCall(MSModelSetAnsatz(model, texts[0], texts[1], m));
   PetscFunctionReturn(0);
 }
 
@@ -221,54 +246,36 @@ static PetscErrorCode MSModelWriteEvaluation_Private(PetscViewer v, void *ctx)
    names), from a model saved by a training run; atomically (temporary file, then rename). */
 PetscErrorCode MSModelEvaluateToFile(MPI_Comm comm, const char load[], const char pointsfile[], const char dataset[], const char output[])
 {
-  MSNet       nets[MS_MAX_STAGES];
-  PetscReal   eps[MS_MAX_STAGES], *X, *U;
-  PetscInt    ns, nd, dims[8], N, d, C;
-  char        names[MS_JET_DIM][8], tmp[PETSC_MAX_PATH_LEN + 16];
-  PetscMPIInt rank;
-  MSJetSpec   spec;
+  MSModel   model;
+  PetscReal *X, *U;
+  PetscInt  ns, nd, dims[8], N, d, C;
+  char      tmp[PETSC_MAX_PATH_LEN + 16];
+  MSJetSpec spec;
 
   PetscFunctionBegin;
-  PetscCallMPI(MPI_Comm_rank(comm, &rank));
   {
     const char *opt[] = {"-load", "-eval_points"}, *file[] = {load, pointsfile};
     PetscCall(MSCheckOutputPath_Private(comm, output, 2, opt, file));
   }
-  PetscCall(MSModelLoad(comm, load, &ns, nets, eps));
-  PetscCall(MSNetGetInputDimension(nets[0], &d));
+  PetscCall(MSModelCreate(comm, &model));
+  PetscCall(MSModelLoad(model, load));
+  PetscCall(MSModelGetNumStages(model, &ns));
+  d = model->nin;
   PetscCall(MSH5ReadDataset(comm, "-eval_points", pointsfile, dataset, &nd, dims, &X));
   if (nd == 1 && d == 1) dims[1] = 1;
   PetscCheck((nd == 2 || (nd == 1 && d == 1)) && dims[1] == d, comm, PETSC_ERR_ARG_SIZ,
              "-eval_points %s: dataset %s should have shape (N, %" PetscInt_FMT ") for this model's %" PetscInt_FMT " inputs", pointsfile, dataset, d, d);
-  N         = dims[0];
-  spec.dim  = d;
+  N          = dims[0];
+  spec.dim   = d;
   spec.order = 2;
   spec.mixed = d > 1 ? PETSC_TRUE : PETSC_FALSE;
-  C         = MSJetSpecNumChannels(&spec);
+  C          = MSJetSpecNumChannels(&spec);
   PetscCall(PetscMalloc1(C * N, &U));
-  PetscCall(MSModelInputNames_Private(load, d, names));
-  { /* the composite, with the ansatz the model was trained with (src/model/compose.c) */
-    char          texts[2][4096];
-    PetscInt      m;
-    MSAnsatzExprs e = {{NULL}};
-    MSModelStages model = {ns, nets, eps, NULL, 0};
-    PetscCall(MSModelAnsatzTexts_Private(load, texts[0], texts[1], sizeof(texts[0]), &m));
-    if (texts[0][0] && texts[1][0]) {
-      const char *const t[2] = {texts[0], texts[1]};
-      const char       *vars[MS_JET_DIM];
-      for (PetscInt i = 0; i < d; i++) vars[i] = names[i];
-      PetscCall(MSAnsatzCreate_Private(comm, t, d, vars, e));
-      model.ansatz        = e;
-      model.ansatz_stages = m;
-    }
-    PetscCall(MSModelCompose_Private(&model, ns, &spec, N, X, PETSC_FALSE, U));
-    PetscCall(MSAnsatzDestroy_Private(e));
-    for (PetscInt s = 0; s < ns; s++) PetscCall(MSNetDestroy(&nets[s]));
-  }
+  PetscCall(MSModelEvaluate(model, ns, &spec, N, X, U)); /* with the ansatz the model was trained with */
   PetscCall(MSTempName_Private(comm, output, 0, tmp, sizeof(tmp)));
   {
     MSLoadOutput out = {N, d, C, X, U, &spec, {NULL}};
-    for (PetscInt i = 0; i < d; i++) out.inputs[i] = names[i];
+    for (PetscInt i = 0; i < d; i++) out.inputs[i] = model->inputs[i];
     PetscCall(MSWriteH5File_Private(comm, tmp, output, MSModelWriteEvaluation_Private, &out));
   }
   {
@@ -276,6 +283,7 @@ PetscErrorCode MSModelEvaluateToFile(MPI_Comm comm, const char load[], const cha
     PetscCall(MSTempCommit_Private(comm, 1, finals));
   }
   PetscCall(PetscPrintf(comm, "evaluated the %" PetscInt_FMT "-stage model of %s at %" PetscInt_FMT " points of %s:%s; wrote %s\n", ns, load, N, pointsfile, dataset, output));
+  PetscCall(MSModelDestroy(&model));
   PetscCall(PetscFree(X));
   PetscCall(PetscFree(U));
   PetscFunctionReturn(0);

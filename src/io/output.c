@@ -7,7 +7,7 @@
      /history   one dataset per column of the per-iteration history
      /eval      points (N x dim), xyz (N x 3, for XDMF), u, residual, and exact and error when known
      /grid, /snapshots  fields on a structured DMDA grid, and snapshots in time (src/io/grid.c)
-     /checkpoint state for -resume (src/io/resume.c)
+     /checkpoint state for -resume (src/stage/resume.c)
      /model     the trained networks, eps per stage (src/io/model.c), for -load
      attribute "options" on / : the options database of the run, as text */
 #include <mspinn/private/solverimpl.h>
@@ -186,7 +186,7 @@ static PetscErrorCode MSSolverWriteSummary_Private(MSSolver sol, PetscViewer v)
   PetscFunctionBegin;
   PetscCall(MSProblemGetName(sol->prob, &name));
   PetscCall(PetscViewerHDF5WriteAttribute(v, "/summary", "problem", PETSC_STRING, name));
-  PetscCall(PetscViewerHDF5WriteAttribute(v, "/summary", "stages", PETSC_INT, &sol->nstages));
+  PetscCall(PetscViewerHDF5WriteAttribute(v, "/summary", "stages", PETSC_INT, &sol->model->nstages));
   PetscCall(PetscViewerHDF5WriteAttribute(v, "/summary", "wall_time_s", PETSC_REAL, &sol->wall));
   { /* a checkpoint written during the run has complete = 0 (stages_finished of its stages are final) */
     PetscInt complete = sol->complete ? 1 : 0;
@@ -349,7 +349,7 @@ static PetscErrorCode MSSolverWriteFile_Private(MSSolver sol, PetscViewer v)
   PetscCall(MSSolverWriteTables_Private(sol, v));
   PetscCall(MSSolverWriteEval_Private(sol, v));
   PetscCall(MSSolverWriteGrid_Private(sol, v));
-  PetscCall(MSSolverWriteModel_Private(sol, v));
+  PetscCall(MSModelView(sol->model, v));
   PetscCall(PetscOptionsGetAll(NULL, &opts));
   PetscCall(PetscViewerHDF5WriteAttribute(v, "/", "options", PETSC_STRING, opts));
   PetscCall(PetscFree(opts));

@@ -5,62 +5,6 @@
 #include <mspinn/private/modelimpl.h>
 #include <mspinn/private/ddsum.h>
 
-/* jets of the first ns stages at the n points X (the model's composite, src/model/compose.c) */
-static PetscErrorCode MSSolverCompose_Private(MSSolver sol, PetscInt ns, const MSJetSpec *spec, PetscInt n, const PetscReal X[], PetscBool magnitude, PetscReal U[])
-{
-  MSModelStages m = {sol->nstages, sol->net, sol->eps, MSProblemHasAnsatz_Private(sol->prob) ? sol->prob->ansatz : NULL, sol->prob->ansatz_stages};
-
-  PetscFunctionBegin;
-  PetscCall(MSModelCompose_Private(&m, ns, spec, n, X, magnitude, U));
-  PetscFunctionReturn(0);
-}
-
-PetscErrorCode MSSolverCompositeJets_Private(MSSolver sol, PetscInt ns, const MSJetSpec *spec, PetscInt n, const PetscReal X[], PetscReal U[])
-{
-  PetscFunctionBegin;
-  PetscCall(MSSolverCompose_Private(sol, ns, spec, n, X, PETSC_FALSE, U));
-  PetscFunctionReturn(0);
-}
-
-/* the residual of the composite of the first ns stages at any n points: the PDE residual, or for a
-   fit the misfit to -pde_exact */
-PetscErrorCode MSSolverResidualAt_Private(MSSolver sol, PetscInt ns, PetscInt n, const PetscReal X[], PetscReal R[])
-{
-  MSPDE     pde;
-  MSJetSpec spec;
-  PetscBool haseq;
-  PetscReal *U, *cv;
-  PetscInt  C, nc, d;
-
-  PetscFunctionBegin;
-  PetscCall(MSProblemGetPDE(sol->prob, &pde));
-  PetscCall(MSPDEGetJetSpec(pde, &spec));
-  PetscCall(MSPDEHasEquation(pde, &haseq));
-  PetscCall(MSPDEGetCoefficients(pde, &nc, NULL, &cv));
-  PetscCheck(haseq || sol->prob->exact, PetscObjectComm((PetscObject)sol), PETSC_ERR_SUP, "The misfit of a fit to data away from the data points is unknown");
-  d = spec.dim;
-  C = MSJetSpecNumChannels(&spec);
-  PetscCall(PetscMalloc1(PetscMax(C * n, 1), &U));
-  PetscCall(MSSolverCompositeJets_Private(sol, ns, &spec, n, X, U));
-  for (PetscInt p = 0; p < n; p++) {
-    if (haseq) {
-      MSDual    jets[1 + 2 * MS_JET_DIM + 3], coef[MSPDE_MAX_COEF], r;
-      PetscReal f;
-      for (PetscInt c = 0; c < C; c++) jets[c] = MSDualConst(U[c * n + p]);
-      for (PetscInt k = 0; k < nc; k++) coef[k] = MSDualConst(cv[k]);
-      PetscCall(MSProblemSourceAt_Private(sol->prob, X + p * d, &f));
-      PetscCall(MSPDEResidual(pde, X + p * d, jets, coef, f, &r));
-      R[p] = r.v;
-    } else {
-      PetscReal e;
-      PetscCall(MSExprEvaluate(sol->prob->exact, X + p * d, &e));
-      R[p] = U[p] - e;
-    }
-  }
-  PetscCall(PetscFree(U));
-  PetscFunctionReturn(0);
-}
-
 /* Fills rec's residual and error columns, and the solver's final fields when ns is the last stage.
    residual_floor, the size of the rounding errors in the computed residual (a running-error
    estimate): with M_c = sum_s |eps_s| |N_s|_c the jet magnitudes of MSNetEvaluateMagnitude (sum over
@@ -85,9 +29,9 @@ PetscErrorCode MSSolverEvaluate_Private(MSSolver sol, PetscInt ns, MSStageRecord
   PetscCall(MSPDEGetCoefficients(pde, &nc, NULL, &cv));
   C = MSJetSpecNumChannels(&spec);
   PetscCall(PetscMalloc1(PetscMax(C * ev->n, 1), &U));
-  PetscCall(MSSolverCompositeJets_Private(sol, ns, &spec, ev->n, ev->X, U));
+  PetscCall(MSModelEvaluate(sol->model, ns, &spec, ev->n, ev->X, U));
   PetscCall(PetscMalloc1(PetscMax(C * ev->n, 1), &Mag));
-  PetscCall(MSSolverCompose_Private(sol, ns, &spec, ev->n, ev->X, PETSC_TRUE, Mag)); /* |g| + |D| M, term by term */
+  PetscCall(MSModelEvaluate_Private(sol->model, ns, &spec, ev->n, ev->X, PETSC_TRUE, Mag)); /* |g| + |D| M, term by term */
   PetscCall(PetscFree(sol->u));
   PetscCall(PetscFree(sol->res));
   PetscCall(PetscMalloc1(PetscMax(ev->n, 1), &sol->u));

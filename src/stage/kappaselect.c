@@ -49,7 +49,7 @@ static PetscErrorCode MSSolverValidationScore_Private(MSSolver sol, PetscInt ns,
   PetscFunctionBegin;
   PetscCall(MSPDEHasEquation(sol->prob->pde, &haseq));
   PetscCall(PetscMalloc1(Nv, &R));
-  PetscCall(MSSolverResidualAt_Private(sol, ns, Nv, Xv, R));
+  PetscCall(MSModelResidual(sol->model, sol->prob, ns, Nv, Xv, R));
   for (PetscInt q = 0; q < Nv; q++) ss += R[q] * R[q];
   if (haseq && ns <= 1) PetscCall(MSSolverDataMisfit_Private(sol, ns, 0, data)); /* stage 1 is being built */
   *score = PetscSqrtReal(ss / Nv + data[0]);
@@ -63,7 +63,7 @@ static PetscErrorCode MSSolverCreateTrainedNet_Private(MSSolver sol, PetscInt s,
   PetscFunctionBegin;
   if (s == 0 && sol->stage_features[s] == MS_STAGE_FEATURES_TRAINED) {
     PetscCall(PetscObjectReference((PetscObject)sol->tmpl));
-    sol->net[0] = sol->tmpl;
+    sol->model->net[0] = sol->tmpl;
   } else PetscCall(MSSolverCreateStageNet_Private(sol, s, spec));
   PetscFunctionReturn(0);
 }
@@ -87,10 +87,10 @@ static PetscErrorCode MSSolverRandomTrial_Private(MSSolver sol, PetscInt s, cons
   PetscCall(MSSolverValidationScore_Private(sol, s + 1, Nv, Xv, score));
   for (PetscInt j = 0; j < nunk; j++) cv[unk[j]] = saved[j];
   if (keep) {
-    *keep       = sol->net[s];
+    *keep = sol->model->net[s];
     *rec        = sol->rec[s];
-    sol->net[s] = NULL;
-  } else PetscCall(MSNetDestroy(&sol->net[s]));
+    sol->model->net[s] = NULL;
+  } else PetscCall(MSNetDestroy(&sol->model->net[s]));
   PetscCall(PetscPrintf(PetscObjectComm((PetscObject)sol), " %.3g: %.3e", (double)(sol->random_kappa_fraction * factor * spec->fmax), (double)*score));
   PetscFunctionReturn(0);
 }
@@ -108,7 +108,7 @@ static PetscErrorCode MSSolverRandomTrial_Private(MSSolver sol, PetscInt s, cons
    F sqrt 2): about log2(F_hi / F_lo) / 2 + 5 solves, at most -stage_random_trials, and none after one
    that brought the residual within sqrt(-stage_floor_factor) of the round-off floor of the stages
    before (the composite's floor is at least as large, so no bandwidth can do better). Every trial is
-   printed (F: validation residual RMS). Returns with sol->net[s] created and sol->stage_features[s] set. */
+   printed (F: validation residual RMS). Returns with sol->model->net[s] created and sol->stage_features[s] set. */
 typedef struct {
   MSSolver          sol;
   PetscInt          s, Nv, ntried;
@@ -149,9 +149,9 @@ static PetscErrorCode MSBandwidthTry_Private(MSBandwidthSearch *bs, PetscReal fa
     bs->best      = factor;
     if (bs->s == 0 && *score * MS_FLOOR_PROBE_GAIN <= bs->before) {
       MSStageRecord ev;
-      sol->net[0] = net;
+      sol->model->net[0] = net;
       PetscCall(MSSolverEvaluateAside_Private(sol, 1, &ev, &bs->floor));
-      sol->net[0] = NULL;
+      sol->model->net[0] = NULL;
     }
   }
   PetscCall(MSNetDestroy(&net));
@@ -249,9 +249,9 @@ static PetscErrorCode MSBandwidthNarrowAtFloor_Private(MSBandwidthSearch *bs, Pe
   PetscCall(MSSolverRandomTrial_Private(sol, bs->s, bs->spec, bs->best, bs->Nv, bs->Xv, &score, &net, &rec));
   sol->trial_full   = PETSC_FALSE;
   sol->trial_narrow = PETSC_FALSE;
-  sol->net[bs->s]   = net;
+  sol->model->net[bs->s] = net;
   PetscCall(MSSolverEvaluateAside_Private(sol, bs->s + 1, &ev, &floor));
-  sol->net[bs->s] = NULL;
+  sol->model->net[bs->s] = NULL;
   *atfloor        = ev.res_rms <= factor * floor ? PETSC_TRUE : PETSC_FALSE;
   PetscCall(PetscPrintf(PetscObjectComm((PetscObject)sol), " (evaluation residual %.3e, floor %.3e%s)", (double)ev.res_rms, (double)floor,
       *atfloor ? ": at the floor" : ""));
@@ -359,7 +359,7 @@ PetscErrorCode MSSolverSelectFeatures_Private(MSSolver sol, PetscInt s, const MS
   /* a trained network was dropped here already, after the same verdict on fewer points: it would be trained again for nothing */
   sol->exhausted = (sol->stage_features[s] == MS_STAGE_FEATURES_TRAINED && sol->trained_dropped) ? PETSC_TRUE : PETSC_FALSE;
   if (sol->stage_features[s] == MS_STAGE_FEATURES_RANDOM && bs.keep) { /* the full-width solve is the stage */
-    sol->net[s]     = bs.keep;
+    sol->model->net[s] = bs.keep;
     sol->rec[s]     = bs.rec;
     sol->pretrained = PETSC_TRUE;
   } else {
@@ -395,7 +395,7 @@ PetscErrorCode MSSolverSelectKappa_Private(MSSolver sol, PetscInt s, const MSSpe
   sol->trial = PETSC_TRUE;
   for (PetscInt k = 0; k < PetscMin(sol->kappa_trials, 16); k++, factor *= 0.5) {
     if (k > 0) { /* a fresh candidate network with this factor (k = 0: the one already made) */
-      PetscCall(MSNetDestroy(&sol->net[s]));
+      PetscCall(MSNetDestroy(&sol->model->net[s]));
       sol->kappa_factor = factor;
       PetscCall(MSSolverCreateStageNet_Private(sol, s, spec));
     }
@@ -411,7 +411,7 @@ PetscErrorCode MSSolverSelectKappa_Private(MSSolver sol, PetscInt s, const MSSpe
   for (PetscInt k = 0; k < PetscMin(sol->kappa_trials, 16); k++, factor *= 0.5) PetscCall(PetscPrintf(comm, " kappa_0/%d: %.3e%s", (int)(1.0 / factor + 0.5), (double)score[k], k == best ? " (kept)" : ""));
   PetscCall(PetscPrintf(comm, "\n"));
   /* the stage's network with the best factor, from its initialization (the trials' training is discarded) */
-  PetscCall(MSNetDestroy(&sol->net[s]));
+  PetscCall(MSNetDestroy(&sol->model->net[s]));
   sol->kappa_factor = PetscPowReal(0.5, (PetscReal)best);
   PetscCall(MSSolverCreateStageNet_Private(sol, s, spec));
   sol->kappa_factor = 1.0;

@@ -24,6 +24,7 @@ PetscErrorCode MSSolverCreate(MPI_Comm comm, MSSolver *solver)
   PetscCall(MSInitializePackage());
   PetscCall(PetscHeaderCreate(s, MSSOLVER_CLASSID, "MSSolver", "Multi-stage PINN solver", "MSSolver", comm, MSSolverDestroy, NULL));
   PetscCall(MSProblemCreate(comm, &s->prob));
+  PetscCall(MSModelCreate(comm, &s->model));
   s->stage_max    = 6;
   s->gamma        = 0.0;
   s->floor_factor = 10.0;
@@ -133,7 +134,7 @@ static PetscErrorCode MSSolverCheckPlannedMemory_Private(MSSolver sol)
   PetscFunctionBegin;
   PetscCall(MSProblemPlannedRows_Private(sol->prob, &rows));
   if (!rows) PetscFunctionReturn(0);
-  PetscCall(MSNetGetNumParameters(sol->net[0], &P));
+  PetscCall(MSNetGetNumParameters(sol->model->net[0], &P));
   PetscCallMPI(MPI_Comm_size(comm, &size));
   PetscCall(PetscSNPrintf(what, sizeof(what), "-points_interior_n/-net_width: the Jacobian (at least %" PetscInt64_FMT " rows x %" PetscInt_FMT " parameters)", rows, P));
   PetscCall(MSCheckMemory_Private(comm, rows / size * P, (PetscReal)sizeof(PetscReal) * (PetscReal)(rows / size) * P, what));
@@ -239,16 +240,16 @@ PetscErrorCode MSSolverSetFromOptions(MSSolver sol)
   if (sol->write) PetscCall(MSSolverCheckOutputPath_Private(sol));
 
   /* the first stage's network, so that -help lists its options and typos fail before training */
-  PetscCall(MSNetDestroy(&sol->net[0]));
+  PetscCall(MSNetDestroy(&sol->model->net[0]));
   PetscCall(MSPDEGetDimensions(sol->prob->pde, NULL, NULL, &nin));
-  PetscCall(MSNetCreate(PetscObjectComm((PetscObject)sol), &sol->net[0]));
-  PetscCall(MSNetSetInputDimension(sol->net[0], nin));
-  PetscCall(MSNetSetFromOptions(sol->net[0]));         /* -net_* */
-  PetscCall(MSNetSetOptionsPrefix(sol->net[0], "stage_1_"));
-  PetscCall(MSNetSetFromOptions(sol->net[0]));         /* then -stage_1_net_* */
+  PetscCall(MSNetCreate(PetscObjectComm((PetscObject)sol), &sol->model->net[0]));
+  PetscCall(MSNetSetInputDimension(sol->model->net[0], nin));
+  PetscCall(MSNetSetFromOptions(sol->model->net[0]));         /* -net_* */
+  PetscCall(MSNetSetOptionsPrefix(sol->model->net[0], "stage_1_"));
+  PetscCall(MSNetSetFromOptions(sol->model->net[0]));         /* then -stage_1_net_* */
   PetscCall(MSNetDestroy(&sol->tmpl));
-  PetscCall(PetscObjectReference((PetscObject)sol->net[0]));
-  sol->tmpl = sol->net[0];
+  PetscCall(PetscObjectReference((PetscObject)sol->model->net[0]));
+  sol->tmpl = sol->model->net[0];
   PetscCall(MSSolverCheckPlannedMemory_Private(sol));
   { /* the trained stages' optimizer options (-tao_*), checked now: a random-feature stage 1 reads none */
     Tao tao;
@@ -279,13 +280,13 @@ static PetscErrorCode MSSolverMonitor_Private(Tao tao, void *ctx)
   PetscCall(TaoMSLMGetDamping(tao, &lambda));
   if (lambda == 0) PetscCall(TaoAdamGetLearningRate(tao, &lambda));
   PetscCall(PetscTime(&now));
-  h.stage     = sol->nstages + 1;
+  h.stage     = sol->model->nstages + 1;
   h.optimizer = sol->optimizer;
   h.iteration = its + sol->its_offset;
   h.loss      = f;
   PetscCall(MSLossParts(sol->loss, r, &h.data, &h.eq));
   h.damping = lambda;
-  h.gamma   = sol->gammas[sol->nstages];
+  h.gamma   = sol->gammas[sol->model->nstages];
   h.time    = now - sol->t0;
   PetscCall(PetscArrayzero(h.coef, MSPDE_MAX_COEF));
   PetscCall(TaoGetSolution(tao, &x));
@@ -297,9 +298,9 @@ static PetscErrorCode MSSolverMonitor_Private(Tao tao, void *ctx)
   sol->hist[sol->nhist++] = h;
   if (sol->output_every > 0 && sol->write && !sol->trial && its > 0 && its % sol->output_every == 0) { /* a snapshot with the stage as it stands */
     MSStageRecord tmp;
-    PetscInt      s = sol->nstages;
+    PetscInt      s = sol->model->nstages;
     PetscCall(MSLossResidual(tao, x, r, sol->loss)); /* the network holds x (r is the residual at x again) */
-    sol->nstages  = s + 1;
+    sol->model->nstages = s + 1;
     sol->snapshot = PETSC_TRUE;
     PetscCall(MSSolverEvaluate_Private(sol, s + 1, &tmp));
     PetscCall(MSSolverProbe_Private(sol));
@@ -307,7 +308,7 @@ static PetscErrorCode MSSolverMonitor_Private(Tao tao, void *ctx)
     sol->wall = now - sol->t0;
     PetscCall(MSSolverWriteOutput(sol));
     sol->snapshot = PETSC_FALSE;
-    sol->nstages  = s;
+    sol->model->nstages = s;
   }
   if (sol->monitor) PetscCall(PetscPrintf(PetscObjectComm((PetscObject)sol), "  stage %" PetscInt_FMT " %-5s it %4" PetscInt_FMT "  loss %.6e  data %.3e  eq %.3e  damping/lr %.2e  |g| %.2e  %.2fs\n", h.stage, ((PetscObject)tao)->type_name, its, (double)f, (double)h.data, (double)h.eq, (double)lambda, (double)gnorm, (double)h.time));
   PetscCall(MSPDEGetUnknowns(sol->prob->pde, &nunk, &unk, NULL));
@@ -384,7 +385,7 @@ static PetscErrorCode MSSolverStageBase_Private(MSSolver sol, PetscInt s, PetscR
       PetscCall(MSPointSetGetChunks(set, &nc, &cs));
       for (PetscInt c = 0; c < nc; c++) {
         PetscInt nb = cs[c + 1] - cs[c];
-        PetscCall(MSSolverCompositeJets_Private(sol, s, &sk, nb, set->X + cs[c] * set->dim, U));
+        PetscCall(MSModelEvaluate(sol->model, s, &sk, nb, set->X + cs[c] * set->dim, U));
         for (PetscInt ch = 0; ch < C; ch++) PetscCall(PetscArraycpy(base[k] + ch * set->n + cs[c], U + ch * nb, nb));
       }
       PetscCall(PetscFree(cs));
@@ -394,7 +395,7 @@ static PetscErrorCode MSSolverStageBase_Private(MSSolver sol, PetscInt s, PetscR
   PetscFunctionReturn(0);
 }
 
-/* the points log: -resume adds the same points in the same order (src/io/resume.c) */
+/* the points log: -resume adds the same points in the same order (src/stage/resume.c) */
 static PetscErrorCode MSSolverLogPoints_Private(MSSolver sol, PetscInt s, PetscInt kind, PetscInt K)
 {
   PetscFunctionBegin;
@@ -439,7 +440,7 @@ PetscErrorCode MSSolverRefine_Private(MSSolver sol, PetscInt s, PetscInt K)
     PetscCall(PetscRandomDestroy(&rnd));
   } else PetscCall(MSPointsGenerate_Private(MS_POINTS_HALTON, d, prob->lo, prob->hi, Nc, NULL, &Nc, &Xc)); /* a point chosen twice is a harmless duplicate row */
   PetscCall(PetscMalloc4(Nc, &R, Nc, &absR, Nc, &idx, K * d, &Xn));
-  PetscCall(MSSolverResidualAt_Private(sol, s, Nc, Xc, R));
+  PetscCall(MSModelResidual(sol->model, sol->prob, s, Nc, Xc, R));
   for (PetscInt q = 0; q < Nc; q++) {
     absR[q] = -PetscAbsReal(R[q]);
     idx[q]  = q;
@@ -474,7 +475,7 @@ PetscErrorCode MSSolverDataMisfit_Private(MSSolver sol, PetscInt ns, PetscInt bu
     PetscCall(MSPointSetGetChunks(set, &nc, &cs));
     for (PetscInt c = 0; c < nc; c++) {
       PetscReal part[3] = {0, 0, (PetscReal)(cs[c + 1] - cs[c])};
-      PetscCall(MSSolverCompositeJets_Private(sol, ns, &s0, cs[c + 1] - cs[c], set->X + cs[c] * set->dim, U));
+      PetscCall(MSModelEvaluate(sol->model, ns, &s0, cs[c + 1] - cs[c], set->X + cs[c] * set->dim, U));
       for (PetscInt p = cs[c]; p < cs[c + 1]; p++) {
         const PetscReal sq = PetscSqr(set->g[p] - U[p - cs[c]]);
         part[0] += set->weight / set->N * sq;
@@ -504,8 +505,8 @@ static PetscErrorCode MSSolverPrepareStage_Private(MSSolver sol, PetscInt s)
   PetscFunctionBegin;
   PetscCall(MSSolverResidualSpectrum_Private(sol, s, &spec));
   PetscCall(MSSolverDataMisfit_Private(sol, s, s, mis));
-  sol->eps[s] = PetscMax(spec.err_rms, mis[2] > 0 ? PetscSqrtReal(mis[1] / mis[2]) : 0.0);
-  if (!(sol->eps[s] > 0)) sol->eps[s] = PETSC_MACHINE_EPSILON;
+  sol->model->eps[s] = PetscMax(spec.err_rms, mis[2] > 0 ? PetscSqrtReal(mis[1] / mis[2]) : 0.0);
+  if (!(sol->model->eps[s] > 0)) sol->model->eps[s] = PETSC_MACHINE_EPSILON;
   sol->kappa_factor = 1.0;
   PetscCall(MSSolverRequestedFeatures_Private(sol, s, &sol->stage_features[s]));
   if (sol->stage_features[s] == MS_STAGE_FEATURES_AUTO) PetscCall(MSSolverSelectFeatures_Private(sol, s, &spec)); /* resolves it */
@@ -533,9 +534,9 @@ static PetscErrorCode MSSolverPrepareFirstStage_Private(MSSolver sol)
   PetscCall(MSPDEGetUnknowns(sol->prob->pde, &nunk, NULL, NULL));
   if (sol->stage_features[0] == MS_STAGE_FEATURES_AUTO && (!linear || nunk > 0 || (!haseq && !sol->prob->exact)))
     sol->stage_features[0] = MS_STAGE_FEATURES_TRAINED;
-  if (sol->stage_features[0] == MS_STAGE_FEATURES_TRAINED) PetscFunctionReturn(0); /* sol->net[0] is sol->tmpl */
+  if (sol->stage_features[0] == MS_STAGE_FEATURES_TRAINED) PetscFunctionReturn(0); /* sol->model->net[0] is sol->tmpl */
   PetscCall(MSSolverResidualSpectrum_Private(sol, 0, &spec));
-  PetscCall(MSNetDestroy(&sol->net[0])); /* (sol->tmpl keeps it) */
+  PetscCall(MSNetDestroy(&sol->model->net[0])); /* (sol->tmpl keeps it) */
   sol->kappa_factor = 1.0;
   if (sol->stage_features[0] == MS_STAGE_FEATURES_AUTO) PetscCall(MSSolverSelectFeatures_Private(sol, 0, &spec));
   else PetscCall(MSSolverCreateStageNet_Private(sol, 0, &spec));
@@ -558,9 +559,9 @@ PetscErrorCode MSSolverTrainStage_Private(MSSolver sol, PetscInt s)
   PetscFunctionBegin;
   PetscCall(PetscTime(&t0));
   sol->stage_t0 = t0;
-  PetscCall(MSLossCreate(sol->prob, sol->net[s], &sol->loss));
+  PetscCall(MSLossCreate(sol->prob, sol->model->net[s], &sol->loss));
   PetscCall(MSSolverStageBase_Private(sol, s, base));
-  PetscCall(MSLossSetStage(sol->loss, sol->eps[s], base));
+  PetscCall(MSLossSetStage(sol->loss, sol->model->eps[s], base));
   PetscCall(MSLossSetAnsatz(sol->loss, MSProblemAnsatzOnStage_Private(sol->prob, s)));
   PetscCall(MSLossSetUp(sol->loss));
   PetscCall(MSSolverRequestedGamma_Private(sol, s, &gamma));
@@ -619,7 +620,7 @@ PetscErrorCode MSSolverTrainStage_Private(MSSolver sol, PetscInt s)
     }
     PetscCall(TaoSetType(tao, random ? TAOMSLSQ : (nchain ? sol->chain[k] : TAOMSLM)));
     if (random) { /* train the output layer and the unknown coefficients; the hidden layers stay random */
-      MSNet     net = sol->net[s];
+      MSNet     net = sol->model->net[s];
       PetscInt  L = net->nhidden, P, nout; /* layer L: the output layer, weights then bias, last in the network's parameters */
       PetscInt *cols;
       PetscCall(VecGetSize(x, &P));
@@ -682,11 +683,11 @@ PetscErrorCode MSSolverTrainStage_Private(MSSolver sol, PetscInt s)
   for (PetscInt k = 0; k < MS_NUM_SETS; k++) PetscCall(PetscFree(base[k]));
   PetscCall(PetscTime(&t1));
   rec->stage      = s + 1;
-  PetscCall(MSNetGetNumParameters(sol->net[s], &rec->params));
+  PetscCall(MSNetGetNumParameters(sol->model->net[s], &rec->params));
   rec->iterations = its;
   rec->seconds    = t1 - t0;
-  rec->eps        = sol->eps[s];
-  PetscCall(MSNetGetFirstLayerScale(sol->net[s], &rec->kappa));
+  rec->eps        = sol->model->eps[s];
+  PetscCall(MSNetGetFirstLayerScale(sol->model->net[s], &rec->kappa));
   rec->gamma     = sol->gammas[s];
   rec->loss      = f;
   rec->train_rms = train_rms;
@@ -738,7 +739,7 @@ PetscErrorCode MSSolverProbe_Private(MSSolver sol)
   PetscFunctionBegin;
   if (sol->hasprobe) {
     MSJetSpec spec = {sol->prob->nin, 1, PETSC_FALSE};
-    PetscCall(MSSolverCompositeJets_Private(sol, sol->nstages, &spec, 1, sol->probe, sol->probe_jet));
+    PetscCall(MSModelEvaluate(sol->model, sol->model->nstages, &spec, 1, sol->probe, sol->probe_jet));
   }
   PetscFunctionReturn(0);
 }
@@ -747,10 +748,10 @@ PetscErrorCode MSSolverProbe_Private(MSSolver sol)
 static PetscErrorCode MSSolverDropStage_Private(MSSolver sol, PetscInt s)
 {
   PetscFunctionBegin;
-  sol->nstages = s;
+  sol->model->nstages = s;
   PetscCall(MSSolverSetCoefficients_Private(sol, sol->rec[s - 1].coef));
   PetscCall(MSSolverEvaluate_Private(sol, s, &sol->rec[s - 1]));
-  PetscCall(MSNetDestroy(&sol->net[s]));
+  PetscCall(MSNetDestroy(&sol->model->net[s]));
   PetscFunctionReturn(0);
 }
 
@@ -805,10 +806,10 @@ static PetscErrorCode MSSolverResolveStage_Private(MSSolver sol, PetscInt s)
   sol->resolved++;
   sol->pending_add = 0;
   PetscCall(MSNetDestroy(&sol->aside));
-  sol->aside     = sol->net[s];
+  sol->aside     = sol->model->net[s];
   sol->aside_rec = sol->rec[s];
-  sol->net[s]    = NULL;
-  sol->nstages   = s;
+  sol->model->net[s] = NULL;
+  sol->model->nstages = s;
   PetscFunctionReturn(0);
 }
 
@@ -828,18 +829,18 @@ static PetscErrorCode MSSolverContinueStage_Private(MSSolver sol, PetscInt s)
   sol->spread_stage += sol->pending_add;
   sol->resolved++;
   sol->pending_add = 0;
-  PetscCall(MSNetGetParameters(sol->net[s], &params));
+  PetscCall(MSNetGetParameters(sol->model->net[s], &params));
   PetscCall(VecDestroy(&sol->aside_params));
   PetscCall(VecDuplicate(params, &sol->aside_params));
   PetscCall(VecCopy(params, sol->aside_params));
   sol->aside_rec  = sol->rec[s];
   sol->continuing = PETSC_TRUE;
   sol->its_offset = sol->rec[s].iterations;
-  sol->nstages    = s;
+  sol->model->nstages = s;
   PetscFunctionReturn(0);
 }
 
-/* the first solve of stage s (= sol->nstages, set aside) is the stage again: the network set aside,
+/* the first solve of stage s (= sol->model->nstages, set aside) is the stage again: the network set aside,
    or the trained network's parameters and coefficients before it went on training */
 static PetscErrorCode MSSolverRestoreAside_Private(MSSolver sol, PetscInt s)
 {
@@ -847,18 +848,18 @@ static PetscErrorCode MSSolverRestoreAside_Private(MSSolver sol, PetscInt s)
   if (sol->aside_params) {
     const PetscScalar *p;
     PetscCall(VecGetArrayRead(sol->aside_params, &p));
-    PetscCall(MSNetSetParameters(sol->net[s], p));
+    PetscCall(MSNetSetParameters(sol->model->net[s], p));
     PetscCall(VecRestoreArrayRead(sol->aside_params, &p));
     PetscCall(VecDestroy(&sol->aside_params));
     PetscCall(MSSolverSetCoefficients_Private(sol, sol->aside_rec.coef));
   } else {
-    PetscCall(MSNetDestroy(&sol->net[s]));
-    sol->net[s] = sol->aside;
-    sol->aside  = NULL;
+    PetscCall(MSNetDestroy(&sol->model->net[s]));
+    sol->model->net[s] = sol->aside;
+    sol->aside         = NULL;
   }
-  sol->rec[s]  = sol->aside_rec;
-  sol->nstages = s + 1;
-  sol->rec[s].spread = sol->spread_stage; /* (the points stay) */
+  sol->rec[s]         = sol->aside_rec;
+  sol->model->nstages = s + 1;
+  sol->rec[s].spread  = sol->spread_stage; /* (the points stay) */
   PetscCall(MSSolverEvaluate_Private(sol, s + 1, &sol->rec[s]));
   PetscFunctionReturn(0);
 }
@@ -932,7 +933,7 @@ static PetscErrorCode MSSolverCheckpoint_Private(MSSolver sol)
 static PetscErrorCode MSSolverStages_Private(MSSolver sol)
 {
   MPI_Comm  comm = PetscObjectComm((PetscObject)sol);
-  PetscInt  attempts = sol->nstages; /* (a resumed run: its finished stages were tries) */
+  PetscInt  attempts = sol->model->nstages; /* (a resumed run: its finished stages were tries) */
   PetscBool stop = PETSC_FALSE;
 
   PetscFunctionBegin;
@@ -940,14 +941,14 @@ static PetscErrorCode MSSolverStages_Private(MSSolver sol)
      that trains on (MSSolverContinueStage_Private, at most resolve_max + stage_max times) is not a new try */
   while (!stop && (sol->continuing || attempts < sol->stage_max + sol->resolve_max)) {
     if (!sol->continuing) attempts++;
-    PetscInt  s = sol->nstages, K = 0;
+    PetscInt  s = sol->model->nstages, K = 0;
     PetscBool dropped = PETSC_FALSE, again;
     if ((sol->aside || sol->aside_params) && MSPolicyBudgetSpent_Private(sol)) { /* no time to solve it again */
       PetscCall(MSSolverRestoreAside_Private(sol, s));
       sol->continuing = PETSC_FALSE;
       sol->its_offset = 0;
       sol->rate_min   = 0;
-      s = sol->nstages;
+      s = sol->model->nstages;
     }
     if (s > 0 && MSPolicyBudgetSpent_Private(sol)) {
       PetscCall(MSPolicyStopReason_Private(sol, s - 1, PETSC_FALSE, &stop));
@@ -960,7 +961,7 @@ static PetscErrorCode MSSolverStages_Private(MSSolver sol)
       PetscCall(MSSolverPrepareStage_Private(sol, s));
       PetscCall(MSPolicyBeforeTraining_Private(sol, s, K, &stop));
       if (stop) {
-        PetscCall(MSNetDestroy(&sol->net[s]));
+        PetscCall(MSNetDestroy(&sol->model->net[s]));
         break;
       }
     }
@@ -972,7 +973,7 @@ static PetscErrorCode MSSolverStages_Private(MSSolver sol)
     sol->rec[s].spread = sol->spread_stage;
     PetscCall(MSSolverPrintStage_Private(sol, &sol->rec[s]));
     PetscCall(MSPolicyStageEnd_Private(sol, s));
-    sol->nstages = s + 1;
+    sol->model->nstages = s + 1;
     PetscCall(MSSolverStageAgain_Private(sol, s, &again));
     if (again) continue;
     if (s > 0 && sol->rec[s].res_rms > sol->rec[s - 1].res_rms) {
@@ -981,20 +982,44 @@ static PetscErrorCode MSSolverStages_Private(MSSolver sol)
       dropped = PETSC_TRUE;
     }
     sol->trained_dropped = (dropped && sol->stage_features[s] == MS_STAGE_FEATURES_TRAINED) ? PETSC_TRUE : PETSC_FALSE;
-    sol->finished = sol->nstages;
-    PetscCall(MSPolicyStopReason_Private(sol, sol->nstages - 1, dropped, &stop));
+    sol->finished = sol->model->nstages;
+    PetscCall(MSPolicyStopReason_Private(sol, sol->model->nstages - 1, dropped, &stop));
     if (!stop && !dropped) PetscCall(MSSolverCheckpoint_Private(sol));
   }
-  if (sol->aside || sol->aside_params) PetscCall(MSSolverRestoreAside_Private(sol, sol->nstages)); /* (the tries ran out) */
+  if (sol->aside || sol->aside_params) PetscCall(MSSolverRestoreAside_Private(sol, sol->model->nstages)); /* (the tries ran out) */
   sol->continuing = PETSC_FALSE;
   sol->its_offset = 0;
   sol->rate_min   = 0;
-  if (!stop) PetscCall(MSPolicyStopReason_Private(sol, sol->nstages - 1, PETSC_FALSE, &stop));
+  if (!stop) PetscCall(MSPolicyStopReason_Private(sol, sol->model->nstages - 1, PETSC_FALSE, &stop));
   if (!stop) PetscCall(PetscStrncpy(sol->stop_reason, "stage_max", sizeof(sol->stop_reason)));
   sol->floor_confirmed = PETSC_FALSE;
   sol->exhausted       = PETSC_FALSE;
   sol->trained_dropped = PETSC_FALSE;
   PetscCall(PetscPrintf(comm, "stages stopped (%s): %s\n", sol->stop_reason, sol->stop_detail));
+  PetscFunctionReturn(0);
+}
+
+/* the model's input names (x, y, z, then t) and the problem's ansatz, once the problem is set up */
+static PetscErrorCode MSSolverSetUpModel_Private(MSSolver sol)
+{
+  static const char *const space[] = {"x", "y", "z"};
+  const char              *names[MS_JET_DIM];
+  MSProblem                prob = sol->prob;
+
+  PetscFunctionBegin;
+  for (PetscInt i = 0; i < prob->nin; i++) names[i] = i < prob->sdim ? space[i] : "t";
+  PetscCall(MSModelSetAnsatz(sol->model, "", "", 0));
+  PetscCall(MSModelSetInputNames(sol->model, prob->nin, names));
+  if (MSProblemHasAnsatz_Private(prob)) PetscCall(MSModelSetAnsatz(sol->model, prob->ansatz_text[0], prob->ansatz_text[1], prob->ansatz_stages));
+  PetscFunctionReturn(0);
+}
+
+/* the stages built by MSSolverSolve (borrowed: the solver keeps it) */
+PetscErrorCode MSSolverGetModel(MSSolver sol, MSModel *model)
+{
+  PetscFunctionBegin;
+  PetscValidHeaderSpecific(sol, MSSOLVER_CLASSID, 1);
+  *model = sol->model;
   PetscFunctionReturn(0);
 }
 
@@ -1006,13 +1031,14 @@ PetscErrorCode MSSolverSolve(MSSolver sol)
 
   PetscFunctionBegin;
   PetscCall(MSProblemSetUp(sol->prob));
+  PetscCall(MSSolverSetUpModel_Private(sol));
   PetscCall(MSProblemView(sol->prob, PETSC_VIEWER_STDOUT_(comm)));
-  PetscCall(MSNetView(sol->net[0], PETSC_VIEWER_STDOUT_(comm)));
-  sol->eps[0]   = 1.0;
+  PetscCall(MSNetView(sol->model->net[0], PETSC_VIEWER_STDOUT_(comm)));
+  sol->model->eps[0] = 1.0;
   sol->complete = PETSC_FALSE;
   if (sol->resume[0]) { /* the finished stages, their table and history, the refined points */
     PetscCall(MSSolverResume_Private(sol));
-    s0 = sol->nstages;
+    s0 = sol->model->nstages;
     PetscCall(PetscPrintf(comm, "resumed from %s: %" PetscInt_FMT " finished stage(s)%s\n", sol->resume, s0, sol->complete ? ", the run had ended" : ""));
   }
   PetscCall(MSSolverPrintStageHeader_Private(sol));
@@ -1030,7 +1056,7 @@ PetscErrorCode MSSolverSolve(MSSolver sol)
   }
   if (!sol->complete) PetscCall(MSSolverStages_Private(sol));
   sol->complete = PETSC_TRUE;
-  sol->finished = sol->nstages;
+  sol->finished = sol->model->nstages;
   PetscCall(MSSolverProbe_Private(sol));
   PetscCall(PetscTime(&t));
   sol->wall = t - sol->t0;
@@ -1050,7 +1076,7 @@ PetscErrorCode MSSolverViewSummary(MSSolver sol, PetscViewer viewer)
   PetscCall(PetscViewerASCIIPrintf(viewer, "summary\n"));
   PetscCall(PetscViewerASCIIPushTab(viewer));
   PetscCall(PetscViewerASCIIPrintf(viewer, "problem         %s\n", name));
-  PetscCall(PetscViewerASCIIPrintf(viewer, "stages          %" PetscInt_FMT "\n", sol->nstages));
+  PetscCall(PetscViewerASCIIPrintf(viewer, "stages          %" PetscInt_FMT "\n", sol->model->nstages));
   PetscCall(PetscViewerASCIIPrintf(viewer, "wall_time_s     %.3f\n", (double)sol->wall));
   PetscCall(PetscViewerASCIIPrintf(viewer, "residual_rms    %.6e\n", (double)sol->res_rms));
   PetscCall(PetscViewerASCIIPrintf(viewer, "residual_max    %.6e\n", (double)sol->res_max));
@@ -1092,7 +1118,7 @@ PetscErrorCode MSSolverDestroy(MSSolver *sol)
     PetscFunctionReturn(0);
   }
   PetscCall(MSProblemDestroy(&(*sol)->prob));
-  for (PetscInt s = 0; s < MS_MAX_STAGES; s++) PetscCall(MSNetDestroy(&(*sol)->net[s]));
+  PetscCall(MSModelDestroy(&(*sol)->model));
   PetscCall(MSNetDestroy(&(*sol)->tmpl));
   PetscCall(MSNetDestroy(&(*sol)->aside));
   PetscCall(PetscFree((*sol)->plog));

@@ -37,7 +37,7 @@ PetscErrorCode MSSolverResidualSpectrum_Private(MSSolver sol, PetscInt ns, MSSpe
       r /= M;
     }
   }
-  PetscCall(MSSolverResidualAt_Private(sol, ns, N, X, R));
+  PetscCall(MSModelResidual(sol->model, sol->prob, ns, N, X, R));
   out  = fftw_alloc_complex(K);
   plan = fftw_plan_dft_r2c_1d((int)M, line, out, FFTW_ESTIMATE);
   spec->nmodes = 0;

@@ -175,6 +175,6 @@ PetscErrorCode MSSolverCreateStageNet_Private(MSSolver sol, PetscInt s, const MS
   if (ctx.spectrum || ctx.random) PetscCall(MSNetSetInitializeHook(net, MSStageInit_Private, &ctx));
   PetscCall(MSNetSetUp(net)); /* initializes, the hook included */
   PetscCall(MSNetSetInitializeHook(net, NULL, NULL));
-  sol->net[s] = net;
+  sol->model->net[s] = net;
   PetscFunctionReturn(0);
 }

@@ -12,7 +12,6 @@
    message with a line break). The counts of inputs, refusals and acceptances are printed.
    usage: test_fuzz_inputs -dir SOURCE_DIR [-seed S] [-options_n N] [-h5_n N] [-mesh_n N] [-verbose] */
 #include <mspinn.h>
-#include <mspinn/private/solverimpl.h> /* MS_MAX_STAGES: the most stages MSModelLoad returns */
 #include <hdf5.h>
 #include <stdio.h>
 #include <string.h>
@@ -299,12 +298,12 @@ static PetscErrorCode FuzzH5Read(Fuzz *fz, const char path[], const char *const 
 {
   PetscFunctionBegin;
   for (PetscInt k = 0; k < 3; k++) {
-    PetscInt       nd, dims[8], dim = 1 + FuzzPick(fz, 2), N, ns;
-    PetscReal     *a = NULL, *X = NULL, *g = NULL, eps[MS_MAX_STAGES];
+    PetscInt       nd, dims[8], dim = 1 + FuzzPick(fz, 2), N;
+    PetscReal     *a = NULL, *X = NULL, *g = NULL;
     PetscBool      plain = FuzzPick(fz, 2) ? PETSC_TRUE : PETSC_FALSE; /* the names a model-shaped file has */
     char          *coords[2] = {plain ? (char *)"/x" : (char *)names[FuzzPick(fz, nnames)], plain ? (char *)"/t" : (char *)names[FuzzPick(fz,
                                          nnames)]};
-    MSNet          nets[MS_MAX_STAGES];
+    MSModel        model;
     PetscErrorCode ierr;
     PetscCall(PetscPushErrorHandler(PetscReturnErrorHandler, NULL));
     switch (k) {
@@ -316,9 +315,9 @@ static PetscErrorCode FuzzH5Read(Fuzz *fz, const char path[], const char *const 
                             &X, &g);
       break;
     default:
-      ierr = MSModelLoad(PETSC_COMM_SELF, path, &ns, nets, eps);
-      if (!ierr)
-        for (PetscInt s = 0; s < ns; s++) (void)MSNetDestroy(&nets[s]);
+      ierr = MSModelCreate(PETSC_COMM_SELF, &model);
+      if (!ierr) ierr = MSModelLoad(model, path);
+      (void)MSModelDestroy(&model); /* (a model left half-loaded by a refusal included) */
     }
     PetscCall(PetscPopErrorHandler());
     PetscCall(FuzzOutcome(fz, ierr, "an HDF5 file"));

@@ -1,16 +1,28 @@
-/* The composite solution of a multi-stage model (src/model/compose.c), shared by the solver's
-   evaluation (src/stage/) and the evaluation of a saved model (-load, src/io/model.c). */
+/* Private structure of MSModel (src/model/, its HDF5 form in src/io/model.c): the stages of a
+   multi-stage solution and how they compose. One object for the solver's evaluation, the output, -load
+   and -resume. */
 #pragma once
 #include <mspinn/private/problemimpl.h>
 
-/* the stages of a model and how they compose: u = g + D sum_{s < m} eps_s N_s + sum_{s >= m} eps_s N_s
-   with the ansatz (g, D) when hasansatz (m = ansatz_stages, 0: every stage), else u = sum_s eps_s N_s */
-typedef struct {
-  PetscInt         nstages;
-  MSNet           *nets;
-  const PetscReal *eps;
-  MSExpr         (*ansatz)[MS_ANSATZ_CHANNELS]; /* g's and D's jet expressions (MSAnsatzExprs), or NULL */
-  PetscInt         ansatz_stages;
-} MSModelStages;
+#define MS_MAX_STAGES 16
+#define MS_MODEL_TEXT_LEN 4096 /* the longest ansatz expression kept */
+#define MS_MODEL_NAME_LEN 8    /* the longest input name ("x", "t") */
 
-PETSC_INTERN PetscErrorCode MSModelCompose_Private(const MSModelStages *, PetscInt ns, const MSJetSpec *, PetscInt n, const PetscReal X[], PetscBool magnitude, PetscReal U[]);
+/* u = g + D sum_{s < m} eps_s N_s + sum_{m <= s < nstages} eps_s N_s with the ansatz (g, D) when hasansatz
+   (m = ansatz_stages, 0: every stage), else u = sum_s eps_s N_s.
+   net[s] for s >= nstages may hold a stage the solver is building: it is not part of u until counted. */
+struct _p_MSModel {
+  PETSCHEADER(int);
+  PetscInt      nstages;
+  MSNet         net[MS_MAX_STAGES];
+  PetscReal     eps[MS_MAX_STAGES];
+  PetscInt      nin;
+  char          inputs[MS_JET_DIM][MS_MODEL_NAME_LEN];
+  PetscBool     hasansatz;
+  char          ansatz_text[2][MS_MODEL_TEXT_LEN]; /* g and D as given */
+  MSAnsatzExprs ansatz;                            /* their jets in the model's input names */
+  PetscInt      ansatz_stages;
+};
+
+PETSC_INTERN PetscErrorCode MSModelEvaluate_Private(MSModel, PetscInt ns, const MSJetSpec *, PetscInt n, const PetscReal X[], PetscBool magnitude, PetscReal U[]);
+PETSC_INTERN PetscErrorCode MSModelViewHDF5_Private(MSModel, PetscViewer);

@@ -2,8 +2,8 @@
 #pragma once
 #include <mspinn.h>
 #include <petsc/private/petscimpl.h>
-
-#define MS_MAX_STAGES 16
+#include <mspinn/private/modelimpl.h>
+#include <mspinn/private/ioimpl.h>
 
 /* one row of the per-stage table (DESIGN.md) */
 typedef struct {
@@ -56,14 +56,13 @@ PETSC_INTERN const char *const MSStageFeaturesTypes[];
 struct _p_MSSolver {
   PETSCHEADER(int);
   MSProblem        prob;
-  MSNet            net[MS_MAX_STAGES];
+  MSModel          model;            /* the finished stages (model->net[nstages]: the stage in training) */
   MSNet            tmpl;             /* the -net_* network: stage 1 when trained, and the shape of later trained stages */
   MSNet            aside;            /* an under-resolved random-feature stage's first solve, while it is solved again */
   Vec              aside_params;     /* an under-resolved trained stage's parameters, while it trains on more points */
   PetscBool        continuing;       /* the stage in hand goes on training from its parameters (MSSolverContinueStage_Private) */
   PetscInt         its_offset;       /* and its iterations so far: the history's iteration numbers go on from them */
-  PetscReal        eps[MS_MAX_STAGES];
-  PetscInt         nstages, stage_max;
+  PetscInt         stage_max;
   PetscReal        gamma;            /* -stage_gamma; 0: balance each stage (NTK traces) */
   PetscReal        gammas[MS_MAX_STAGES];
   PetscReal        floor_factor;     /* stop when the residual is within this factor of the floor */
@@ -152,27 +151,15 @@ PETSC_INTERN PetscReal         MSHistoryRecordGet(const MSHistoryRecord *, Petsc
 PETSC_INTERN void              MSHistoryRecordSet(MSHistoryRecord *, PetscInt c, PetscReal);
 
 PETSC_INTERN PetscErrorCode MSSolverEvaluate_Private(MSSolver, PetscInt nstages, MSStageRecord *);
-PETSC_INTERN PetscErrorCode MSSolverCompositeJets_Private(MSSolver, PetscInt ns, const MSJetSpec *, PetscInt n, const PetscReal X[], PetscReal U[]);
-PETSC_INTERN PetscErrorCode MSSolverResidualAt_Private(MSSolver, PetscInt ns, PetscInt n, const PetscReal X[], PetscReal R[]);
 PETSC_INTERN PetscErrorCode MSSolverResidualSpectrum_Private(MSSolver, PetscInt ns, MSSpectrum *);
 PETSC_INTERN PetscErrorCode MSSolverCheckOutputPath_Private(MSSolver);
-PETSC_INTERN PetscErrorCode MSTempName_Private(MPI_Comm, const char[], PetscInt, char[], size_t);
-PETSC_INTERN PetscErrorCode MSTempCommit_Private(MPI_Comm, PetscInt, const char *const[]);
-PETSC_INTERN PetscErrorCode MSTempRemoveAll_Private(MPI_Comm);
 PETSC_INTERN PetscErrorCode MSCheckMemory_Private(MPI_Comm, PetscInt64, PetscReal, const char[]);
-PETSC_INTERN PetscErrorCode MSCheckOutputPath_Private(MPI_Comm, const char[], PetscInt, const char *const[], const char *const[]);
 PETSC_INTERN PetscInt       MSSolverRandomWidth_Private(MSSolver);
 PETSC_INTERN PetscErrorCode MSSolverCreateStageNet_Private(MSSolver, PetscInt s, const MSSpectrum *);
-PETSC_INTERN PetscErrorCode MSSolverWriteModel_Private(MSSolver, PetscViewer);
 PETSC_INTERN PetscErrorCode MSSolverDataMisfit_Private(MSSolver, PetscInt, PetscInt, PetscReal[3]);
-PETSC_INTERN PetscErrorCode MSWriteAgree_Private(MPI_Comm, PetscErrorCode);
-PETSC_INTERN PetscErrorCode MSWriteCheckSpace_Private(PetscViewer, MPI_Comm, PetscInt64);
-PETSC_INTERN PetscErrorCode MSWriteH5File_Private(MPI_Comm, const char[], const char[], PetscErrorCode (*)(PetscViewer, void *), void *);
-PETSC_INTERN PetscErrorCode MSWriteRootArray_Private(PetscViewer, MPI_Comm, const char[], PetscInt, PetscInt, const PetscReal[]);
 PETSC_INTERN PetscErrorCode MSSolverWriteXDMF_Private(MSSolver, const char[]);
 PETSC_INTERN PetscErrorCode MSSolverXdmfName_Private(const char[], char[], size_t);
 PETSC_INTERN PetscErrorCode MSSolverResume_Private(MSSolver);
-PETSC_INTERN PetscErrorCode MSModelAnsatzTexts_Private(const char file[], char lift[], char dist[], size_t len, PetscInt *stages);
 PETSC_INTERN PetscErrorCode MSSolverTrainStage_Private(MSSolver, PetscInt s);
 PETSC_INTERN PetscErrorCode MSSolverSelectKappa_Private(MSSolver, PetscInt s, const MSSpectrum *);
 PETSC_INTERN PetscErrorCode MSSolverSelectFeatures_Private(MSSolver, PetscInt s, const MSSpectrum *);

@@ -12,6 +12,7 @@
 #include <hdf5.h>
 #include <string.h>
 #include <mspinn/private/solverimpl.h>
+#include <mspinn/private/modelimpl.h>
 #include <mspinn/private/netimpl.h>
 #include <mspinn/private/problemimpl.h>
 
@@ -143,12 +144,41 @@ static PetscErrorCode MSSolverResumeCheckProblem_Private(MSSolver sol)
   PetscFunctionReturn(0);
 }
 
+/* the first `finished` stages of the saved model become the solver's (the file may also hold a stage that was in
+   training, a snapshot: it is not kept); they only make sense with the ansatz they were trained with, on the same stages */
+static PetscErrorCode MSSolverResumeModel_Private(MSSolver sol, PetscInt finished)
+{
+  MPI_Comm    comm = PetscObjectComm((PetscObject)sol);
+  MSModel     saved;
+  PetscInt    nmodel, m, was, now;
+  const char *lift, *dist;
+  PetscBool   same[2];
+
+  PetscFunctionBegin;
+  PetscCall(MSModelCreate(comm, &saved));
+  PetscCall(MSModelLoad(saved, sol->resume));
+  PetscCall(MSModelGetNumStages(saved, &nmodel));
+  PetscCheck(nmodel >= finished, comm, PETSC_ERR_FILE_UNEXPECTED, "-resume %s: /model has %" PetscInt_FMT " stages, fewer than the %" PetscInt_FMT " finished", sol->resume, nmodel, finished);
+  PetscCheck(saved->nin == sol->prob->nin, comm, PETSC_ERR_ARG_INCOMP, "-resume %s: the saved model has %" PetscInt_FMT " inputs, this problem %" PetscInt_FMT " (different options?)", sol->resume, saved->nin, sol->prob->nin);
+  PetscCall(MSModelGetAnsatz(saved, &lift, &dist, &m));
+  PetscCall(PetscStrcmp(lift, sol->prob->ansatz_text[0], &same[0]));
+  PetscCall(PetscStrcmp(dist, sol->prob->ansatz_text[1], &same[1]));
+  PetscCheck(same[0] && same[1], comm, PETSC_ERR_ARG_INCOMP, "-resume %s: the saved stages were trained with -ansatz_lift \"%s\" -ansatz_distance \"%s\", this run has \"%s\" and \"%s\"", sol->resume, lift, dist, sol->prob->ansatz_text[0], sol->prob->ansatz_text[1]);
+  was = (m == 0 || m > finished) ? finished : m; /* how many of the saved stages D multiplies */
+  now = (sol->prob->ansatz_stages == 0 || sol->prob->ansatz_stages > finished) ? finished : sol->prob->ansatz_stages;
+  PetscCheck(!lift[0] || was == now, comm, PETSC_ERR_ARG_INCOMP, "-resume %s: D multiplies %" PetscInt_FMT " of the %" PetscInt_FMT " saved stages (-ansatz_stages %" PetscInt_FMT "), with -ansatz_stages %" PetscInt_FMT " it would multiply %" PetscInt_FMT, sol->resume, was, finished, m, sol->prob->ansatz_stages, now);
+  for (PetscInt s = 0; s < MS_MAX_STAGES; s++) PetscCall(MSNetDestroy(&sol->model->net[s]));
+  sol->model->nstages = 0;
+  for (PetscInt s = 0; s < finished; s++) PetscCall(MSModelAddStage(sol->model, saved->net[s], saved->eps[s]));
+  PetscCall(MSModelDestroy(&saved));
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode MSSolverResume_Private(MSSolver sol)
 {
   MPI_Comm           comm = PetscObjectComm((PetscObject)sol);
-  PetscReal         *state, *col, eps[MS_MAX_STAGES], *cv;
-  PetscInt           nd, dims[8], finished, nmodel, nh, nunk;
-  MSNet              nets[MS_MAX_STAGES];
+  PetscReal         *state, *col, *cv;
+  PetscInt           nd, dims[8], finished, nh, nunk;
   const PetscInt    *unk;
   const char *const *cn;
   PetscLogDouble     now;
@@ -164,29 +194,7 @@ PetscErrorCode MSSolverResume_Private(MSSolver sol)
   PetscCheck(finished >= 1, comm, PETSC_ERR_FILE_UNEXPECTED, "-resume %s: no finished stage to continue from", sol->resume);
   PetscCall(MSSolverResumeCheckProblem_Private(sol));
 
-  /* networks: the file may also hold a stage that was in training (a snapshot): only finished ones are kept */
-  PetscCall(MSModelLoad(comm, sol->resume, &nmodel, nets, eps));
-  PetscCheck(nmodel >= finished, comm, PETSC_ERR_FILE_UNEXPECTED, "-resume %s: /model has %" PetscInt_FMT " stages, fewer than the %" PetscInt_FMT " finished", sol->resume, nmodel, finished);
-  for (PetscInt s = finished; s < nmodel; s++) PetscCall(MSNetDestroy(&nets[s]));
-  PetscCheck(nets[0]->dim == sol->prob->nin, comm, PETSC_ERR_ARG_INCOMP, "-resume %s: the saved model has %" PetscInt_FMT " inputs, this problem %" PetscInt_FMT " (different options?)", sol->resume, nets[0]->dim, sol->prob->nin);
-  { /* the stages only make sense with the ansatz they were trained with, on the same stages */
-    char      lift[4096], dist[4096];
-    PetscBool same[2];
-    PetscInt  m, was, now;
-    PetscCall(MSModelAnsatzTexts_Private(sol->resume, lift, dist, sizeof(lift), &m));
-    PetscCall(PetscStrcmp(lift, sol->prob->ansatz_text[0], &same[0]));
-    PetscCall(PetscStrcmp(dist, sol->prob->ansatz_text[1], &same[1]));
-    PetscCheck(same[0] && same[1], comm, PETSC_ERR_ARG_INCOMP, "-resume %s: the saved stages were trained with -ansatz_lift \"%s\" -ansatz_distance \"%s\", this run has \"%s\" and \"%s\"", sol->resume, lift, dist, sol->prob->ansatz_text[0], sol->prob->ansatz_text[1]);
-    was = (m == 0 || m > finished) ? finished : m; /* how many of the saved stages D multiplies */
-    now = (sol->prob->ansatz_stages == 0 || sol->prob->ansatz_stages > finished) ? finished : sol->prob->ansatz_stages;
-    PetscCheck(!lift[0] || was == now, comm, PETSC_ERR_ARG_INCOMP, "-resume %s: D multiplies %" PetscInt_FMT " of the %" PetscInt_FMT " saved stages (-ansatz_stages %" PetscInt_FMT "), with -ansatz_stages %" PetscInt_FMT " it would multiply %" PetscInt_FMT, sol->resume, was, finished, m, sol->prob->ansatz_stages, now);
-  }
-  for (PetscInt s = 0; s < MS_MAX_STAGES; s++) PetscCall(MSNetDestroy(&sol->net[s]));
-  for (PetscInt s = 0; s < finished; s++) {
-    sol->net[s] = nets[s];
-    sol->eps[s] = eps[s];
-  }
-  sol->nstages  = finished;
+  PetscCall(MSSolverResumeModel_Private(sol, finished));
   sol->finished = finished;
 
   { /* the per-stage table */
@@ -206,7 +214,7 @@ PetscErrorCode MSSolverResume_Private(MSSolver sol)
       PetscCall(PetscFree(col));
     }
     for (PetscInt s = 0; s < finished; s++) {
-      PetscCheck(sol->rec[s].params == nets[s]->P, comm, PETSC_ERR_FILE_UNEXPECTED, "-resume %s: /stages/parameters[%" PetscInt_FMT "] does not match /model", sol->resume, s);
+      PetscCheck(sol->rec[s].params == sol->model->net[s]->P, comm, PETSC_ERR_FILE_UNEXPECTED, "-resume %s: /stages/parameters[%" PetscInt_FMT "] does not match /model", sol->resume, s);
       sol->gammas[s] = sol->rec[s].gamma;
     }
   }
