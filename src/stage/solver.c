@@ -851,12 +851,12 @@ static PetscErrorCode MSSolverRestoreAside_Private(MSSolver sol, PetscInt s)
     PetscCall(MSNetSetParameters(sol->model->net[s], p));
     PetscCall(VecRestoreArrayRead(sol->aside_params, &p));
     PetscCall(VecDestroy(&sol->aside_params));
-    PetscCall(MSSolverSetCoefficients_Private(sol, sol->aside_rec.coef));
   } else {
     PetscCall(MSNetDestroy(&sol->model->net[s]));
     sol->model->net[s] = sol->aside;
     sol->aside         = NULL;
   }
+  PetscCall(MSSolverSetCoefficients_Private(sol, sol->aside_rec.coef)); /* an inverse problem's coefficients with it */
   sol->rec[s]         = sol->aside_rec;
   sol->model->nstages = s + 1;
   sol->rec[s].spread  = sol->spread_stage; /* (the points stay) */
