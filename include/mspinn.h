@@ -73,6 +73,8 @@ PETSC_EXTERN PetscErrorCode MSNetSetUp(MSNet);
 PETSC_EXTERN PetscErrorCode MSNetView(MSNet, PetscViewer);
 PETSC_EXTERN PetscErrorCode MSNetDestroy(MSNet *);
 
+PETSC_EXTERN PetscErrorCode MSNetSetPeriodic(MSNet, PetscInt input, PetscReal period);
+PETSC_EXTERN PetscErrorCode MSNetGetPeriod(MSNet, PetscInt input, PetscReal *period);
 PETSC_EXTERN PetscErrorCode MSNetGetInputDimension(MSNet, PetscInt *);
 PETSC_EXTERN PetscErrorCode MSNetGetNumParameters(MSNet, PetscInt *);
 PETSC_EXTERN PetscErrorCode MSNetGetNumLayers(MSNet, PetscInt *);

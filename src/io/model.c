@@ -54,6 +54,11 @@ PetscErrorCode MSModelViewHDF5_Private(MSModel model, PetscViewer v)
     PetscCall(PetscViewerHDF5PushGroup(v, group));
     PetscCall(MSWriteRootArray_Private(v, comm, "shape", n, 1, shape));
     PetscCall(MSWriteRootArray_Private(v, comm, "scalars", 3, 1, scal));
+    if (net->nper) { /* the period of each input, 0: not periodic (absent: none is) */
+      PetscReal periods[MS_JET_DIM];
+      for (PetscInt i = 0; i < net->dim; i++) PetscCall(MSNetGetPeriod(net, i, &periods[i]));
+      PetscCall(MSWriteRootArray_Private(v, comm, "periods", net->dim, 1, periods));
+    }
     PetscCall(VecGetArrayRead(net->params, &p));
     PetscCall(MSWriteRootArray_Private(v, comm, "parameters", net->P, 1, p));
     PetscCall(VecRestoreArrayRead(net->params, &p));
@@ -121,6 +126,28 @@ static PetscErrorCode MSModelInputNames_Private(const char file[], PetscInt nin,
   PetscFunctionReturn(0);
 }
 
+/* the periods of stage s's inputs, when the file has them (/model/stage_<s>/periods) */
+static PetscErrorCode MSModelLoadPeriods_Private(MPI_Comm comm, const char file[], PetscInt s, MSNet net)
+{
+  char       name[96];
+  PetscBool  has;
+  PetscInt   nd, dims[8];
+  PetscReal *periods;
+
+  PetscFunctionBegin;
+  PetscCall(PetscSNPrintf(name, sizeof(name), "/model/stage_%" PetscInt_FMT "/periods", s + 1));
+  PetscCall(MSH5HasDataset(file, name, &has));
+  if (!has) PetscFunctionReturn(0);
+  PetscCall(MSH5ReadDataset(comm, "-load", file, name, &nd, dims, &periods));
+  PetscCheck(nd == 1 && dims[0] == net->dim, comm, PETSC_ERR_FILE_UNEXPECTED, "-load %s: %s should hold %" PetscInt_FMT " periods", file, name, net->dim);
+  for (PetscInt i = 0; i < net->dim; i++) {
+    PetscCheck(periods[i] >= 0 && periods[i] < PETSC_INFINITY, comm, PETSC_ERR_FILE_UNEXPECTED, "-load %s: %s gives input %" PetscInt_FMT " the period %g", file, name, i + 1, (double)periods[i]);
+    PetscCall(MSNetSetPeriodic(net, i, periods[i]));
+  }
+  PetscCall(PetscFree(periods));
+  PetscFunctionReturn(0);
+}
+
 /* stage s of the model in file: its network and eps */
 static PetscErrorCode MSModelLoadStage_Private(MPI_Comm comm, const char file[], PetscInt s, MSNet *netp, PetscReal *eps)
 {
@@ -150,6 +177,7 @@ static PetscErrorCode MSModelLoadStage_Private(MPI_Comm comm, const char file[],
   PetscCall(MSNetSetHiddenLayers(net, nl, widths));
   for (PetscInt l = 0; l < nl; l++) PetscCall(MSNetSetActivation(net, l, (MSActivation)(PetscInt)shape[2 + nl + l]));
   PetscCall(PetscFree(shape));
+  PetscCall(MSModelLoadPeriods_Private(comm, file, s, net));
   PetscCall(PetscSNPrintf(name, sizeof(name), "/model/stage_%" PetscInt_FMT "/scalars", s + 1));
   PetscCall(MSH5ReadDataset(comm, "-load", file, name, &nd, dims, &scal));
   PetscCheck(nd == 1 && dims[0] == 3, comm, PETSC_ERR_FILE_UNEXPECTED, "-load %s: malformed %s", file, name);

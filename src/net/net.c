@@ -1,7 +1,11 @@
 /* MSNet: a multilayer perceptron u(x) = s (w_L . a_{L-1} + b_L), a_l = act_l(W_l a_{l-1} + b_l),
    whose first layer is act_0(kappa (W_0 x + b_0)) (the scaled first layer of multi-stage networks,
    Wang & Lai 2024). Parameters live in one sequential Vec, layer by layer: W_l (column-major,
-   nout x nin) then b_l. This file holds the object's life cycle. */
+   nout x nin) then b_l. This file holds the object's life cycle.
+   A periodic input x_i (MSNetSetPeriodic, period L, omega = 2 pi / L) enters the first layer as the two
+   features cos(omega x_i) / omega and sin(omega x_i) / omega instead of x_i (slopes of at most 1, as x_i's), so that every network is exactly L-periodic
+   in x_i: the first layer's columns are then [x or cos(omega x) per input, then sin(omega x) per periodic
+   input] (Dong & Ni, J. Comput. Phys. 435, 2021: exact periodicity through a Fourier input layer). */
 #include <mspinn/private/netimpl.h>
 
 PetscErrorCode MSNetCreate(MPI_Comm comm, MSNet *net)
@@ -34,6 +38,53 @@ static PetscErrorCode MSNetCheckNotSetUp_Private(MSNet net)
   PetscFunctionReturn(0);
 }
 
+/* input i is periodic with this period (> 0); 0 makes it an ordinary input again */
+PetscErrorCode MSNetSetPeriodic(MSNet net, PetscInt i, PetscReal period)
+{
+  PetscFunctionBegin;
+  PetscValidHeaderSpecific(net, MSNET_CLASSID, 1);
+  PetscCall(MSNetCheckNotSetUp_Private(net));
+  PetscCheck(i >= 0 && i < net->dim, PetscObjectComm((PetscObject)net), PETSC_ERR_ARG_OUTOFRANGE, "Input %" PetscInt_FMT " of a network with %" PetscInt_FMT " inputs", i, net->dim);
+  PetscCheck(period >= 0 && period < PETSC_INFINITY, PetscObjectComm((PetscObject)net), PETSC_ERR_ARG_OUTOFRANGE, "A period must be positive and finite, not %g", (double)period);
+  net->omega[i] = period > 0 ? 2 * PETSC_PI / period : 0.0;
+  net->nper     = 0;
+  for (PetscInt k = 0; k < net->dim; k++) net->nper += net->omega[k] > 0 ? 1 : 0;
+  PetscFunctionReturn(0);
+}
+
+/* the period of input i (0: not periodic) */
+PetscErrorCode MSNetGetPeriod(MSNet net, PetscInt i, PetscReal *period)
+{
+  PetscFunctionBegin;
+  PetscValidHeaderSpecific(net, MSNET_CLASSID, 1);
+  PetscCheck(i >= 0 && i < net->dim, PetscObjectComm((PetscObject)net), PETSC_ERR_ARG_OUTOFRANGE, "Input %" PetscInt_FMT " of a network with %" PetscInt_FMT " inputs", i, net->dim);
+  *period = net->omega[i] > 0 ? 2 * PETSC_PI / net->omega[i] : 0.0;
+  PetscFunctionReturn(0);
+}
+
+/* first-layer input feature j at the point x: its value, first and second derivative along its coordinate
+   (x_i: x_i, 1, 0; for periodic x_i: cos(omega x_i) / omega, -sin, -omega cos, and the sine columns after
+   the dim first: sin(omega x_i) / omega, cos, -omega sin) */
+void MSNetInputFeature_Private(MSNet net, PetscInt j, const PetscReal x[], PetscReal *v, PetscReal *d1, PetscReal *d2, PetscInt *coord)
+{
+  PetscInt i = j;
+
+  if (j >= net->dim) /* the (j - dim)-th periodic input's sine */
+    for (PetscInt k = 0, m = net->dim; k < net->dim; k++)
+      if (net->omega[k] > 0 && m++ == j) i = k;
+  *coord = i;
+  if (!(net->omega[i] > 0)) {
+    *v  = x[i];
+    *d1 = 1.0;
+    *d2 = 0.0;
+  } else { /* divided by omega: d/dx has the size of x's own, so kappa keeps its meaning as a frequency scale */
+    const PetscReal w = net->omega[i], c = PetscCosReal(w * x[i]), sn = PetscSinReal(w * x[i]);
+    *v  = (j < net->dim ? c : sn) / w;
+    *d1 = j < net->dim ? -sn : c;
+    *d2 = -w * w * *v;
+  }
+}
+
 PetscErrorCode MSNetSetInputDimension(MSNet net, PetscInt dim)
 {
   PetscFunctionBegin;
@@ -41,7 +92,9 @@ PetscErrorCode MSNetSetInputDimension(MSNet net, PetscInt dim)
   PetscCall(MSNetCheckNotSetUp_Private(net));
   PetscCheck(dim >= 1 && dim <= MS_JET_DIM, PetscObjectComm((PetscObject)net), PETSC_ERR_ARG_OUTOFRANGE,
              "Input dimension %" PetscInt_FMT " must be 1, 2 or 3", dim);
-  net->dim = dim;
+  net->dim  = dim;
+  net->nper = 0;
+  for (PetscInt k = 0; k < MS_JET_DIM; k++) net->omega[k] = 0.0;
   PetscFunctionReturn(0);
 }
 
@@ -217,11 +270,13 @@ PetscErrorCode MSNetSetFromOptions(MSNet net)
 
 PetscErrorCode MSNetSetUp(MSNet net)
 {
-  PetscInt off = 0, nin = net->dim;
+  PetscInt off = 0, nin;
 
   PetscFunctionBegin;
   PetscValidHeaderSpecific(net, MSNET_CLASSID, 1);
   if (net->setupcalled) PetscFunctionReturn(0);
+  net->din = net->dim + net->nper;
+  nin      = net->din;
   PetscCheck(MSNetCountParameters_Private(nin, net->nhidden, net->width) <= PETSC_MAX_INT, PetscObjectComm((PetscObject)net),
              PETSC_ERR_ARG_OUTOFRANGE, "The network has more parameters than PetscInt holds (%d)", (int)PETSC_MAX_INT);
   net->maxwidth = 1;
@@ -248,10 +303,11 @@ PetscErrorCode MSNetInitialize(MSNet net)
 {
   PetscRandom rnd;
   PetscReal  *p;
-  PetscInt    nin = net->dim;
+  PetscInt    nin;
 
   PetscFunctionBegin;
   PetscCall(MSNetSetUp(net));
+  nin = net->din;
   PetscCall(PetscRandomCreate(PETSC_COMM_SELF, &rnd));
   PetscCall(PetscRandomSetType(rnd, PETSCRAND48));
   PetscCall(PetscRandomSetSeed(rnd, net->seed));
@@ -326,7 +382,7 @@ PetscErrorCode MSNetGetLayer(MSNet net, PetscInt l, PetscInt *nout, PetscInt *ni
              "Layer %" PetscInt_FMT " out of range [0, %" PetscInt_FMT "]", l, net->nhidden);
   PetscCall(VecGetArray(net->params, &p));
   if (nout) *nout = l < net->nhidden ? net->width[l] : 1;
-  if (nin) *nin = l == 0 ? net->dim : net->width[l - 1];
+  if (nin) *nin = l == 0 ? net->din : net->width[l - 1];
   if (W) *W = p + net->offW[l];
   if (b) *b = p + net->offb[l];
   PetscFunctionReturn(0);
@@ -361,6 +417,8 @@ PetscErrorCode MSNetView(MSNet net, PetscViewer viewer)
   if (net->setupcalled) PetscCall(PetscViewerASCIIPrintf(viewer, ", %" PetscInt_FMT " parameters", net->P));
   PetscCall(PetscViewerASCIIPrintf(viewer, "\n"));
   PetscCall(PetscViewerASCIIUseTabs(viewer, PETSC_TRUE));
+  for (PetscInt i = 0; i < net->dim; i++)
+    if (net->omega[i] > 0) PetscCall(PetscViewerASCIIPrintf(viewer, "input %" PetscInt_FMT " periodic, period %g: (cos, sin) features\n", i, (double)(2 * PETSC_PI / net->omega[i])));
   PetscCall(PetscViewerASCIIPrintf(viewer, "activations: first %s, others %s; kappa %g, output scale %g, seed %lu\n", MSActivations[net->act[0]], MSActivations[net->act[1]], (double)net->kappa, (double)net->outscale, net->seed));
   PetscCall(PetscViewerASCIIPopTab(viewer));
   PetscFunctionReturn(0);
@@ -379,6 +437,7 @@ PetscErrorCode MSNetDestroy(MSNet *net)
   for (PetscInt l = 0; l < MSNET_MAX_LAYERS; l++) PetscCall(PetscFree3((*net)->Z[l], (*net)->A[l], (*net)->S[l]));
   for (PetscInt l = 0; l < MSNET_MAX_LAYERS; l++) PetscCall(PetscFree((*net)->Sabs[l]));
   PetscCall(PetscFree2((*net)->Abar, (*net)->Zbar));
+  PetscCall(PetscFree((*net)->F));
   PetscCall(PetscHeaderDestroy(net));
   PetscFunctionReturn(0);
 }

@@ -77,6 +77,52 @@ static PetscErrorCode MSNetActivate_Private(MSNet net, PetscInt l)
   PetscFunctionReturn(0);
 }
 
+/* The first layer with periodic inputs: z = kappa (W phi(x) + b) over the input features phi_j (x_i, or
+   cos(omega x_i) and sin(omega x_i); MSNetInputFeature_Private), each a function of one coordinate i(j):
+     z_0 = kappa (b + sum_j W_j phi_j),  z_i = kappa sum_{j: i(j) = i} W_j phi_j',  z_ii = kappa sum_{j: i(j) = i} W_j phi_j'',
+   mixed z_ij = 0. The features and their derivatives are kept in net->F for the reverse sweep. */
+static PetscErrorCode MSNetFirstLayerFeatures_Private(MSNet net, const PetscReal *theta)
+{
+  const MSJetSpec *spec = &net->spec;
+  PetscInt         n = net->nblk, C = net->C, d = net->dim, D = net->din, w = net->width[0];
+  const PetscReal *W = theta + net->offW[0], *b = theta + net->offb[0];
+  PetscReal        kappa = net->kappa, *F;
+
+  PetscFunctionBegin;
+  if (!net->F) PetscCall(PetscMalloc1(3 * D * net->bs, &net->F));
+  F = net->F;
+  for (PetscInt j = 0; j < D; j++)
+    for (PetscInt p = 0; p < n; p++) {
+      PetscInt coord;
+      MSNetInputFeature_Private(net, j, net->X + p * d, &F[(3 * j) * n + p], &F[(3 * j + 1) * n + p], &F[(3 * j + 2) * n + p], &coord);
+    }
+  for (PetscInt k = 0; k < w; k++) {
+    PetscReal *Z = net->Z[0] + k * C * n;
+    for (PetscInt c = 0; c < C; c++)
+      for (PetscInt p = 0; p < n; p++) Z[c * n + p] = 0.0;
+    for (PetscInt p = 0; p < n; p++) Z[p] = net->absmode ? PetscAbsReal(b[k]) : b[k];
+    for (PetscInt j = 0; j < D; j++) {
+      PetscInt        i, ci, cii;
+      PetscReal       v, d1, d2;
+      const PetscReal wk = net->absmode ? PetscAbsReal(W[k + w * j]) : W[k + w * j];
+      MSNetInputFeature_Private(net, j, net->X, &v, &d1, &d2, &i); /* (its coordinate) */
+      ci  = MSJetSpecChannelD(spec, i);
+      cii = MSJetSpecChannelDD(spec, i, i);
+      for (PetscInt p = 0; p < n; p++) {
+        const PetscReal *f = F + 3 * j * n + p;
+        Z[p] += wk * (net->absmode ? PetscAbsReal(f[0]) : f[0]);
+        if (spec->order >= 1) Z[ci * n + p] += wk * (net->absmode ? PetscAbsReal(f[n]) : f[n]);
+        if (spec->order >= 2) Z[cii * n + p] += wk * (net->absmode ? PetscAbsReal(f[2 * n]) : f[2 * n]);
+      }
+    }
+    for (PetscInt c = 0; c < C; c++)
+      for (PetscInt p = 0; p < n; p++) Z[c * n + p] *= kappa;
+  }
+  PetscCall(PetscLogFlops(2.0 * w * n * (D + 1) * 3));
+  PetscCall(MSNetActivate_Private(net, 0));
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode MSNetForward(MSNet net, const MSJetSpec *spec, PetscInt n, const PetscReal X[], PetscReal U[])
 {
   const PetscReal *theta;
@@ -96,7 +142,8 @@ PetscErrorCode MSNetForward(MSNet net, const MSJetSpec *spec, PetscInt n, const 
   net->X    = X;
   PetscCall(VecGetArrayRead(net->params, &theta));
 
-  { /* first layer */
+  if (net->nper) PetscCall(MSNetFirstLayerFeatures_Private(net, theta));
+  else { /* first layer */
     PetscInt         w = net->width[0];
     const PetscReal *W = theta + net->offW[0], *b = theta + net->offb[0];
     PetscReal        kappa = net->kappa;
@@ -219,8 +266,17 @@ PetscErrorCode MSNetEvaluateJet(MSNet net, const PetscReal x[], MSJet *u)
 
   PetscFunctionBegin;
   PetscCall(MSNetSetUp(net));
-  PetscCall(PetscMalloc2(net->maxwidth, &a, net->maxwidth, &z));
+  PetscCall(PetscMalloc2(PetscMax(net->maxwidth, net->din), &a, net->maxwidth, &z));
   for (PetscInt i = 0; i < nin; i++) a[i] = MSJetVar(x[i], (int)i);
+  if (net->nper) { /* the periodic inputs' (cos, sin) features: cos(omega x_i) / omega in place of x_i, the sines after */
+    for (PetscInt i = 0, m = nin; i < net->dim; i++) {
+      if (!(net->omega[i] > 0)) continue;
+      MSJet wx = MSJetScale(net->omega[i], MSJetVar(x[i], (int)i));
+      a[i]     = MSJetScale(1.0 / net->omega[i], MSJetCos(wx));
+      a[m++]   = MSJetScale(1.0 / net->omega[i], MSJetSin(wx));
+    }
+    nin = net->din;
+  }
   PetscCall(VecGetArrayRead(net->params, &theta));
   for (PetscInt l = 0; l <= net->nhidden; l++) {
     PetscInt         nout = l < net->nhidden ? net->width[l] : 1;

@@ -82,6 +82,37 @@ static void MSNetWeightColumns_Private(PetscInt n, PetscInt C, PetscInt nout, Pe
   }
 }
 
+/* the first layer's weight columns with periodic inputs (netforward.c): z_0 = kappa (b + sum_j W_j phi_j),
+   z_i = kappa sum W_j phi_j', z_ii = kappa sum W_j phi_j'' over the features j of coordinate i, so
+   dr/dW[k, j] = kappa (zbar_0 phi_j + zbar_i phi_j' + zbar_ii phi_j'') */
+static PetscErrorCode MSNetFirstLayerFeatureColumns_Private(MSNet net, PetscInt ldJ, PetscReal J[])
+{
+  const MSJetSpec *spec = &net->spec;
+  PetscInt         n = net->nblk, C = net->C, w = net->width[0];
+
+  PetscFunctionBegin;
+  for (PetscInt j = 0; j < net->din; j++) {
+    PetscInt        i, ci, cii;
+    PetscReal       v, d1, d2;
+    const PetscReal *F = net->F + 3 * j * n;
+    MSNetInputFeature_Private(net, j, net->X, &v, &d1, &d2, &i); /* (its coordinate) */
+    ci  = MSJetSpecChannelD(spec, i);
+    cii = MSJetSpecChannelDD(spec, i, i);
+    for (PetscInt k = 0; k < w; k++) {
+      PetscReal       *col = J + ldJ * (net->offW[0] + k + w * j);
+      const PetscReal *zb  = net->Zbar + k * C * n;
+      for (PetscInt p = 0; p < n; p++) {
+        PetscReal g = zb[p] * F[p];
+        if (spec->order >= 1) g += zb[ci * n + p] * F[n + p];
+        if (spec->order >= 2) g += zb[cii * n + p] * F[2 * n + p];
+        col[p] = net->kappa * g;
+      }
+    }
+  }
+  PetscCall(PetscLogFlops(6.0 * net->din * w * n));
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode MSNetJacobianRows(MSNet net, const PetscReal G[], PetscInt ldJ, PetscReal J[])
 {
   const PetscReal *theta;
@@ -122,7 +153,8 @@ PetscErrorCode MSNetJacobianRows(MSNet net, const PetscReal G[], PetscInt ldJ, P
       MSNetWeightColumns_Private(n, C, w, win, net->Zbar, net->A[l - 1], ldJ, J + ldJ * net->offW[l]);
       cblas_dgemm(CblasColMajor, CblasNoTrans, CblasNoTrans, C * n, win, w, 1.0, net->Zbar, C * n, theta + net->offW[l], w, 0.0, net->Abar, C * n);
       PetscCall(PetscLogFlops(2.0 * C * n * w * win * 2.0));
-    } else {
+    } else if (net->nper) PetscCall(MSNetFirstLayerFeatureColumns_Private(net, ldJ, J));
+    else {
       /* z_0 = kappa (W x + b), z_i = kappa W[:, i]: dz_0/dW[k,i] = kappa x_i, dz_i/dW[k,i] = kappa */
       for (PetscInt i = 0; i < d; i++)
         for (PetscInt k = 0; k < w; k++) {

@@ -134,6 +134,48 @@ static PetscErrorCode MSProblemCheckPointCounts_Private(MSProblem prob)
   PetscFunctionReturn(0);
 }
 
+/* -domain_periodic x[,y,z]: the solution is periodic in these box directions with the box's length as period;
+   every stage's network is then exactly periodic in them (MSNetSetPeriodic) and their faces carry no boundary points */
+static PetscErrorCode MSProblemPeriodicOptions_Private(MSProblem prob, PetscOptionItems *PetscOptionsObject)
+{
+  MPI_Comm  comm = PetscObjectComm((PetscObject)prob);
+  char     *names[MS_JET_DIM + 1];
+  PetscInt  n = MS_JET_DIM + 1;
+  PetscBool flg;
+
+  PetscFunctionBegin;
+  for (PetscInt i = 0; i < MS_JET_DIM; i++) prob->periodic[i] = PETSC_FALSE;
+  PetscCall(PetscOptionsStringArray("-domain_periodic", "Space directions the solution is periodic in, e.g. x or x,y (period: the box's length; exact, through (cos, sin) input features)", "MSProblemSetFromOptions", names, &n, &flg));
+  if (!flg) PetscFunctionReturn(0);
+  for (PetscInt k = 0; k < n; k++) {
+    PetscInt i = -1;
+    for (PetscInt j = 0; j < prob->sdim; j++) {
+      PetscBool same;
+      PetscCall(PetscStrcmp(names[k], MSInputNames[j], &same));
+      if (same) i = j;
+    }
+    if (i < 0) {
+      char bad[64];
+      PetscCall(PetscStrncpy(bad, names[k], sizeof(bad)));
+      for (PetscInt j = 0; j < n; j++) PetscCall(PetscFree(names[j]));
+      SETERRQ(comm, PETSC_ERR_ARG_WRONG, "-domain_periodic: \"%s\" is not a space direction of this %" PetscInt_FMT "-dimensional box (x%s)", bad, prob->sdim, prob->sdim == 1 ? "" : (prob->sdim == 2 ? ", y" : ", y, z"));
+    }
+    prob->periodic[i] = PETSC_TRUE;
+  }
+  for (PetscInt j = 0; j < n; j++) PetscCall(PetscFree(names[j]));
+  PetscCheck(!prob->meshfile[0], comm, PETSC_ERR_ARG_INCOMP, "-domain_periodic: a box domain only, not with -mesh %s", prob->meshfile);
+  PetscFunctionReturn(0);
+}
+
+/* the problem's periodic directions on a network about to be set up */
+PetscErrorCode MSProblemSetNetPeriodic_Private(MSProblem prob, MSNet net)
+{
+  PetscFunctionBegin;
+  for (PetscInt i = 0; i < prob->sdim; i++)
+    if (prob->periodic[i]) PetscCall(MSNetSetPeriodic(net, i, prob->hi[i] - prob->lo[i]));
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode MSProblemSetFromOptions(MSProblem prob)
 {
   MPI_Comm  comm = PetscObjectComm((PetscObject)prob);
@@ -198,6 +240,7 @@ PetscErrorCode MSProblemSetFromOptions(MSProblem prob)
     PetscCall(PetscOptionsHasName(((PetscObject)prob)->options, NULL, "-domain_upper", &uset));
     PetscCheck(!lset && !uset, comm, PETSC_ERR_ARG_INCOMP, "-domain_lower/-domain_upper: the domain is the mesh given by -mesh %s", prob->meshfile);
   }
+  PetscCall(MSProblemPeriodicOptions_Private(prob, PetscOptionsObject));
   PetscCall(PetscOptionsReal("-points_seed", "Seed of the random point sets (an integer)", "MSProblemSetFromOptions", seed, &seed, NULL));
   PetscCall(MSProblemDataOptions_Private(prob, PetscOptionsObject));
   PetscOptionsEnd();
@@ -483,7 +526,7 @@ static PetscErrorCode MSProblemBoundaryPoints_Private(MSProblem prob, PetscRando
 
   PetscFunctionBegin;
   for (PetscInt i = 0; i < prob->sdim; i++)
-    for (PetscInt side = 0; side < 2; side++) {
+    for (PetscInt side = 0; side < 2 && !prob->periodic[i]; side++) { /* (no data on the faces of a periodic direction) */
       PetscReal flo[MS_JET_DIM], fhi[MS_JET_DIM], *F;
       PetscInt  nf = 0, Nf;
       for (PetscInt j = 0; j < nin; j++)

@@ -7,7 +7,7 @@
    2..finished are not stored: they are recomputed from the restored networks, which is exact
    (the same networks give the same residuals, hence the same points). Training then goes on with
    stage finished + 1 exactly as an uninterrupted run would. */
-#define MS_RESUME_KEYS 11 /* options that define the problem, besides its coefficients */
+#define MS_RESUME_KEYS 12 /* options that define the problem, besides its coefficients */
 #define MS_FIRST_OPTIONAL_STAGE_COLUMN 15 /* /stages/rate_end and trained_on: a file written before them resumes with 0 */
 #include <hdf5.h>
 #include <string.h>
@@ -108,7 +108,7 @@ static PetscErrorCode MSSolverResumePoints_Private(MSSolver sol, PetscInt finish
 static PetscErrorCode MSSolverResumeCheckProblem_Private(MSSolver sol)
 {
   MPI_Comm           comm = PetscObjectComm((PetscObject)sol);
-  const char        *keys[MS_RESUME_KEYS + MSPDE_MAX_COEF] = {"-pde_type", "-pde_dim", "-pde_exact", "-pde_source", "-pde_boundary", "-pde_initial", "-domain_lower", "-domain_upper", "-domain_time", "-mesh", "-data_file"};
+  const char        *keys[MS_RESUME_KEYS + MSPDE_MAX_COEF] = {"-pde_type", "-pde_dim", "-pde_exact", "-pde_source", "-pde_boundary", "-pde_initial", "-domain_lower", "-domain_upper", "-domain_time", "-mesh", "-data_file", "-domain_periodic"};
   char               names[MSPDE_MAX_COEF][64], *text = NULL;
   PetscInt           nkeys = MS_RESUME_KEYS, nc;
   const char *const *cn;

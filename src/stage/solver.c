@@ -237,6 +237,8 @@ PetscErrorCode MSSolverSetFromOptions(MSSolver sol)
   PetscCheck(sol->random_kappa_fraction > 0, PetscObjectComm((PetscObject)sol), PETSC_ERR_ARG_OUTOFRANGE, "-stage_random_kappa_fraction %g: must be positive", (double)sol->random_kappa_fraction);
   PetscCheck(sol->kappa_fraction > 0, PetscObjectComm((PetscObject)sol), PETSC_ERR_ARG_OUTOFRANGE, "-stage_kappa_fraction %g: must be positive", (double)sol->kappa_fraction);
   PetscCheck(sol->min_gain >= 1, PetscObjectComm((PetscObject)sol), PETSC_ERR_ARG_OUTOFRANGE, "-stage_min_gain must be at least 1");
+  for (PetscInt i = 0; i < sol->prob->sdim; i++) /* (its first layer is set per frequency and direction of x itself) */
+    PetscCheck(!sol->prob->periodic[i] || sol->init != MS_STAGE_INIT_SPECTRUM, PetscObjectComm((PetscObject)sol), PETSC_ERR_ARG_INCOMP, "-stage_init spectrum: not with -domain_periodic");
   if (sol->write) PetscCall(MSSolverCheckOutputPath_Private(sol));
 
   /* the first stage's network, so that -help lists its options and typos fail before training */
@@ -244,6 +246,7 @@ PetscErrorCode MSSolverSetFromOptions(MSSolver sol)
   PetscCall(MSPDEGetDimensions(sol->prob->pde, NULL, NULL, &nin));
   PetscCall(MSNetCreate(PetscObjectComm((PetscObject)sol), &sol->model->net[0]));
   PetscCall(MSNetSetInputDimension(sol->model->net[0], nin));
+  PetscCall(MSProblemSetNetPeriodic_Private(sol->prob, sol->model->net[0]));
   PetscCall(MSNetSetFromOptions(sol->model->net[0]));         /* -net_* */
   PetscCall(MSNetSetOptionsPrefix(sol->model->net[0], "stage_1_"));
   PetscCall(MSNetSetFromOptions(sol->model->net[0]));         /* then -stage_1_net_* */

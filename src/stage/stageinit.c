@@ -80,10 +80,17 @@ static PetscErrorCode MSStageRandomFeaturesInit_Private(MSNet net, const MSSpect
         PetscCall(PetscRandomGetValueReal(rnd, &r));
         b[j] = 2 * PETSC_PI * r / kappa;
       } else {
+        PetscReal x[MS_JET_DIM];
         b[j] = 0;
-        for (PetscInt i = 0; i < nin; i++) {
+        for (PetscInt i = 0; i < net->dim; i++) {
           PetscCall(PetscRandomGetValueReal(rnd, &r));
-          b[j] -= W[j + w * i] * (ctx->lo[i] + r * (ctx->hi[i] - ctx->lo[i]));
+          x[i] = ctx->lo[i] + r * (ctx->hi[i] - ctx->lo[i]);
+        }
+        for (PetscInt i = 0; i < nin; i++) { /* the input features at x (x itself without periodic inputs) */
+          PetscReal v, d1, d2;
+          PetscInt  coord;
+          MSNetInputFeature_Private(net, i, x, &v, &d1, &d2, &coord);
+          b[j] -= W[j + w * i] * v;
         }
       }
     }
@@ -146,6 +153,7 @@ PetscErrorCode MSSolverCreateStageNet_Private(MSSolver sol, PetscInt s, const MS
   PetscCall(MSPDEGetDimensions(sol->prob->pde, NULL, NULL, &nin));
   PetscCall(MSNetCreate(PetscObjectComm((PetscObject)sol), &net));
   PetscCall(MSNetSetInputDimension(net, nin));
+  PetscCall(MSProblemSetNetPeriodic_Private(sol->prob, net));
   PetscCall(MSNetSetSeed(net, 1000 * s));
   PetscCall(MSNetSetActivation(net, 0, MS_ACT_SIN));
   { /* stage nets inherit the first network's shape, then their own options apply */

@@ -106,6 +106,11 @@ check "-resume: no dataset /checkpoint/state in $work/good.h5" -resume "$work/go
 check "-output_every -1: must be non-negative" -output_every -1
 # the ansatz u = g + D N: one half missing, malformed, a foreign variable, on a mesh, a resumed run trained
 # without it, a negative -ansatz_stages, a resumed run whose stages D multiplied differently
+# -domain_periodic: a direction the box has not, time, on a mesh, with the spectrum initialization
+check "-domain_periodic: \"y\" is not a space direction of this 1-dimensional box (x)" -domain_periodic y
+check "-domain_periodic: \"t\" is not a space direction of this 1-dimensional box (x)" -pde_type burgers -pde_initial "sin(-pi*x)" -pde_boundary 0 -domain_periodic t
+check "-domain_periodic: a box domain only, not with -mesh" -pde_dim 2 -mesh "$src/meshes/disk.msh" -pde_exact "x*y" -domain_periodic x
+check "-stage_init spectrum: not with -domain_periodic" -domain_periodic x -stage_init spectrum
 check "-ansatz_distance missing: give -ansatz_lift and -ansatz_distance together" -ansatz_lift "0"
 check "-ansatz_lift missing: give -ansatz_lift and -ansatz_distance together" -ansatz_distance "1-x^2"
 check "-ansatz_distance: cannot parse expression \"1-x^\"" -ansatz_lift "0" -ansatz_distance "1-x^"

@@ -4,7 +4,7 @@ static const char help[] = "MSModel: the composite of stages with an ansatz, one
    (2) every jet channel of MSModelEvaluate equals g's jets (by hand) plus the two MSModelEvaluateStage
        terms (1e-14 relative): D's product rule is applied to stage 1 alone;
    (3) MSModelView to an HDF5 file and MSModelLoad give back the same values bit for bit, the input
-       names and the ansatz; and the same model without its ansatz differs by more than 1e-3 (so the
+       names, the ansatz and stage 2's period in x (MSNetSetPeriodic); and the same model without its ansatz differs by more than 1e-3 (so the
        comparison in (3) would see an ansatz lost on the way). */
 #include <mspinn.h>
 #include <petscviewerhdf5.h>
@@ -13,11 +13,12 @@ static const char help[] = "MSModel: the composite of stages with an ansatz, one
 
 #define NPTS 9
 
-static PetscErrorCode CreateStageNet(PetscInt width, unsigned long seed, MSNet *net)
+static PetscErrorCode CreateStageNet(PetscInt width, unsigned long seed, PetscReal period, MSNet *net)
 {
   PetscFunctionBegin;
   PetscCall(MSNetCreate(PETSC_COMM_SELF, net));
   PetscCall(MSNetSetInputDimension(*net, 2));
+  if (period > 0) PetscCall(MSNetSetPeriodic(*net, 0, period));
   PetscCall(MSNetSetHiddenLayers(*net, 1, &width));
   PetscCall(MSNetSetSeed(*net, seed));
   PetscCall(MSNetSetUp(*net));
@@ -60,8 +61,8 @@ int main(int argc, char **argv)
     X[2 * p]     = -0.9 + 0.2 * p;       /* x in (-1, 1) */
     X[2 * p + 1] = 0.05 + 0.1 * (p % 5); /* t */
   }
-  PetscCall(CreateStageNet(12, 7, &net[0]));
-  PetscCall(CreateStageNet(9, 11, &net[1]));
+  PetscCall(CreateStageNet(12, 7, 0.0, &net[0]));
+  PetscCall(CreateStageNet(9, 11, 2.0, &net[1])); /* periodic in x: its periods are saved with it */
   PetscCall(MSModelCreate(PETSC_COMM_SELF, &model));
   PetscCall(MSModelSetInputNames(model, 2, names));
   PetscCall(MSModelSetAnsatz(model, "sin(-pi*x)", "t*(1-x^2)", 1));
@@ -100,6 +101,13 @@ int main(int argc, char **argv)
   for (PetscInt q = 0; q < 5 * NPTS; q++) same = same && U[q] == V[q];
   PetscCall(MSModelGetAnsatz(loaded, &lift, &dist, &m));
   PetscCall(MSModelGetInputName(loaded, 1, &name));
+  {
+    MSNet     n2;
+    PetscReal L;
+    PetscCall(MSModelGetStage(loaded, 1, &n2, NULL));
+    PetscCall(MSNetGetPeriod(n2, 0, &L));
+    same = same && L == 2.0;
+  }
   same = same && !strcmp(lift, "sin(-pi*x)") && !strcmp(dist, "t*(1-x^2)") && m == 1 && !strcmp(name, "t");
   PetscCall(MSModelSetAnsatz(loaded, "", "", 0));
   PetscCall(MSModelEvaluate(loaded, 2, &s2, NPTS, X, V));

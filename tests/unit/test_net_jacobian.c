@@ -5,7 +5,8 @@ static const char help[] = "Jacobian rows of PDE residuals against dual-number d
    (1) J v equals the directional derivative d/de R(theta + e v) computed independently with the
        pair type (MSJet value, MSJet derivative along v) through the network, to 1e-12 relative;
    (2) J v equals central finite differences of R along v, to 1e-6 relative;
-   (3) MSNetJacobianNormal's J^T J and J^T r equal those formed from the rows, to 1e-12 relative. */
+   (3) MSNetJacobianNormal's J^T J and J^T r equal those formed from the rows, to 1e-12 relative.
+   Each also with input 1 periodic (MSNetSetPeriodic, period 1.9: the (cos, sin) input features). */
 #include <mspinn.h>
 
 /* a + e da: a jet in the inputs and its derivative along a parameter direction */
@@ -47,6 +48,16 @@ static PetscErrorCode PairNet(MSNet net, MSActivation act, PetscReal kappa, Pets
   for (PetscInt i = 0; i < dim; i++) {
     a[i].a  = MSJetVar(x[i], (int)i);
     a[i].da = MSJetConst(0.0);
+  }
+  for (PetscInt i = 0; i < dim; i++) { /* a periodic input: cos(omega x_i) / omega in its place, sin(omega x_i) / omega after the inputs */
+    PetscReal L;
+    PetscCall(MSNetGetPeriod(net, i, &L));
+    if (L > 0) {
+      MSJet wx    = MSJetScale(2 * PETSC_PI / L, a[i].a);
+      a[i].a      = MSJetScale(L / (2 * PETSC_PI), MSJetCos(wx));
+      a[nin].a    = MSJetScale(L / (2 * PETSC_PI), MSJetSin(wx));
+      a[nin++].da = MSJetConst(0.0);
+    }
   }
   for (PetscInt l = 0; l < nl; l++) {
     PetscInt nout;
@@ -120,7 +131,9 @@ static PetscReal PairResidualDirection(const Ctx *c, Pair u)
   return u.da.d[1] + u.da.v * u.a.d[0] + u.a.v * u.da.d[0] - c->nu * u.da.h[0];
 }
 
-static PetscErrorCode CheckKind(PetscInt kind, MSActivation act, PetscReal *w1, PetscReal *w2, PetscReal *w3)
+#define PERIOD 1.9
+
+static PetscErrorCode CheckKind(PetscInt kind, MSActivation act, PetscBool periodic, PetscReal *w1, PetscReal *w2, PetscReal *w3)
 {
   MSNet       net;
   PetscInt    widths[] = {8, 8, 8}, n = 29, P, C;
@@ -141,6 +154,7 @@ static PetscErrorCode CheckKind(PetscInt kind, MSActivation act, PetscReal *w1, 
   PetscCall(MSNetSetFirstLayerScale(net, kappa));
   PetscCall(MSNetSetOutputScale(net, s));
   PetscCall(MSNetSetBlockSize(net, 64));
+  if (periodic) PetscCall(MSNetSetPeriodic(net, 0, PERIOD));
   PetscCall(MSNetSetUp(net));
   PetscCall(MSNetGetNumParameters(net, &P));
   PetscCall(MSNetGetParameters(net, &pv));
@@ -223,10 +237,10 @@ int main(int argc, char **argv)
 
   PetscCall(PetscInitialize(&argc, &argv, NULL, help));
   for (PetscInt kind = 0; kind < 2; kind++)
-    for (PetscInt a = 0; a < 3; a++) {
+    for (PetscInt a = 0; a < 6; a++) {
       PetscReal w1 = 0, w2 = 0, w3 = 0;
-      PetscCall(CheckKind(kind, (MSActivation)a, &w1, &w2, &w3));
-      PetscCall(PetscPrintf(PETSC_COMM_SELF, "%-7s %-4s: J v vs dual direction %.2e (1e-12), vs finite differences %.2e (1e-6), normal equations %.2e (1e-12)\n", kind ? "burgers" : "poisson", MSActivations[a], (double)w1, (double)w2, (double)w3));
+      PetscCall(CheckKind(kind, (MSActivation)(a % 3), a >= 3 ? PETSC_TRUE : PETSC_FALSE, &w1, &w2, &w3));
+      PetscCall(PetscPrintf(PETSC_COMM_SELF, "%-7s %-4s%s: J v vs dual direction %.2e (1e-12), vs finite differences %.2e (1e-6), normal equations %.2e (1e-12)\n", kind ? "burgers" : "poisson", MSActivations[a % 3], a >= 3 ? " periodic x" : "", (double)w1, (double)w2, (double)w3));
       if (w1 > 1e-12 || w2 > 1e-6 || w3 > 1e-12) fails++;
     }
   PetscCall(PetscPrintf(PETSC_COMM_SELF, "%s\n", fails ? "FAIL" : "PASS"));

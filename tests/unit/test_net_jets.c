@@ -3,10 +3,34 @@ static const char help[] = "Batched network jets against the scalar jet type and
    (1) MSNetEvaluate's jets equal MSNetEvaluateJet (MSJet arithmetic, point by point) to 1e-13
        relative; (2) first and second derivatives match fourth-order central finite differences to
        1e-7 relative. The block size is smaller than the point count so several blocks,
-       including a partial one, are exercised. */
+       including a partial one, are exercised. Each case also runs with periodic inputs (MSNetSetPeriodic:
+       input 1 of period 1.7, and input 3 of period 2.3 in 3D), where (3) u(x + L e_i) = u(x) to 1e-13. */
 #include <mspinn.h>
 
-static PetscErrorCode CheckNet(PetscInt dim, MSActivation act, PetscReal kappa, PetscBool mixed, PetscReal *worst_dual, PetscReal *worst_fd)
+#define PERIOD_1 1.7
+#define PERIOD_3 2.3
+
+/* u at the points shifted by one period along every periodic input, against u */
+static PetscErrorCode CheckPeriodic(MSNet net, PetscInt dim, PetscInt n, const PetscReal X[], const PetscReal U[], PetscReal scale, PetscReal *worst)
+{
+  MSJetSpec  s0 = {dim, 0, PETSC_FALSE};
+  PetscReal *Xs, *Us;
+
+  PetscFunctionBegin;
+  PetscCall(PetscMalloc2(n * dim, &Xs, n, &Us));
+  for (PetscInt p = 0; p < n; p++)
+    for (PetscInt i = 0; i < dim; i++) {
+      PetscReal L;
+      PetscCall(MSNetGetPeriod(net, i, &L));
+      Xs[p * dim + i] = X[p * dim + i] + L;
+    }
+  PetscCall(MSNetEvaluate(net, &s0, n, Xs, Us));
+  for (PetscInt p = 0; p < n; p++) *worst = PetscMax(*worst, PetscAbsReal(Us[p] - U[p]) / scale);
+  PetscCall(PetscFree2(Xs, Us));
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode CheckNet(PetscInt dim, MSActivation act, PetscReal kappa, PetscBool mixed, PetscBool periodic, PetscReal *worst_dual, PetscReal *worst_fd, PetscReal *worst_per)
 {
   MSNet       net;
   PetscInt    widths[] = {7, 9, 6}, n = 37;
@@ -24,6 +48,8 @@ static PetscErrorCode CheckNet(PetscInt dim, MSActivation act, PetscReal kappa, 
   PetscCall(MSNetSetOutputScale(net, 0.7));
   PetscCall(MSNetSetSeed(net, 11 + dim));
   PetscCall(MSNetSetBlockSize(net, 16));
+  if (periodic) PetscCall(MSNetSetPeriodic(net, 0, PERIOD_1));
+  if (periodic && dim == 3) PetscCall(MSNetSetPeriodic(net, 2, PERIOD_3));
   PetscCall(MSNetSetUp(net));
   { /* nonzero biases too */
     Vec p;
@@ -37,6 +63,7 @@ static PetscErrorCode CheckNet(PetscInt dim, MSActivation act, PetscReal kappa, 
   for (PetscInt q = 0; q < n * dim; q++) PetscCall(PetscRandomGetValueReal(rnd, &X[q]));
   PetscCall(MSNetEvaluate(net, &spec, n, X, U));
   for (PetscInt q = 0; q < n * C; q++) scale = PetscMax(scale, PetscAbsReal(U[q]));
+  if (periodic) PetscCall(CheckPeriodic(net, dim, n, X, U, scale, worst_per));
 
   for (PetscInt p = 0; p < n; p++) {
     MSJet     ref;
@@ -80,22 +107,24 @@ static PetscErrorCode CheckNet(PetscInt dim, MSActivation act, PetscReal kappa, 
 
 int main(int argc, char **argv)
 {
-  PetscReal worst_dual = 0, worst_fd = 0;
+  PetscReal worst_dual = 0, worst_fd = 0, worst_per = 0;
   PetscInt  fails = 0;
 
   PetscCall(PetscInitialize(&argc, &argv, NULL, help));
   for (PetscInt dim = 1; dim <= 3; dim++)
     for (PetscInt a = 0; a < 3; a++)
-      for (PetscInt mixed = 0; mixed < 2; mixed++) {
-        PetscReal wd = 0, wf = 0;
+      for (PetscInt mixed = 0; mixed < 2; mixed++)
+        for (PetscInt per = 0; per < 2; per++) {
+        PetscReal wd = 0, wf = 0, wp = 0;
         if (mixed && dim == 1) continue;
-        PetscCall(CheckNet(dim, (MSActivation)a, a ? 1.7 : 1.0, (PetscBool)mixed, &wd, &wf));
-        PetscCall(PetscPrintf(PETSC_COMM_SELF, "dim %" PetscInt_FMT " %-4s mixed %" PetscInt_FMT ": batched vs MSJet %.2e, vs finite differences %.2e\n", dim, MSActivations[a], mixed, (double)wd, (double)wf));
-        if (wd > 1e-13 || wf > 1e-7) fails++;
+        PetscCall(CheckNet(dim, (MSActivation)a, a ? 1.7 : 1.0, (PetscBool)mixed, (PetscBool)per, &wd, &wf, &wp));
+        PetscCall(PetscPrintf(PETSC_COMM_SELF, "dim %" PetscInt_FMT " %-4s mixed %" PetscInt_FMT " periodic %" PetscInt_FMT ": batched vs MSJet %.2e, vs finite differences %.2e, one period on %.2e\n", dim, MSActivations[a], mixed, per, (double)wd, (double)wf, (double)wp));
+        if (wd > 1e-13 || wf > 1e-7 || wp > 1e-13) fails++;
+        worst_per  = PetscMax(worst_per, wp);
         worst_dual = PetscMax(worst_dual, wd);
         worst_fd   = PetscMax(worst_fd, wf);
       }
-  PetscCall(PetscPrintf(PETSC_COMM_SELF, "worst: %.2e (bound 1e-13), %.2e (bound 1e-7)\n%s\n", (double)worst_dual, (double)worst_fd, fails ? "FAIL" : "PASS"));
+  PetscCall(PetscPrintf(PETSC_COMM_SELF, "worst: %.2e (bound 1e-13), %.2e (bound 1e-7), periodicity %.2e (bound 1e-13)\n%s\n", (double)worst_dual, (double)worst_fd, (double)worst_per, fails ? "FAIL" : "PASS"));
   PetscCall(PetscFinalize());
   return fails ? 1 : 0;
 }

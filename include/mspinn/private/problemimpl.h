@@ -44,6 +44,7 @@ struct _p_MSProblem {
   PetscInt     nrefcoords;
   /* a Gmsh mesh (-mesh, src/problem/mesh.c): vertices, simplices, boundary facets and their labels */
   char         meshfile[PETSC_MAX_PATH_LEN];
+  PetscBool    periodic[MS_JET_DIM];   /* -domain_periodic: space directions the solution is periodic in (period hi - lo) */
   PetscInt     mdim, nvert, ncell, nface;
   PetscReal   *vert, *cellvol;
   PetscInt    *cellv, *facev, *facelabel;
@@ -91,4 +92,5 @@ PETSC_INTERN PetscErrorCode MSProblemAnsatzMarkImposed_Private(MSProblem);
 PETSC_INTERN void           MSAnsatzMultiply_Private(const MSJetSpec *, PetscInt n, const PetscReal D[], PetscInt ldD, PetscReal U[], PetscBool absmode);
 PETSC_INTERN void           MSAnsatzMultiplyTranspose_Private(const MSJetSpec *, PetscInt n, const PetscReal D[], PetscInt ldD, PetscReal G[]);
 PETSC_INTERN PetscErrorCode MSProblemExactJets_Private(MSProblem, const PetscReal x[], MSDual jets[]);
+PETSC_INTERN PetscErrorCode MSProblemSetNetPeriodic_Private(MSProblem, MSNet);
 PETSC_INTERN PetscErrorCode MSProblemSourceAt_Private(MSProblem, const PetscReal x[], PetscReal *f);
