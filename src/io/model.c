@@ -139,9 +139,11 @@ static PetscErrorCode MSModelLoadPeriods_Private(MPI_Comm comm, const char file[
   PetscCall(MSH5HasDataset(file, name, &has));
   if (!has) PetscFunctionReturn(0);
   PetscCall(MSH5ReadDataset(comm, "-load", file, name, &nd, dims, &periods));
-  PetscCheck(nd == 1 && dims[0] == net->dim, comm, PETSC_ERR_FILE_UNEXPECTED, "-load %s: %s should hold %" PetscInt_FMT " periods", file, name, net->dim);
+  PetscCheck(nd == 1 && dims[0] == net->dim, comm, PETSC_ERR_FILE_UNEXPECTED, "-load %s: %s should hold %" PetscInt_FMT " periods", file, name,
+             net->dim);
   for (PetscInt i = 0; i < net->dim; i++) {
-    PetscCheck(periods[i] >= 0 && periods[i] < PETSC_INFINITY, comm, PETSC_ERR_FILE_UNEXPECTED, "-load %s: %s gives input %" PetscInt_FMT " the period %g", file, name, i + 1, (double)periods[i]);
+    PetscCheck(periods[i] >= 0 && periods[i] < PETSC_INFINITY, comm, PETSC_ERR_FILE_UNEXPECTED,
+               "-load %s: %s gives input %" PetscInt_FMT " the period %g", file, name, i + 1, (double)periods[i]);
     PetscCall(MSNetSetPeriodic(net, i, periods[i]));
   }
   PetscCall(PetscFree(periods));
@@ -169,7 +171,8 @@ static PetscErrorCode MSModelLoadStage_Private(MPI_Comm comm, const char file[],
     PetscCheck(w >= 1 && w <= PETSC_MAX_INT && w == PetscFloorReal(w), comm, PETSC_ERR_FILE_UNEXPECTED,
                "-load %s: %s gives layer %" PetscInt_FMT " the width %g", file, name, l + 1, (double)w);
     PetscCheck(a >= 0 && a < MS_NUM_ACTIVATIONS && a == PetscFloorReal(a), comm, PETSC_ERR_FILE_UNEXPECTED,
-               "-load %s: %s gives layer %" PetscInt_FMT " the unknown activation code %g (known: 0 to %d)", file, name, l + 1, (double)a, MS_NUM_ACTIVATIONS - 1);
+               "-load %s: %s gives layer %" PetscInt_FMT " the unknown activation code %g (known: 0 to %d)", file, name, l + 1, (double)a,
+               MS_NUM_ACTIVATIONS - 1);
   }
   PetscCall(MSNetCreate(comm, &net));
   PetscCall(MSNetSetInputDimension(net, (PetscInt)shape[0]));

@@ -26,7 +26,8 @@ PetscErrorCode MSModelSetInputNames(MSModel model, PetscInt nin, const char *con
 {
   PetscFunctionBegin;
   PetscValidHeaderSpecific(model, MSMODEL_CLASSID, 1);
-  PetscCheck(nin >= 1 && nin <= MS_JET_DIM, PetscObjectComm((PetscObject)model), PETSC_ERR_ARG_OUTOFRANGE, "A model has 1 to %d inputs, not %" PetscInt_FMT, MS_JET_DIM, nin);
+  PetscCheck(nin >= 1 && nin <= MS_JET_DIM, PetscObjectComm((PetscObject)model), PETSC_ERR_ARG_OUTOFRANGE,
+             "A model has 1 to %d inputs, not %" PetscInt_FMT, MS_JET_DIM, nin);
   PetscCheck(!model->hasansatz, PetscObjectComm((PetscObject)model), PETSC_ERR_ORDER, "Name the model's inputs before setting its ansatz");
   model->nin = nin;
   for (PetscInt i = 0; i < nin; i++) PetscCall(PetscStrncpy(model->inputs[i], names[i], MS_MODEL_NAME_LEN));
@@ -37,7 +38,8 @@ PetscErrorCode MSModelGetInputName(MSModel model, PetscInt i, const char **name)
 {
   PetscFunctionBegin;
   PetscValidHeaderSpecific(model, MSMODEL_CLASSID, 1);
-  PetscCheck(i >= 0 && i < model->nin, PetscObjectComm((PetscObject)model), PETSC_ERR_ARG_OUTOFRANGE, "Input %" PetscInt_FMT " of a model with %" PetscInt_FMT, i, model->nin);
+  PetscCheck(i >= 0 && i < model->nin, PetscObjectComm((PetscObject)model), PETSC_ERR_ARG_OUTOFRANGE,
+             "Input %" PetscInt_FMT " of a model with %" PetscInt_FMT, i, model->nin);
   *name = model->inputs[i];
   PetscFunctionReturn(0);
 }
@@ -58,7 +60,8 @@ PetscErrorCode MSModelSetAnsatz(MSModel model, const char lift[], const char dis
   PetscCheck(lift[0] && distance[0], comm, PETSC_ERR_ARG_WRONG, "A model's ansatz needs both the lift and the distance");
   PetscCheck(model->nin >= 1, comm, PETSC_ERR_ORDER, "Name the model's inputs (MSModelSetInputNames) before setting its ansatz");
   PetscCheck(stages >= 0, comm, PETSC_ERR_ARG_OUTOFRANGE, "The ansatz multiplies a non-negative number of stages, not %" PetscInt_FMT, stages);
-  PetscCheck(strlen(lift) < MS_MODEL_TEXT_LEN && strlen(distance) < MS_MODEL_TEXT_LEN, comm, PETSC_ERR_ARG_SIZ, "Ansatz expressions are limited to %d characters", MS_MODEL_TEXT_LEN - 1);
+  PetscCheck(strlen(lift) < MS_MODEL_TEXT_LEN && strlen(distance) < MS_MODEL_TEXT_LEN, comm, PETSC_ERR_ARG_SIZ,
+             "Ansatz expressions are limited to %d characters", MS_MODEL_TEXT_LEN - 1);
   {
     const char *const texts[2] = {lift, distance};
     const char       *vars[MS_JET_DIM];
@@ -94,7 +97,8 @@ PetscErrorCode MSModelAddStage(MSModel model, MSNet net, PetscReal eps)
   s = model->nstages;
   PetscCheck(s < MS_MAX_STAGES, PetscObjectComm((PetscObject)model), PETSC_ERR_ARG_OUTOFRANGE, "A model has at most %d stages", MS_MAX_STAGES);
   PetscCall(MSNetGetInputDimension(net, &d));
-  PetscCheck(model->nin == 0 || d == model->nin, PetscObjectComm((PetscObject)model), PETSC_ERR_ARG_INCOMP, "A network of %" PetscInt_FMT " inputs added to a model of %" PetscInt_FMT, d, model->nin);
+  PetscCheck(model->nin == 0 || d == model->nin, PetscObjectComm((PetscObject)model), PETSC_ERR_ARG_INCOMP,
+             "A network of %" PetscInt_FMT " inputs added to a model of %" PetscInt_FMT, d, model->nin);
   PetscCall(PetscObjectReference((PetscObject)net));
   PetscCall(MSNetDestroy(&model->net[s]));
   model->net[s]  = net;
@@ -116,7 +120,8 @@ PetscErrorCode MSModelGetStage(MSModel model, PetscInt s, MSNet *net, PetscReal 
 {
   PetscFunctionBegin;
   PetscValidHeaderSpecific(model, MSMODEL_CLASSID, 1);
-  PetscCheck(s >= 0 && s < model->nstages, PetscObjectComm((PetscObject)model), PETSC_ERR_ARG_OUTOFRANGE, "Stage %" PetscInt_FMT " of a model of %" PetscInt_FMT, s, model->nstages);
+  PetscCheck(s >= 0 && s < model->nstages, PetscObjectComm((PetscObject)model), PETSC_ERR_ARG_OUTOFRANGE,
+             "Stage %" PetscInt_FMT " of a model of %" PetscInt_FMT, s, model->nstages);
   if (net) *net = model->net[s];
   if (eps) *eps = model->eps[s];
   PetscFunctionReturn(0);
@@ -124,7 +129,8 @@ PetscErrorCode MSModelGetStage(MSModel model, PetscInt s, MSNet *net, PetscReal 
 
 /* the jets of the first ns stages at the n points X, channel c at U + c n; with magnitude the running-error
    magnitudes instead (every term in absolute value, |N_s| from MSNetEvaluateMagnitude), for the round-off floor */
-PetscErrorCode MSModelEvaluate_Private(MSModel m, PetscInt ns, const MSJetSpec *spec, PetscInt n, const PetscReal X[], PetscBool magnitude, PetscReal U[])
+PetscErrorCode MSModelEvaluate_Private(MSModel m, PetscInt ns, const MSJetSpec *spec, PetscInt n, const PetscReal X[], PetscBool magnitude,
+                                       PetscReal U[])
 {
   PetscInt   C = MSJetSpecNumChannels(spec);
   PetscReal *Us, *Uf = NULL;
@@ -165,7 +171,8 @@ PetscErrorCode MSModelEvaluateStage(MSModel model, PetscInt s, const MSJetSpec *
 
   PetscFunctionBegin;
   PetscValidHeaderSpecific(model, MSMODEL_CLASSID, 1);
-  PetscCheck(s >= 0 && s < model->nstages, PetscObjectComm((PetscObject)model), PETSC_ERR_ARG_OUTOFRANGE, "Stage %" PetscInt_FMT " of a model of %" PetscInt_FMT, s, model->nstages);
+  PetscCheck(s >= 0 && s < model->nstages, PetscObjectComm((PetscObject)model), PETSC_ERR_ARG_OUTOFRANGE,
+             "Stage %" PetscInt_FMT " of a model of %" PetscInt_FMT, s, model->nstages);
   PetscCall(MSNetEvaluate(model->net[s], spec, n, X, U));
   for (PetscInt q = 0; q < C * n; q++) U[q] *= model->eps[s];
   if (model->hasansatz && (model->ansatz_stages == 0 || s < model->ansatz_stages)) {
@@ -201,7 +208,8 @@ PetscErrorCode MSModelView(MSModel model, PetscViewer viewer)
     PetscReal kappa;
     PetscCall(MSNetGetNumParameters(model->net[s], &P));
     PetscCall(MSNetGetFirstLayerScale(model->net[s], &kappa));
-    PetscCall(PetscViewerASCIIPrintf(viewer, "stage %" PetscInt_FMT ": %" PetscInt_FMT " parameters, kappa %g, eps %g\n", s + 1, P, (double)kappa, (double)model->eps[s]));
+    PetscCall(PetscViewerASCIIPrintf(viewer, "stage %" PetscInt_FMT ": %" PetscInt_FMT " parameters, kappa %g, eps %g\n", s + 1, P, (double)kappa,
+              (double)model->eps[s]));
   }
   PetscCall(PetscViewerASCIIPopTab(viewer));
   PetscFunctionReturn(0);

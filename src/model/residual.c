@@ -18,7 +18,8 @@ PetscErrorCode MSModelResidual(MSModel model, MSProblem prob, PetscInt ns, Petsc
   PetscCall(MSPDEGetJetSpec(pde, &spec));
   PetscCall(MSPDEHasEquation(pde, &haseq));
   PetscCall(MSPDEGetCoefficients(pde, &nc, NULL, &cv));
-  PetscCheck(haseq || prob->exact, PetscObjectComm((PetscObject)model), PETSC_ERR_SUP, "The misfit of a fit to data away from the data points is unknown");
+  PetscCheck(haseq || prob->exact, PetscObjectComm((PetscObject)model), PETSC_ERR_SUP,
+             "The misfit of a fit to data away from the data points is unknown");
   d = spec.dim;
   C = MSJetSpecNumChannels(&spec);
   PetscCall(PetscMalloc1(PetscMax(C * n, 1), &U));

@@ -3,9 +3,10 @@
    Wang & Lai 2024). Parameters live in one sequential Vec, layer by layer: W_l (column-major,
    nout x nin) then b_l. This file holds the object's life cycle.
    A periodic input x_i (MSNetSetPeriodic, period L, omega = 2 pi / L) enters the first layer as the two
-   features cos(omega x_i) / omega and sin(omega x_i) / omega instead of x_i (slopes of at most 1, as x_i's), so that every network is exactly L-periodic
-   in x_i: the first layer's columns are then [x or cos(omega x) per input, then sin(omega x) per periodic
-   input] (Dong & Ni, J. Comput. Phys. 435, 2021: exact periodicity through a Fourier input layer). */
+   features cos(omega x_i) / omega and sin(omega x_i) / omega instead of x_i (slopes of at most 1, as x_i's),
+   so that every network is exactly L-periodic in x_i: the first layer's columns are then [x, or
+   cos(omega x) / omega, per input, then sin(omega x) / omega per periodic input] (Dong & Ni, J. Comput.
+   Phys. 435, 2021: exact periodicity through a Fourier input layer). */
 #include <mspinn/private/netimpl.h>
 
 PetscErrorCode MSNetCreate(MPI_Comm comm, MSNet *net)
@@ -44,8 +45,10 @@ PetscErrorCode MSNetSetPeriodic(MSNet net, PetscInt i, PetscReal period)
   PetscFunctionBegin;
   PetscValidHeaderSpecific(net, MSNET_CLASSID, 1);
   PetscCall(MSNetCheckNotSetUp_Private(net));
-  PetscCheck(i >= 0 && i < net->dim, PetscObjectComm((PetscObject)net), PETSC_ERR_ARG_OUTOFRANGE, "Input %" PetscInt_FMT " of a network with %" PetscInt_FMT " inputs", i, net->dim);
-  PetscCheck(period >= 0 && period < PETSC_INFINITY, PetscObjectComm((PetscObject)net), PETSC_ERR_ARG_OUTOFRANGE, "A period must be positive and finite, not %g", (double)period);
+  PetscCheck(i >= 0 && i < net->dim, PetscObjectComm((PetscObject)net), PETSC_ERR_ARG_OUTOFRANGE,
+             "Input %" PetscInt_FMT " of a network with %" PetscInt_FMT " inputs", i, net->dim);
+  PetscCheck(period >= 0 && period < PETSC_INFINITY, PetscObjectComm((PetscObject)net), PETSC_ERR_ARG_OUTOFRANGE,
+             "A period must be positive and finite, not %g", (double)period);
   net->omega[i] = period > 0 ? 2 * PETSC_PI / period : 0.0;
   net->nper     = 0;
   for (PetscInt k = 0; k < net->dim; k++) net->nper += net->omega[k] > 0 ? 1 : 0;
@@ -57,7 +60,8 @@ PetscErrorCode MSNetGetPeriod(MSNet net, PetscInt i, PetscReal *period)
 {
   PetscFunctionBegin;
   PetscValidHeaderSpecific(net, MSNET_CLASSID, 1);
-  PetscCheck(i >= 0 && i < net->dim, PetscObjectComm((PetscObject)net), PETSC_ERR_ARG_OUTOFRANGE, "Input %" PetscInt_FMT " of a network with %" PetscInt_FMT " inputs", i, net->dim);
+  PetscCheck(i >= 0 && i < net->dim, PetscObjectComm((PetscObject)net), PETSC_ERR_ARG_OUTOFRANGE,
+             "Input %" PetscInt_FMT " of a network with %" PetscInt_FMT " inputs", i, net->dim);
   *period = net->omega[i] > 0 ? 2 * PETSC_PI / net->omega[i] : 0.0;
   PetscFunctionReturn(0);
 }
@@ -418,7 +422,8 @@ PetscErrorCode MSNetView(MSNet net, PetscViewer viewer)
   PetscCall(PetscViewerASCIIPrintf(viewer, "\n"));
   PetscCall(PetscViewerASCIIUseTabs(viewer, PETSC_TRUE));
   for (PetscInt i = 0; i < net->dim; i++)
-    if (net->omega[i] > 0) PetscCall(PetscViewerASCIIPrintf(viewer, "input %" PetscInt_FMT " periodic, period %g: (cos, sin) features\n", i, (double)(2 * PETSC_PI / net->omega[i])));
+    if (net->omega[i] > 0) PetscCall(PetscViewerASCIIPrintf(viewer, "input %" PetscInt_FMT " periodic, period %g: (cos, sin) features\n", i,
+                                     (double)(2 * PETSC_PI / net->omega[i])));
   PetscCall(PetscViewerASCIIPrintf(viewer, "activations: first %s, others %s; kappa %g, output scale %g, seed %lu\n", MSActivations[net->act[0]], MSActivations[net->act[1]], (double)net->kappa, (double)net->outscale, net->seed));
   PetscCall(PetscViewerASCIIPopTab(viewer));
   PetscFunctionReturn(0);

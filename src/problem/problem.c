@@ -145,7 +145,9 @@ static PetscErrorCode MSProblemPeriodicOptions_Private(MSProblem prob, PetscOpti
 
   PetscFunctionBegin;
   for (PetscInt i = 0; i < MS_JET_DIM; i++) prob->periodic[i] = PETSC_FALSE;
-  PetscCall(PetscOptionsStringArray("-domain_periodic", "Space directions the solution is periodic in, e.g. x or x,y (period: the box's length; exact, through (cos, sin) input features)", "MSProblemSetFromOptions", names, &n, &flg));
+  PetscCall(PetscOptionsStringArray("-domain_periodic",
+            "Space directions the solution is periodic in, e.g. x or x,y (period: the box's length; exact, through (cos, sin) input features)",
+            "MSProblemSetFromOptions", names, &n, &flg));
   if (!flg) PetscFunctionReturn(0);
   for (PetscInt k = 0; k < n; k++) {
     PetscInt i = -1;
@@ -158,7 +160,8 @@ static PetscErrorCode MSProblemPeriodicOptions_Private(MSProblem prob, PetscOpti
       char bad[64];
       PetscCall(PetscStrncpy(bad, names[k], sizeof(bad)));
       for (PetscInt j = 0; j < n; j++) PetscCall(PetscFree(names[j]));
-      SETERRQ(comm, PETSC_ERR_ARG_WRONG, "-domain_periodic: \"%s\" is not a space direction of this %" PetscInt_FMT "-dimensional box (x%s)", bad, prob->sdim, prob->sdim == 1 ? "" : (prob->sdim == 2 ? ", y" : ", y, z"));
+      SETERRQ(comm, PETSC_ERR_ARG_WRONG, "-domain_periodic: \"%s\" is not a space direction of this %" PetscInt_FMT "-dimensional box (x%s)", bad,
+              prob->sdim, prob->sdim == 1 ? "" : (prob->sdim == 2 ? ", y" : ", y, z"));
     }
     prob->periodic[i] = PETSC_TRUE;
   }

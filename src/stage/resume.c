@@ -108,7 +108,8 @@ static PetscErrorCode MSSolverResumePoints_Private(MSSolver sol, PetscInt finish
 static PetscErrorCode MSSolverResumeCheckProblem_Private(MSSolver sol)
 {
   MPI_Comm           comm = PetscObjectComm((PetscObject)sol);
-  const char        *keys[MS_RESUME_KEYS + MSPDE_MAX_COEF] = {"-pde_type", "-pde_dim", "-pde_exact", "-pde_source", "-pde_boundary", "-pde_initial", "-domain_lower", "-domain_upper", "-domain_time", "-mesh", "-data_file", "-domain_periodic"};
+  const char        *keys[MS_RESUME_KEYS + MSPDE_MAX_COEF] = {"-pde_type", "-pde_dim", "-pde_exact", "-pde_source", "-pde_boundary", "-pde_initial",
+      "-domain_lower", "-domain_upper", "-domain_time", "-mesh", "-data_file", "-domain_periodic"};
   char               names[MSPDE_MAX_COEF][64], *text = NULL;
   PetscInt           nkeys = MS_RESUME_KEYS, nc;
   const char *const *cn;
@@ -158,15 +159,21 @@ static PetscErrorCode MSSolverResumeModel_Private(MSSolver sol, PetscInt finishe
   PetscCall(MSModelCreate(comm, &saved));
   PetscCall(MSModelLoad(saved, sol->resume));
   PetscCall(MSModelGetNumStages(saved, &nmodel));
-  PetscCheck(nmodel >= finished, comm, PETSC_ERR_FILE_UNEXPECTED, "-resume %s: /model has %" PetscInt_FMT " stages, fewer than the %" PetscInt_FMT " finished", sol->resume, nmodel, finished);
-  PetscCheck(saved->nin == sol->prob->nin, comm, PETSC_ERR_ARG_INCOMP, "-resume %s: the saved model has %" PetscInt_FMT " inputs, this problem %" PetscInt_FMT " (different options?)", sol->resume, saved->nin, sol->prob->nin);
+  PetscCheck(nmodel >= finished, comm, PETSC_ERR_FILE_UNEXPECTED,
+             "-resume %s: /model has %" PetscInt_FMT " stages, fewer than the %" PetscInt_FMT " finished", sol->resume, nmodel, finished);
+  PetscCheck(saved->nin == sol->prob->nin, comm, PETSC_ERR_ARG_INCOMP,
+             "-resume %s: the saved model has %" PetscInt_FMT " inputs, this problem %" PetscInt_FMT " (different options?)", sol->resume,
+             saved->nin, sol->prob->nin);
   PetscCall(MSModelGetAnsatz(saved, &lift, &dist, &m));
   PetscCall(PetscStrcmp(lift, sol->prob->ansatz_text[0], &same[0]));
   PetscCall(PetscStrcmp(dist, sol->prob->ansatz_text[1], &same[1]));
-  PetscCheck(same[0] && same[1], comm, PETSC_ERR_ARG_INCOMP, "-resume %s: the saved stages were trained with -ansatz_lift \"%s\" -ansatz_distance \"%s\", this run has \"%s\" and \"%s\"", sol->resume, lift, dist, sol->prob->ansatz_text[0], sol->prob->ansatz_text[1]);
+  PetscCheck(same[0] && same[1], comm, PETSC_ERR_ARG_INCOMP,
+             "-resume %s: the saved stages were trained with -ansatz_lift \"%s\" -ansatz_distance \"%s\", this run has \"%s\" and \"%s\"",
+             sol->resume, lift, dist, sol->prob->ansatz_text[0], sol->prob->ansatz_text[1]);
   was = (m == 0 || m > finished) ? finished : m; /* how many of the saved stages D multiplies */
   now = (sol->prob->ansatz_stages == 0 || sol->prob->ansatz_stages > finished) ? finished : sol->prob->ansatz_stages;
-  PetscCheck(!lift[0] || was == now, comm, PETSC_ERR_ARG_INCOMP, "-resume %s: D multiplies %" PetscInt_FMT " of the %" PetscInt_FMT " saved stages (-ansatz_stages %" PetscInt_FMT "), with -ansatz_stages %" PetscInt_FMT " it would multiply %" PetscInt_FMT, sol->resume, was, finished, m, sol->prob->ansatz_stages, now);
+  PetscCheck(!lift[0] || was == now, comm, PETSC_ERR_ARG_INCOMP,
+             "-resume %s: D multiplies %" PetscInt_FMT " of the %" PetscInt_FMT " saved stages (-ansatz_stages %" PetscInt_FMT "), with -ansatz_stages %" PetscInt_FMT " it would multiply %" PetscInt_FMT, sol->resume, was, finished, m, sol->prob->ansatz_stages, now);
   for (PetscInt s = 0; s < MS_MAX_STAGES; s++) PetscCall(MSNetDestroy(&sol->model->net[s]));
   sol->model->nstages = 0;
   for (PetscInt s = 0; s < finished; s++) PetscCall(MSModelAddStage(sol->model, saved->net[s], saved->eps[s]));
@@ -214,7 +221,8 @@ PetscErrorCode MSSolverResume_Private(MSSolver sol)
       PetscCall(PetscFree(col));
     }
     for (PetscInt s = 0; s < finished; s++) {
-      PetscCheck(sol->rec[s].params == sol->model->net[s]->P, comm, PETSC_ERR_FILE_UNEXPECTED, "-resume %s: /stages/parameters[%" PetscInt_FMT "] does not match /model", sol->resume, s);
+      PetscCheck(sol->rec[s].params == sol->model->net[s]->P, comm, PETSC_ERR_FILE_UNEXPECTED,
+                 "-resume %s: /stages/parameters[%" PetscInt_FMT "] does not match /model", sol->resume, s);
       sol->gammas[s] = sol->rec[s].gamma;
     }
   }

@@ -238,7 +238,8 @@ PetscErrorCode MSSolverSetFromOptions(MSSolver sol)
   PetscCheck(sol->kappa_fraction > 0, PetscObjectComm((PetscObject)sol), PETSC_ERR_ARG_OUTOFRANGE, "-stage_kappa_fraction %g: must be positive", (double)sol->kappa_fraction);
   PetscCheck(sol->min_gain >= 1, PetscObjectComm((PetscObject)sol), PETSC_ERR_ARG_OUTOFRANGE, "-stage_min_gain must be at least 1");
   for (PetscInt i = 0; i < sol->prob->sdim; i++) /* (its first layer is set per frequency and direction of x itself) */
-    PetscCheck(!sol->prob->periodic[i] || sol->init != MS_STAGE_INIT_SPECTRUM, PetscObjectComm((PetscObject)sol), PETSC_ERR_ARG_INCOMP, "-stage_init spectrum: not with -domain_periodic");
+    PetscCheck(!sol->prob->periodic[i] || sol->init != MS_STAGE_INIT_SPECTRUM, PetscObjectComm((PetscObject)sol), PETSC_ERR_ARG_INCOMP,
+               "-stage_init spectrum: not with -domain_periodic");
   if (sol->write) PetscCall(MSSolverCheckOutputPath_Private(sol));
 
   /* the first stage's network, so that -help lists its options and typos fail before training */

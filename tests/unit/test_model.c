@@ -114,7 +114,9 @@ int main(int argc, char **argv)
   lost = MaxRelDiff(5 * NPTS, V, U);
   (void)remove(file);
 
-  PetscCall(PetscPrintf(PETSC_COMM_SELF, "(1) value vs written out: %.2e\n(2) jets vs stage terms + lift: %.2e\n(3) loaded identical: %s; without the ansatz: %.2e\n", (double)w1, (double)w2, same ? "yes" : "no", (double)lost));
+  PetscCall(PetscPrintf(PETSC_COMM_SELF,
+            "(1) value vs written out: %.2e\n(2) jets vs stage terms + lift: %.2e\n(3) loaded identical: %s; without the ansatz: %.2e\n",
+            (double)w1, (double)w2, same ? "yes" : "no", (double)lost));
   PetscCheck(w1 <= 1e-15 && w2 <= 1e-14 && same && lost > 1e-3, PETSC_COMM_SELF, PETSC_ERR_PLIB, "MSModel check failed");
   PetscCall(MSModelDestroy(&loaded));
   PetscCall(MSModelDestroy(&model));

@@ -240,7 +240,9 @@ int main(int argc, char **argv)
     for (PetscInt a = 0; a < 6; a++) {
       PetscReal w1 = 0, w2 = 0, w3 = 0;
       PetscCall(CheckKind(kind, (MSActivation)(a % 3), a >= 3 ? PETSC_TRUE : PETSC_FALSE, &w1, &w2, &w3));
-      PetscCall(PetscPrintf(PETSC_COMM_SELF, "%-7s %-4s%s: J v vs dual direction %.2e (1e-12), vs finite differences %.2e (1e-6), normal equations %.2e (1e-12)\n", kind ? "burgers" : "poisson", MSActivations[a % 3], a >= 3 ? " periodic x" : "", (double)w1, (double)w2, (double)w3));
+      PetscCall(PetscPrintf(PETSC_COMM_SELF,
+                "%-7s %-4s%s: J v vs dual direction %.2e (1e-12), vs finite differences %.2e (1e-6), normal equations %.2e (1e-12)\n",
+                kind ? "burgers" : "poisson", MSActivations[a % 3], a >= 3 ? " periodic x" : "", (double)w1, (double)w2, (double)w3));
       if (w1 > 1e-12 || w2 > 1e-6 || w3 > 1e-12) fails++;
     }
   PetscCall(PetscPrintf(PETSC_COMM_SELF, "%s\n", fails ? "FAIL" : "PASS"));

@@ -30,7 +30,8 @@ static PetscErrorCode CheckPeriodic(MSNet net, PetscInt dim, PetscInt n, const P
   PetscFunctionReturn(0);
 }
 
-static PetscErrorCode CheckNet(PetscInt dim, MSActivation act, PetscReal kappa, PetscBool mixed, PetscBool periodic, PetscReal *worst_dual, PetscReal *worst_fd, PetscReal *worst_per)
+static PetscErrorCode CheckNet(PetscInt dim, MSActivation act, PetscReal kappa, PetscBool mixed, PetscBool periodic, PetscReal *worst_dual,
+                               PetscReal *worst_fd, PetscReal *worst_per)
 {
   MSNet       net;
   PetscInt    widths[] = {7, 9, 6}, n = 37;
@@ -118,13 +119,15 @@ int main(int argc, char **argv)
         PetscReal wd = 0, wf = 0, wp = 0;
         if (mixed && dim == 1) continue;
         PetscCall(CheckNet(dim, (MSActivation)a, a ? 1.7 : 1.0, (PetscBool)mixed, (PetscBool)per, &wd, &wf, &wp));
-        PetscCall(PetscPrintf(PETSC_COMM_SELF, "dim %" PetscInt_FMT " %-4s mixed %" PetscInt_FMT " periodic %" PetscInt_FMT ": batched vs MSJet %.2e, vs finite differences %.2e, one period on %.2e\n", dim, MSActivations[a], mixed, per, (double)wd, (double)wf, (double)wp));
+        PetscCall(PetscPrintf(PETSC_COMM_SELF,
+                  "dim %" PetscInt_FMT " %-4s mixed %" PetscInt_FMT " periodic %" PetscInt_FMT ": batched vs MSJet %.2e, vs finite differences %.2e, one period on %.2e\n", dim, MSActivations[a], mixed, per, (double)wd, (double)wf, (double)wp));
         if (wd > 1e-13 || wf > 1e-7 || wp > 1e-13) fails++;
         worst_per  = PetscMax(worst_per, wp);
         worst_dual = PetscMax(worst_dual, wd);
         worst_fd   = PetscMax(worst_fd, wf);
       }
-  PetscCall(PetscPrintf(PETSC_COMM_SELF, "worst: %.2e (bound 1e-13), %.2e (bound 1e-7), periodicity %.2e (bound 1e-13)\n%s\n", (double)worst_dual, (double)worst_fd, (double)worst_per, fails ? "FAIL" : "PASS"));
+  PetscCall(PetscPrintf(PETSC_COMM_SELF, "worst: %.2e (bound 1e-13), %.2e (bound 1e-7), periodicity %.2e (bound 1e-13)\n%s\n", (double)worst_dual,
+            (double)worst_fd, (double)worst_per, fails ? "FAIL" : "PASS"));
   PetscCall(PetscFinalize());
   return fails ? 1 : 0;
 }

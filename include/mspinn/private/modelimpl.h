@@ -24,5 +24,6 @@ struct _p_MSModel {
   PetscInt      ansatz_stages;
 };
 
-PETSC_INTERN PetscErrorCode MSModelEvaluate_Private(MSModel, PetscInt ns, const MSJetSpec *, PetscInt n, const PetscReal X[], PetscBool magnitude, PetscReal U[]);
+PETSC_INTERN PetscErrorCode MSModelEvaluate_Private(MSModel, PetscInt ns, const MSJetSpec *, PetscInt n, const PetscReal X[], PetscBool magnitude,
+                                                    PetscReal U[]);
 PETSC_INTERN PetscErrorCode MSModelViewHDF5_Private(MSModel, PetscViewer);
