@@ -5,7 +5,10 @@
 # temporary and renamed). Two kills: one after the first finished stage (a stage checkpoint), one in
 # the middle of stage 2 (an -output_every snapshot, whose unfinished stage is trained again). Third,
 # a finished one-stage run (-stage_max 1; RESUME_EXTEND_FROM stages) extended by -resume with the full
-# -stage_max. RESUME_MODES (default "stage snapshot extend") selects the cases.
+# -stage_max. Fourth (oldformat), the same extension from a file written before /stages/rate_end,
+# /stages/trained_on and /checkpoint/points_log existed (deleted here): they resume as 0 and the /stages
+# point counts, which is exact when no rule fired and no stage was dropped.
+# RESUME_MODES (default "stage snapshot extend") selects the cases.
 # usage: resume.sh MSPINN_BINARY PYTHON mspinn-arguments...
 set -u
 bin=$1; py=$2; shift 2
@@ -41,13 +44,18 @@ for mode in ${RESUME_MODES:-stage snapshot extend}; do
   rm -f "$out/run.h5" "$out"/.mspinn-*.partial "$out/resumed.h5"
   extra=(); want="1 1 0"
   [ $mode = snapshot ] && { extra=(-output_every 10); want="1 2 0"; }
-  if [ $mode = extend ]; then
+  if [ $mode = extend ] || [ $mode = oldformat ]; then
     n=${RESUME_EXTEND_FROM:-1}
     "$bin" "$@" -stage_max $n -output "$out/run.h5" >"$out/run.log" 2>&1 || { echo "FAIL (extend): the $n-stage run exited non-zero"; fail=1; continue; }
     got=$(state "$out/run.h5")
     [ "$got" = "$n $n 1" ] || { echo "FAIL (extend): the $n-stage run left state '$got'"; fail=1; continue; }
     echo "extending a finished $n-stage run (stages_finished, stages, complete = $got)"
-    "$bin" "$@" -resume "$out/run.h5" -output "$out/resumed.h5" >"$out/resume.log" 2>&1 || { echo "FAIL (extend): resume exited non-zero"; cat "$out/resume.log"; fail=1; continue; }
+    if [ $mode = oldformat ]; then
+      "$py" -c "import h5py,sys; f=h5py.File(sys.argv[1],'r+'); [f.__delitem__(k) for k in ('/stages/rate_end','/stages/trained_on','/checkpoint/points_log')]" "$out/run.h5" ||
+        { echo "FAIL (oldformat): could not delete the newer datasets"; fail=1; continue; }
+      echo "  deleted /stages/rate_end, /stages/trained_on, /checkpoint/points_log"
+    fi
+    "$bin" "$@" -resume "$out/run.h5" -output "$out/resumed.h5" >"$out/resume.log" 2>&1 || { echo "FAIL ($mode): resume exited non-zero"; cat "$out/resume.log"; fail=1; continue; }
     compare || fail=1
     continue
   fi
