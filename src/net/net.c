@@ -66,16 +66,24 @@ PetscErrorCode MSNetGetPeriod(MSNet net, PetscInt i, PetscReal *period)
   PetscFunctionReturn(0);
 }
 
+/* the input coordinate first-layer feature j depends on: j itself, or for j >= dim the (j - dim)-th periodic input */
+PetscInt MSNetFeatureCoordinate_Private(MSNet net, PetscInt j)
+{
+  PetscInt i = j;
+
+  if (j >= net->dim)
+    for (PetscInt k = 0, m = net->dim; k < net->dim; k++)
+      if (net->omega[k] > 0 && m++ == j) i = k;
+  return i;
+}
+
 /* first-layer input feature j at the point x: its value, first and second derivative along its coordinate
    (x_i: x_i, 1, 0; for periodic x_i: cos(omega x_i) / omega, -sin, -omega cos, and the sine columns after
    the dim first: sin(omega x_i) / omega, cos, -omega sin) */
 void MSNetInputFeature_Private(MSNet net, PetscInt j, const PetscReal x[], PetscReal *v, PetscReal *d1, PetscReal *d2, PetscInt *coord)
 {
-  PetscInt i = j;
+  const PetscInt i = MSNetFeatureCoordinate_Private(net, j);
 
-  if (j >= net->dim) /* the (j - dim)-th periodic input's sine */
-    for (PetscInt k = 0, m = net->dim; k < net->dim; k++)
-      if (net->omega[k] > 0 && m++ == j) i = k;
   *coord = i;
   if (!(net->omega[i] > 0)) {
     *v  = x[i];

@@ -102,12 +102,8 @@ static PetscErrorCode MSNetFirstLayerFeatures_Private(MSNet net, const PetscReal
       for (PetscInt p = 0; p < n; p++) Z[c * n + p] = 0.0;
     for (PetscInt p = 0; p < n; p++) Z[p] = net->absmode ? PetscAbsReal(b[k]) : b[k];
     for (PetscInt j = 0; j < D; j++) {
-      PetscInt        i, ci, cii;
-      PetscReal       v, d1, d2;
+      const PetscInt  i = MSNetFeatureCoordinate_Private(net, j), ci = MSJetSpecChannelD(spec, i), cii = MSJetSpecChannelDD(spec, i, i);
       const PetscReal wk = net->absmode ? PetscAbsReal(W[k + w * j]) : W[k + w * j];
-      MSNetInputFeature_Private(net, j, net->X, &v, &d1, &d2, &i); /* (its coordinate) */
-      ci  = MSJetSpecChannelD(spec, i);
-      cii = MSJetSpecChannelDD(spec, i, i);
       for (PetscInt p = 0; p < n; p++) {
         const PetscReal *f = F + 3 * j * n + p;
         Z[p] += wk * (net->absmode ? PetscAbsReal(f[0]) : f[0]);

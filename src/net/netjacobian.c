@@ -92,12 +92,8 @@ static PetscErrorCode MSNetFirstLayerFeatureColumns_Private(MSNet net, PetscInt 
 
   PetscFunctionBegin;
   for (PetscInt j = 0; j < net->din; j++) {
-    PetscInt        i, ci, cii;
-    PetscReal       v, d1, d2;
+    const PetscInt   i = MSNetFeatureCoordinate_Private(net, j), ci = MSJetSpecChannelD(spec, i), cii = MSJetSpecChannelDD(spec, i, i);
     const PetscReal *F = net->F + 3 * j * n;
-    MSNetInputFeature_Private(net, j, net->X, &v, &d1, &d2, &i); /* (its coordinate) */
-    ci  = MSJetSpecChannelD(spec, i);
-    cii = MSJetSpecChannelDD(spec, i, i);
     for (PetscInt k = 0; k < w; k++) {
       PetscReal       *col = J + ldJ * (net->offW[0] + k + w * j);
       const PetscReal *zb  = net->Zbar + k * C * n;

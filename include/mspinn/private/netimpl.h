@@ -43,5 +43,6 @@ struct _p_MSNet {
 PETSC_INTERN PetscLogEvent MSNET_Forward, MSNET_Jacobian, MSNET_Normal;
 PETSC_INTERN PetscErrorCode MSNetActivationDerivatives_Private(MSActivation, PetscInt n, const PetscReal z[], PetscReal s0[], PetscReal s1[], PetscReal s2[], PetscReal s3[]);
 PETSC_INTERN PetscErrorCode MSNetAllocateWork_Private(MSNet, PetscInt C);
+PETSC_INTERN PetscInt       MSNetFeatureCoordinate_Private(MSNet, PetscInt j);
 PETSC_INTERN void           MSNetInputFeature_Private(MSNet, PetscInt j, const PetscReal x[], PetscReal *v, PetscReal *d1, PetscReal *d2,
                                                       PetscInt *coord);
