@@ -11,6 +11,7 @@ PETSC_EXTERN PetscErrorCode MSInitializePackage(void);
 PETSC_EXTERN PetscErrorCode MSFinalizePackage(void);
 PETSC_EXTERN PetscErrorCode MSOptionsInsertFiles(MPI_Comm, PetscOptions, PetscInt, const char *const[]);
 PETSC_EXTERN PetscErrorCode MSOptionsInsertArgs(PetscOptions, int, char **);
+PETSC_EXTERN void           MSSetCommandLine(int, char **);
 PETSC_EXTERN PetscBool      MSOptionsIsName(const char[]);
 PETSC_EXTERN PetscBool      MSOutputFailed(void);
 PETSC_EXTERN PetscBool      MSOptionsTakesExpression(const char[]);

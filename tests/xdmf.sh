@@ -1,24 +1,33 @@
 #!/usr/bin/env bash
-# The XDMF file beside an output file is well-formed XML, and every HDF5 dataset it references exists
-# with the stated dimensions.
+# The XDMF files beside an output file (RUN.xmf, and RUN_snapshots.xmf when written) are well-formed
+# XML, every HDF5 dataset they reference exists with the stated shape (grids are written as 3D,
+# "1 ny nx": dimensions of length 1 are ignored) or as a column of as many entries (the evaluation set
+# on a reference file's grid), and every grid has cells (a point cloud's connectivity).
 set -u
 py=$1; h5=$2
-"$py" - "${h5%.h5}.xmf" "$(dirname "$h5")" <<'PY'
-import sys, os, h5py, xml.etree.ElementTree as ET
-xmf, here = sys.argv[1], sys.argv[2]
-root = ET.parse(xmf).getroot()
-items = [d for d in root.iter("DataItem") if d.get("Format") == "HDF"]
-bad = 0
-for d in items:
-    fname, path = d.text.strip().split(":", 1)
-    dims = tuple(int(v) for v in d.get("Dimensions").split())
-    with h5py.File(os.path.join(here, fname), "r") as f:
-        ok = path in f and f[path].shape == dims
-        got = f[path].shape if path in f else "missing"
-    print(f"{'ok  ' if ok else 'FAIL'} {fname}:{path} {dims} (file: {got})")
-    bad += not ok
-n = int(root.find(".//Topology").get("NumberOfElements"))
-print(f"{len(items)} datasets referenced, {n} points")
-print("PASS" if items and not bad else "FAIL")
-sys.exit(1 if bad or not items else 0)
+"$py" - "${h5%.h5}" "$(dirname "$h5")" <<'PY'
+import sys, os, math, h5py, xml.etree.ElementTree as ET
+base, here = sys.argv[1], sys.argv[2]
+squeeze = lambda s: tuple(v for v in s if v != 1)
+bad = nitems = 0
+for xmf in [base + ".xmf"] + ([base + "_snapshots.xmf"] if os.path.exists(base + "_snapshots.xmf") else []):
+    root = ET.parse(xmf).getroot()
+    grids = [g for g in root.iter("Grid") if g.get("GridType") == "Uniform"]
+    for d in (d for d in root.iter("DataItem") if d.get("Format") == "HDF"):
+        fname, path = d.text.strip().split(":", 1)
+        dims = tuple(int(v) for v in d.get("Dimensions").split())
+        with h5py.File(os.path.join(here, fname), "r") as f:
+            got = f[path].shape if path in f else None
+        ok = got is not None and (squeeze(got) == squeeze(dims) or (len(got) == 1 and got[0] == math.prod(dims)))
+        print(f"{'ok  ' if ok else 'FAIL'} {os.path.basename(xmf)} {fname}:{path} {dims} (file: {got if got else 'missing'})")
+        bad += not ok; nitems += 1
+    for g in grids:
+        topo = g.find("Topology")
+        cells = topo.get("NumberOfElements") or topo.get("Dimensions")
+        conn = topo.find("DataItem") is not None or "Mesh" in topo.get("TopologyType")
+        print(f"{'ok  ' if conn else 'FAIL'} grid {g.get('Name')}: {topo.get('TopologyType')} {cells}" + ("" if conn else " without connectivity"))
+        bad += not conn
+print(f"{nitems} datasets referenced")
+print("PASS" if nitems and not bad else "FAIL")
+sys.exit(1 if bad or not nitems else 0)
 PY

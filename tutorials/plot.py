@@ -3,10 +3,13 @@
 
 usage: tutorials/plot.py RUN.h5 [OUTPUT_PREFIX]
 
-Writes OUTPUT_PREFIX_solution.png (u on the evaluation points), _error.png (|u - exact| on a log
-scale, when the exact solution is known), _stages.png (residual and error after each stage) and
-_history.png (the loss per iteration, its data and equation parts, with the stage boundaries).
-Uses Debian's python3 with h5py and matplotlib (no display needed)."""
+Writes OUTPUT_PREFIX_solution.png (u: on the mesh for mesh problems, else on the evaluation points),
+_error.png (|u - exact| on a log scale, when the exact solution is known), _stages.png (residual and
+error after each stage), _history.png (the loss and its data and equation parts against the iteration
+and against wall time, with the stage boundaries) and, for time-dependent problems whose evaluation
+points are a grid in x and t, _snapshots.png (u(x, t_k) at a few times with the reference overlaid).
+Axes are named after the problem's inputs (/model attribute "inputs"). Uses Debian's python3 with
+h5py and matplotlib (no display needed)."""
 import sys
 
 import h5py
@@ -14,25 +17,119 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
+import matplotlib.tri as mtri  # noqa: E402
 import numpy as np  # noqa: E402
 
+ERROR_DECADES = 8     # the log-error colour scale spans at most this many decades below the largest error
+ROUNDOFF = 2.0 ** -52  # errors below round-off relative to max |u| are drawn at that level
+SNAPSHOTS = 5          # curves in _snapshots.png
 
-def field(ax, pts, values, title, log=False, cmap="viridis"):
-    """u or |error| over 1 or 2 inputs (a line, or a colour map on the scattered points)."""
-    if log:
-        values = np.log10(np.maximum(np.abs(values), 1e-300))
+
+def text(v):
+    return v.decode() if isinstance(v, bytes) else str(v)
+
+
+def log_error(err, u):
+    """log10 |error| with a floor: round-off relative to max |u|, at most ERROR_DECADES below the
+    largest error (exact zeros would otherwise stretch the scale to -300)."""
+    a = np.abs(err)
+    top = a.max() if a.size and a.max() > 0 else 1.0
+    floor = max(top * 10.0 ** -ERROR_DECADES, ROUNDOFF * max(np.abs(u).max(), np.finfo(float).tiny))
+    return np.log10(np.maximum(a, min(floor, top))), np.log10(min(floor, top)), np.log10(top)
+
+
+def field(ax, pts, values, names, title, label, tri=None, limits=None, cmap="viridis"):
+    """A field over 1 or 2 inputs: a line, or a colour map (on the mesh's triangles when given)."""
     if pts.ndim == 1 or pts.shape[1] == 1:
         x = pts.reshape(-1)
         order = np.argsort(x)
         ax.plot(x[order], values[order])
-        ax.set_xlabel("x")
-        ax.set_ylabel("log10 |error|" if log else "u")
+        ax.set_xlabel(names[0])
+        ax.set_ylabel(label)
     else:
-        m = ax.tricontourf(pts[:, 0], pts[:, 1], values, levels=64, cmap=cmap)
-        plt.colorbar(m, ax=ax, label="log10 |error|" if log else "u")
-        ax.set_xlabel("x")
-        ax.set_ylabel("second input")
+        kw = dict(levels=np.linspace(limits[0], limits[1], 65) if limits else 64, cmap=cmap, extend="neither")
+        m = ax.tricontourf(tri, values, **kw) if tri is not None else ax.tricontourf(pts[:, 0], pts[:, 1], values, **kw)
+        plt.colorbar(m, ax=ax, label=label, format="%.3g")
+        ax.set_xlabel(names[0])
+        ax.set_ylabel(names[1])
+        ax.set_aspect("equal" if tri is not None else "auto")
     ax.set_title(title)
+
+
+def fields(f):
+    """(points, u, error or None, triangulation or None): the mesh's vertices for a 2D mesh problem,
+    else the evaluation points (3D: the slice nearest the middle of the last input)."""
+    if "/mesh/cells" in f and f["/mesh/vertices"].ndim == 2 and f["/mesh/vertices"].shape[1] == 2:
+        v = f["/mesh/vertices"][:]
+        tri = mtri.Triangulation(v[:, 0], v[:, 1], f["/mesh/cells"][:])
+        return v, f["/mesh/u"][:], (f["/mesh/error"][:] if "/mesh/error" in f else None), tri
+    pts, u = f["/eval/points"][:], f["/eval/u"][:]
+    err = f["/eval/error"][:] if "/eval/error" in f else None
+    if pts.ndim == 2 and pts.shape[1] == 3:
+        z = pts[:, 2]
+        keep = np.isclose(z, z[np.argmin(np.abs(z - 0.5 * (z.min() + z.max())))])
+        pts, u, err = pts[keep, :2], u[keep], (err[keep] if err is not None else None)
+    return pts, u, err, None
+
+
+def snapshots(f, names, name, prefix):
+    """u(x, t_k) against the reference at a few times, when the evaluation points are an x-t grid."""
+    if names[-1] != "t" or len(names) != 2 or "/eval/exact" not in f:
+        return None
+    pts, u, ex = f["/eval/points"][:], f["/eval/u"][:], f["/eval/exact"][:]
+    ts = np.unique(pts[:, 1])
+    if len(ts) * len(np.unique(pts[:, 0])) != len(u):
+        return None
+    fig, ax = plt.subplots(figsize=(7, 4.5))
+    for k, t in enumerate(ts[np.linspace(0, len(ts) - 1, min(SNAPSHOTS, len(ts))).round().astype(int)]):
+        row = np.isclose(pts[:, 1], t)
+        order = np.argsort(pts[row, 0])
+        c = f"C{k}"
+        ax.plot(pts[row, 0][order], u[row][order], color=c, label=f"t = {t:.3g}")
+        ax.plot(pts[row, 0][order], ex[row][order], color=c, ls=":", lw=2.5)
+    ax.set_xlabel(names[0])
+    ax.set_ylabel("u")
+    ax.set_title(f"{name}: u (solid) and the reference (dotted)")
+    ax.legend()
+    return save(fig, prefix + "_snapshots.png")
+
+
+def history(f, s, name, prefix):
+    h = f["/history"]
+    fig, axes = plt.subplots(1, 2, figsize=(11, 4.5), sharey=True)
+    hs = h["stage"][:]
+
+    def positive(v):  # an exactly zero part (rows matched exactly) is left out, not drawn at 1e-300
+        return np.where(v > 0, v, np.nan)
+
+    for ax, x, label in ((axes[0], np.arange(len(hs)), "iteration (all stages)"), (axes[1], h["time"][:], "wall time (s)")):
+        ax.semilogy(x, positive(h["loss"][:]), label="loss")
+        ax.semilogy(x, positive(h["data"][:]), lw=0.8, label="data part")
+        ax.semilogy(x, positive(h["equation"][:]), lw=0.8, label="equation part")
+        for b in np.nonzero(np.diff(hs))[0]:
+            ax.axvline(0.5 * (x[b] + x[b + 1]), color="gray", lw=1, ls="--")
+        ax.set_xlabel(label + "; dashed: a new stage")
+    axes[0].set_title(f"{name}: training history")
+    axes[1].set_title(f"stop: {text(s['stop_reason'])}" if "stop_reason" in s else "")
+    axes[0].legend()
+    return save(fig, prefix + "_history.png")
+
+
+def stages_plot(f, s, name, prefix):
+    st = f["/stages"]
+    fig, ax = plt.subplots(figsize=(6, 4.5))
+    stages = st["stage"][:]
+    ax.semilogy(stages, st["residual_rms"][:], "o-", label="residual RMS")
+    ax.semilogy(stages, st["residual_max"][:], "s--", label="residual max")
+    if np.all(st["error_l2"][:] >= 0):
+        ax.semilogy(stages, st["error_l2"][:], "^-", label="error, rel. L2")
+        ax.semilogy(stages, st["error_max"][:], "v--", label="error, max")
+    ax.axhline(s["residual_floor"], color="gray", lw=1, ls=":", label="residual round-off floor")
+    ax.set_xlabel("stage")
+    ax.set_xticks(stages)
+    ax.set_title(f"{name}: after each stage")
+    ax.legend()
+    return save(fig, prefix + "_stages.png")
 
 
 def main(argv):
@@ -44,55 +141,23 @@ def main(argv):
     written = []
     with h5py.File(path, "r") as f:
         s = f["/summary"].attrs
-        name = s["problem"].decode() if isinstance(s["problem"], bytes) else str(s["problem"])
-        pts, u = f["/eval/points"][:], f["/eval/u"][:]
-        if pts.ndim == 2 and pts.shape[1] == 3:  # 3D: the slice nearest the middle of the last input
-            z = pts[:, 2]
-            mid = z[np.argmin(np.abs(z - 0.5 * (z.min() + z.max())))]
-            keep = np.isclose(z, mid)
-            pts, u = pts[keep, :2], u[keep]
-            err = f["/eval/error"][:][keep] if "/eval/error" in f else None
-        else:
-            err = f["/eval/error"][:] if "/eval/error" in f else None
-
+        name = text(s["problem"])
+        names = text(f["/model"].attrs["inputs"]).split(",") if "/model" in f and "inputs" in f["/model"].attrs else ["x", "y", "z"]
+        pts, u, err, tri = fields(f)
         fig, ax = plt.subplots(figsize=(6, 4.5))
-        field(ax, pts, u, f"{name}: solution u")
+        field(ax, pts, u, names, f"{name}: solution u", "u", tri)
         written.append(save(fig, prefix + "_solution.png"))
         if err is not None:
+            le, lo, hi = log_error(err, u)
             fig, ax = plt.subplots(figsize=(6, 4.5))
-            field(ax, pts, err, f"{name}: error, rel. L2 {s['error_l2_rel']:.2e}, max {s['error_max']:.2e}", log=True, cmap="magma")
+            title = f"{name}: error, rel. L2 {s['error_l2_rel']:.2e}, max {s['error_max']:.2e}"
+            field(ax, pts, le, names, title, "log10 |error|", tri, (lo, hi) if hi > lo else None, cmap="magma")
             written.append(save(fig, prefix + "_error.png"))
-
-        st = f["/stages"]
-        fig, ax = plt.subplots(figsize=(6, 4.5))
-        stages = st["stage"][:]
-        ax.semilogy(stages, st["residual_rms"][:], "o-", label="residual RMS")
-        ax.semilogy(stages, st["residual_max"][:], "s--", label="residual max")
-        if np.all(st["error_l2"][:] >= 0):
-            ax.semilogy(stages, st["error_l2"][:], "^-", label="error, rel. L2")
-            ax.semilogy(stages, st["error_max"][:], "v--", label="error, max")
-        ax.axhline(s["residual_floor"], color="gray", lw=1, ls=":", label="residual round-off floor")
-        ax.set_xlabel("stage")
-        ax.set_xticks(stages)
-        ax.set_title(f"{name}: after each stage")
-        ax.legend()
-        written.append(save(fig, prefix + "_stages.png"))
-
-        h = f["/history"]
-        fig, ax = plt.subplots(figsize=(7, 4.5))
-        it = np.arange(len(h["loss"]))
-        def positive(v):  # an exactly zero part (rows matched exactly) is left out, not drawn at 1e-300
-            return np.where(v > 0, v, np.nan)
-        ax.semilogy(it, positive(h["loss"][:]), label="loss")
-        ax.semilogy(it, positive(h["data"][:]), lw=0.8, label="data part")
-        ax.semilogy(it, positive(h["equation"][:]), lw=0.8, label="equation part")
-        hs = h["stage"][:]
-        for b in np.nonzero(np.diff(hs))[0]:
-            ax.axvline(b + 0.5, color="gray", lw=1, ls="--")
-        ax.set_xlabel("iteration (all stages; dashed: a new stage)")
-        ax.set_title(f"{name}: training history")
-        ax.legend()
-        written.append(save(fig, prefix + "_history.png"))
+        written.append(stages_plot(f, s, name, prefix))
+        written.append(history(f, s, name, prefix))
+        snap = snapshots(f, names, name, prefix)
+        if snap:
+            written.append(snap)
     print("wrote " + " ".join(written))
     return 0
 

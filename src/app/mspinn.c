@@ -166,6 +166,7 @@ int main(int argc, char **argv)
   char          *files[16];
   int            nfiles;
 
+  MSSetCommandLine(argc, argv); /* as typed, for the output's provenance */
   if (MSTakeOptionsFiles(&argc, argv, files, &nfiles)) return 1;
   ierr = PetscInitialize(&argc, &argv, NULL, help);
   if (ierr) return 1;

@@ -196,7 +196,6 @@ PetscErrorCode MSSolverWriteGrid_Private(MSSolver sol, PetscViewer v)
   if (prob->timedep && sol->grid_snapshots > 0) { /* snapshots in time on the spatial nodes */
     PetscInt   K = sol->grid_snapshots, sd = prob->sdim, ns = 1, N;
     PetscReal *T, *G, *out;
-    const char *keep[] = {"u", "residual", "error"};
     for (PetscInt i = 0; i < sd; i++) ns *= n[i];
     N = K * ns;
     PetscCall(PetscMalloc3(N * d, &X, K, &T, N, &out));
@@ -215,20 +214,38 @@ PetscErrorCode MSSolverWriteGrid_Private(MSSolver sol, PetscViewer v)
     PetscCall(PetscViewerHDF5PushGroup(v, "/snapshots"));
     PetscCall(MSWriteRootArray_Private(v, comm, "t", K, 1, T));
     for (PetscInt f = 0; f < nf; f++) {
-      PetscBool want = PETSC_FALSE;
-      for (PetscInt j = 0; j < 3; j++) {
-        PetscBool eq;
-        PetscCall(PetscStrcmp(names[f], keep[j], &eq));
-        want = want || eq ? PETSC_TRUE : PETSC_FALSE;
-      }
+      PetscBool want;
+      PetscCall(MSSolverSnapshotField_Private(names[f], &want));
       if (!want) continue;
       PetscCall(PetscArraycpy(out, G + f * N, N));
       PetscCall(MSWriteRootArray_Private(v, comm, names[f], K, ns, out));
     }
     PetscCall(PetscViewerHDF5PopGroup(v));
+    for (PetscInt k = 0; k < K; k++) { /* each time's row on its own as well, for the XDMF readers (src/io/xdmf.c) */
+      char group[64];
+      PetscCall(PetscSNPrintf(group, sizeof(group), "/snapshots/step_%" PetscInt_FMT, k));
+      PetscCall(PetscViewerHDF5PushGroup(v, group));
+      for (PetscInt f = 0; f < nf; f++) {
+        PetscBool want;
+        PetscCall(MSSolverSnapshotField_Private(names[f], &want));
+        if (want) PetscCall(MSWriteRootArray_Private(v, comm, names[f], ns, 1, G + f * N + k * ns));
+      }
+      PetscCall(PetscViewerHDF5PopGroup(v));
+    }
     PetscCall(PetscFree(G));
     PetscCall(PetscFree3(X, T, out));
   }
+  PetscFunctionReturn(0);
+}
+
+/* whether a grid field is also written in /snapshots: u, residual and error */
+PetscErrorCode MSSolverSnapshotField_Private(const char name[], PetscBool *want)
+{
+  const char *keep[] = {"u", "residual", "error"};
+
+  PetscFunctionBegin;
+  *want = PETSC_FALSE;
+  for (size_t j = 0; j < sizeof(keep) / sizeof(keep[0]) && !*want; j++) PetscCall(PetscStrcmp(name, keep[j], want));
   PetscFunctionReturn(0);
 }
 

@@ -9,13 +9,15 @@
      /grid, /snapshots  fields on a structured DMDA grid, and snapshots in time (src/io/grid.c)
      /checkpoint state for -resume (src/stage/resume.c)
      /model     the trained networks, eps per stage (src/io/model.c), for -load
-     attribute "options" on / : the options database of the run, as text */
+     attribute "options" on / : the options database of the run, as text; provenance attributes and
+     dataset descriptions (src/io/describe.c) */
 #include <mspinn/private/solverimpl.h>
 #include <mspinn/private/problemimpl.h>
 #include <petscviewerhdf5.h>
 #include <unistd.h>
 #include <libgen.h>
 #include <errno.h>
+#include <limits.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
@@ -70,14 +72,26 @@ PetscErrorCode MSCheckOutputPath_Private(MPI_Comm comm, const char output[], Pet
   PetscFunctionReturn(0);
 }
 
-/* the solver's -output against its inputs: -data_file, -reference_file, -mesh, -resume */
+/* the solver's -output and the files beside it (RUN.xmf, RUN_snapshots.xmf, RUN.csv) against its
+   inputs: -data_file, -reference_file, -mesh, -resume */
 PetscErrorCode MSSolverCheckOutputPath_Private(MSSolver sol)
 {
   const char *opt[]  = {"-data_file", "-reference_file", "-mesh", "-resume"};
   const char *file[] = {sol->prob->datafile, sol->prob->reffile, sol->prob->meshfile, sol->resume};
+  const char *companion[] = {".xmf", ".csv", "_snapshots.xmf"};
+  size_t      ncomp       = sol->prob->timedep && sol->grid ? 3 : 2;
+  char        name[PETSC_MAX_PATH_LEN];
 
   PetscFunctionBegin;
   PetscCall(MSCheckOutputPath_Private(PetscObjectComm((PetscObject)sol), sol->output, 4, opt, file));
+  for (size_t k = 0; k < ncomp; k++) { /* the files written beside it: no input, no special file, a name that fits */
+    const char *slash;
+    PetscCall(MSSolverXdmfName_Private(sol->output, companion[k], name, sizeof(name)));
+    slash = strrchr(name, '/');
+    PetscCheck(strlen(slash ? slash + 1 : name) <= NAME_MAX, PetscObjectComm((PetscObject)sol), PETSC_ERR_ARG_WRONG,
+               "-output %s: the file written beside it, %s, would have a name longer than %d characters (choose a shorter -output)", sol->output, name, NAME_MAX);
+    PetscCall(MSCheckOutputPath_Private(PetscObjectComm((PetscObject)sol), name, 4, opt, file));
+  }
   PetscFunctionReturn(0);
 }
 
@@ -311,6 +325,18 @@ static PetscErrorCode MSSolverWriteEval_Private(MSSolver sol, PetscViewer v)
     PetscCall(MSWriteSetArray_Private(v, comm, "xyz", ev->n, ev->N, 3, xyz));
     PetscCall(PetscFree(xyz));
   }
+  { /* the points' indices: the XDMF point cloud's cells */
+    IS        vertex;
+    PetscInt  start = 0, *idx;
+    PetscCallMPI(MPI_Exscan(&ev->n, &start, 1, MPIU_INT, MPI_SUM, comm));
+    PetscCall(MSWriteCheckSpace_Private(v, comm, (PetscInt64)ev->N * (PetscInt64)sizeof(PetscInt)));
+    PetscCall(PetscMalloc1(PetscMax(ev->n, 1), &idx));
+    for (PetscInt p = 0; p < ev->n; p++) idx[p] = start + p;
+    PetscCall(ISCreateGeneral(comm, ev->n, idx, PETSC_OWN_POINTER, &vertex));
+    PetscCall(PetscObjectSetName((PetscObject)vertex, "vertex"));
+    PetscCall(MSWriteAgree_Private(comm, ISView(vertex, v)));
+    PetscCall(ISDestroy(&vertex));
+  }
   PetscCall(MSWriteSetArray_Private(v, comm, "u", ev->n, ev->N, 1, sol->u));
   PetscCall(MSWriteSetArray_Private(v, comm, "residual", ev->n, ev->N, 1, sol->res));
   if (ev->exact) {
@@ -353,6 +379,7 @@ static PetscErrorCode MSSolverWriteFile_Private(MSSolver sol, PetscViewer v)
   PetscCall(PetscOptionsGetAll(NULL, &opts));
   PetscCall(PetscViewerHDF5WriteAttribute(v, "/", "options", PETSC_STRING, opts));
   PetscCall(PetscFree(opts));
+  PetscCall(MSSolverDescribeOutput_Private(sol, v));
   PetscFunctionReturn(0);
 }
 
@@ -401,19 +428,27 @@ static PetscErrorCode MSSolverWriteFileCtx_Private(PetscViewer v, void *ctx)
 PetscErrorCode MSSolverWriteOutput(MSSolver sol)
 {
   MPI_Comm    comm = PetscObjectComm((PetscObject)sol);
-  char        xmf[PETSC_MAX_PATH_LEN], tmpxmf[PETSC_MAX_PATH_LEN];
-  const char *finals[2] = {sol->output, xmf};
+  char        xmf[PETSC_MAX_PATH_LEN], tmpxmf[PETSC_MAX_PATH_LEN], sxmf[PETSC_MAX_PATH_LEN], tmpsxmf[PETSC_MAX_PATH_LEN];
+  char        csv[PETSC_MAX_PATH_LEN], tmpcsv[PETSC_MAX_PATH_LEN];
+  PetscBool   snap      = MSSolverHasSnapshots_Private(sol);
+  const char *finals[4] = {sol->output, xmf, csv, sxmf};
 
   PetscFunctionBegin;
   if (!sol->write) PetscFunctionReturn(0);
-  /* both files are written under temporary names and then renamed together: neither is replaced
-     unless both were written */
-  PetscCall(MSSolverXdmfName_Private(sol->output, xmf, sizeof(xmf)));
+  /* the files are written under temporary names and then renamed together: none is replaced unless
+     all were written */
+  PetscCall(MSSolverXdmfName_Private(sol->output, ".xmf", xmf, sizeof(xmf)));
+  PetscCall(MSSolverXdmfName_Private(sol->output, "_snapshots.xmf", sxmf, sizeof(sxmf)));
+  PetscCall(MSSolverXdmfName_Private(sol->output, ".csv", csv, sizeof(csv)));
   PetscCall(MSTempName_Private(comm, sol->output, 0, sol->tmpoutput, sizeof(sol->tmpoutput)));
   PetscCall(MSTempName_Private(comm, xmf, 1, tmpxmf, sizeof(tmpxmf)));
+  PetscCall(MSTempName_Private(comm, csv, 2, tmpcsv, sizeof(tmpcsv)));
+  if (snap) PetscCall(MSTempName_Private(comm, sxmf, 3, tmpsxmf, sizeof(tmpsxmf)));
   PetscCall(MSWriteH5File_Private(comm, sol->tmpoutput, sol->output, MSSolverWriteFileCtx_Private, sol));
-  PetscCall(MSSolverWriteXDMF_Private(sol, tmpxmf));
-  PetscCall(MSTempCommit_Private(comm, 2, finals));
+  PetscCall(MSSolverWriteXDMF_Private(sol, tmpxmf, PETSC_FALSE));
+  PetscCall(MSSolverWriteHistoryCSV_Private(sol, tmpcsv));
+  if (snap) PetscCall(MSSolverWriteXDMF_Private(sol, tmpsxmf, PETSC_TRUE));
+  PetscCall(MSTempCommit_Private(comm, snap ? 4 : 3, finals));
   sol->tmpoutput[0] = 0;
   PetscFunctionReturn(0);
 }

@@ -1,15 +1,17 @@
-/* An XDMF file beside the HDF5 output (RUN.h5 -> RUN.xmf) so that ParaView (File > Open, Xdmf3
-   reader) shows the fields: grid "eval", the evaluation points as a Polyvertex point cloud with
-   geometry /eval/xyz (N x 3, unused coordinates 0) and the node-centred fields u, residual, and
-   exact and error when known; grid "grid", the structured grid of /grid (a CoRectMesh: origin and
-   spacing) with all its fields; and for time-dependent problems "snapshots", a temporal collection
-   of the spatial grid whose fields are rows (hyperslabs) of /snapshots/<field>. The HDF5 file is referenced by its name alone, so the two files move
-   together. Written on rank 0, atomically (temporary file, then rename). */
+/* XDMF files beside the HDF5 output so that ParaView (File > Open; the Xdmf3 readers or the legacy
+   XDMF reader) shows the fields. RUN.xmf: grid "eval", the evaluation points as a point cloud (geometry
+   /eval/xyz, N x 3 with unused coordinates 0) with u, residual, and exact and error when known; grid
+   "grid", the structured grid of /grid (a CoRectMesh: origin and spacing) with all its fields, or
+   "mesh" for a Gmsh mesh. For time-dependent problems RUN_snapshots.xmf: a temporal collection of the
+   spatial grid with the fields of /snapshots/step_<k>. The HDF5 file is referenced by its name alone,
+   so the files move together. Written on rank 0, atomically (temporary file, then rename). */
 #include <errno.h>
 #include <mspinn/private/solverimpl.h>
 #include <mspinn/private/problemimpl.h>
 #include <stdio.h>
 #include <string.h>
+
+#define MS_XDMF_DIM 3 /* grids are written as 3D: ParaView misplaces 1D and 2D ones */
 
 static void MSXdmfField_Private(FILE *f, const char *h5, const char *name, PetscInt N)
 {
@@ -18,74 +20,110 @@ static void MSXdmfField_Private(FILE *f, const char *h5, const char *name, Petsc
   fprintf(f, "      </Attribute>\n");
 }
 
-/* a structured grid over the first d inputs with n[i] nodes (XDMF lists directions slowest first) */
+/* The dimensions of a structured grid over the first d <= 3 inputs with n[i] nodes, padded with 1s to
+   three, slowest first ("1 ny nx"): ParaView's readers place a 1D or 2D CoRectMesh in the YZ plane
+   (x on Y), a 3D one with its first input on X. Data items use the same padded dimensions (the legacy
+   reader reads a 1D array on a 3D topology wrongly otherwise). */
+static void MSXdmfDims_Private(FILE *f, PetscInt d, const PetscInt n[])
+{
+  for (PetscInt i = MS_XDMF_DIM - 1; i >= 0; i--) fprintf(f, "%ld%s", (long)(i < d ? n[i] : 1), i ? " " : "");
+}
+
+/* the padded origin or spacing of such a grid: input i's value v[i], 'pad' for the missing directions */
+static void MSXdmfVector_Private(FILE *f, PetscInt d, const PetscReal v[], PetscReal pad)
+{
+  fprintf(f, "        <DataItem Format=\"XML\" Dimensions=\"%d\" NumberType=\"Float\" Precision=\"8\">", MS_XDMF_DIM);
+  for (PetscInt i = MS_XDMF_DIM - 1; i >= 0; i--) fprintf(f, "%.17g%s", (double)(i < d ? v[i] : pad), i ? " " : "</DataItem>\n");
+}
+
+/* a structured grid over the first d inputs with n[i] nodes, as a 3DCoRectMesh */
 static void MSXdmfCoRect_Private(FILE *f, MSSolver sol, PetscInt d, const PetscInt n[])
 {
   const PetscReal *lo = sol->prob->lo, *hi = sol->prob->hi;
-  PetscInt         dd = d == 1 ? 2 : d;
+  PetscReal        h[MS_XDMF_DIM];
 
-  fprintf(f, "      <Topology TopologyType=\"%dDCoRectMesh\" Dimensions=\"", (int)dd);
-  if (d == 1) fprintf(f, "1 ");
-  for (PetscInt i = d - 1; i >= 0; i--) fprintf(f, "%ld%s", (long)n[i], i ? " " : "\"/>\n");
-  fprintf(f, "      <Geometry GeometryType=\"%s\">\n", dd == 2 ? "ORIGIN_DXDY" : "ORIGIN_DXDYDZ");
-  fprintf(f, "        <DataItem Format=\"XML\" Dimensions=\"%d\" NumberType=\"Float\" Precision=\"8\">", (int)dd);
-  if (d == 1) fprintf(f, "0 ");
-  for (PetscInt i = d - 1; i >= 0; i--) fprintf(f, "%.17g%s", (double)lo[i], i ? " " : "</DataItem>\n");
-  fprintf(f, "        <DataItem Format=\"XML\" Dimensions=\"%d\" NumberType=\"Float\" Precision=\"8\">", (int)dd);
-  if (d == 1) fprintf(f, "1 ");
-  for (PetscInt i = d - 1; i >= 0; i--) fprintf(f, "%.17g%s", (double)((hi[i] - lo[i]) / (n[i] - 1)), i ? " " : "</DataItem>\n");
+  for (PetscInt i = 0; i < d; i++) h[i] = (hi[i] - lo[i]) / (n[i] - 1);
+  fprintf(f, "      <Topology TopologyType=\"3DCoRectMesh\" Dimensions=\"");
+  MSXdmfDims_Private(f, d, n);
+  fprintf(f, "\"/>\n      <Geometry GeometryType=\"ORIGIN_DXDYDZ\">\n");
+  MSXdmfVector_Private(f, d, lo, 0.0);
+  MSXdmfVector_Private(f, d, h, 1.0);
   fprintf(f, "      </Geometry>\n");
 }
 
-/* /grid (all inputs) and /snapshots (a temporal collection over the spatial grid) */
+/* a node-centred field of a structured grid over the first d inputs, dataset path (after the file name) */
+static void MSXdmfGridField_Private(FILE *f, const char *h5, const char *name, PetscInt d, const PetscInt n[], const char *path)
+{
+  fprintf(f, "      <Attribute Name=\"%s\" AttributeType=\"Scalar\" Center=\"Node\">\n        <DataItem Format=\"HDF\" Dimensions=\"", name);
+  MSXdmfDims_Private(f, d, n);
+  fprintf(f, "\" NumberType=\"Float\" Precision=\"8\">%s:%s</DataItem>\n      </Attribute>\n", h5, path);
+}
+
+/* the mesh: simplices over the vertices, fields at the vertices */
+static void MSXdmfMesh_Private(FILE *f, MSSolver sol, const char *h5, PetscInt nf, char names[][32])
+{
+  MSProblem   prob = sol->prob;
+  PetscInt    nv = prob->nvert, nc = prob->ncell, md = prob->mdim;
+  const char *topo = md == 1 ? "Polyline" : md == 2 ? "Triangle" : "Tetrahedron";
+
+  fprintf(f, "    <Grid Name=\"mesh\" GridType=\"Uniform\">\n");
+  fprintf(f, "      <Topology TopologyType=\"%s\" NumberOfElements=\"%ld\"%s>\n", topo, (long)nc, md == 1 ? " NodesPerElement=\"2\"" : "");
+  fprintf(f, "        <DataItem Format=\"HDF\" Dimensions=\"%ld %ld\" NumberType=\"Int\" Precision=\"%d\">%s:/mesh/cells</DataItem>\n", (long)nc, (long)(md + 1), (int)sizeof(PetscInt), h5);
+  fprintf(f, "      </Topology>\n      <Geometry GeometryType=\"%s\">\n", md == 3 ? "XYZ" : "XY");
+  if (md == 1) fprintf(f, "        <DataItem Format=\"HDF\" Dimensions=\"%ld\" NumberType=\"Float\" Precision=\"8\">%s:/mesh/vertices</DataItem>\n", (long)nv, h5);
+  else fprintf(f, "        <DataItem Format=\"HDF\" Dimensions=\"%ld %ld\" NumberType=\"Float\" Precision=\"8\">%s:/mesh/vertices</DataItem>\n", (long)nv, (long)md, h5);
+  fprintf(f, "      </Geometry>\n");
+  for (PetscInt k = 0; k < nf; k++) {
+    fprintf(f, "      <Attribute Name=\"%s\" AttributeType=\"Scalar\" Center=\"Node\">\n", names[k]);
+    fprintf(f, "        <DataItem Format=\"HDF\" Dimensions=\"%ld\" NumberType=\"Float\" Precision=\"8\">%s:/mesh/%s</DataItem>\n      </Attribute>\n", (long)nv, h5, names[k]);
+  }
+  fprintf(f, "    </Grid>\n");
+}
+
+/* /grid (all inputs), or the mesh */
 static PetscErrorCode MSXdmfGrid_Private(FILE *f, MSSolver sol, const char *h5)
 {
-  MSProblem prob = sol->prob;
-  PetscInt  d = prob->nin, nf, ns = 1, sd = prob->sdim, K = sol->grid_snapshots;
-  char      names[64][32];
+  PetscInt d = sol->prob->nin, nf;
+  char     names[64][32], path[64];
 
   PetscFunctionBegin;
   PetscCall(MSSolverGridFieldNames_Private(sol, &nf, names));
-  if (prob->meshfile[0]) { /* the mesh: simplices over the vertices, fields at the vertices */
-    PetscInt    nv = prob->nvert, nc = prob->ncell, md = prob->mdim;
-    const char *topo = md == 1 ? "Polyline" : md == 2 ? "Triangle" : "Tetrahedron";
-    fprintf(f, "    <Grid Name=\"mesh\" GridType=\"Uniform\">\n");
-    fprintf(f, "      <Topology TopologyType=\"%s\" NumberOfElements=\"%ld\"%s>\n", topo, (long)nc, md == 1 ? " NodesPerElement=\"2\"" : "");
-    fprintf(f, "        <DataItem Format=\"HDF\" Dimensions=\"%ld %ld\" NumberType=\"Int\" Precision=\"%d\">%s:/mesh/cells</DataItem>\n", (long)nc, (long)(md + 1), (int)sizeof(PetscInt), h5);
-    fprintf(f, "      </Topology>\n      <Geometry GeometryType=\"%s\">\n", md == 3 ? "XYZ" : "XY");
-    if (md == 1) fprintf(f, "        <DataItem Format=\"HDF\" Dimensions=\"%ld\" NumberType=\"Float\" Precision=\"8\">%s:/mesh/vertices</DataItem>\n", (long)nv, h5);
-    else fprintf(f, "        <DataItem Format=\"HDF\" Dimensions=\"%ld %ld\" NumberType=\"Float\" Precision=\"8\">%s:/mesh/vertices</DataItem>\n", (long)nv, (long)md, h5);
-    fprintf(f, "      </Geometry>\n");
-    for (PetscInt k = 0; k < nf; k++) {
-      fprintf(f, "      <Attribute Name=\"%s\" AttributeType=\"Scalar\" Center=\"Node\">\n", names[k]);
-      fprintf(f, "        <DataItem Format=\"HDF\" Dimensions=\"%ld\" NumberType=\"Float\" Precision=\"8\">%s:/mesh/%s</DataItem>\n      </Attribute>\n", (long)nv, h5, names[k]);
-    }
-    fprintf(f, "    </Grid>\n");
+  if (sol->prob->meshfile[0]) {
+    MSXdmfMesh_Private(f, sol, h5, nf, names);
     PetscFunctionReturn(0);
   }
   fprintf(f, "    <Grid Name=\"grid\" GridType=\"Uniform\">\n");
   MSXdmfCoRect_Private(f, sol, d, sol->grid_n);
   for (PetscInt k = 0; k < nf; k++) {
-    fprintf(f, "      <Attribute Name=\"%s\" AttributeType=\"Scalar\" Center=\"Node\">\n", names[k]);
-    fprintf(f, "        <DataItem Format=\"HDF\" Dimensions=\"");
-    for (PetscInt i = d - 1; i >= 0; i--) fprintf(f, "%ld%s", (long)sol->grid_n[i], i ? " " : "");
-    fprintf(f, "\" NumberType=\"Float\" Precision=\"8\">%s:/grid/%s</DataItem>\n      </Attribute>\n", h5, names[k]);
+    PetscCall(PetscSNPrintf(path, sizeof(path), "/grid/%s", names[k]));
+    MSXdmfGridField_Private(f, h5, names[k], d, sol->grid_n, path);
   }
   fprintf(f, "    </Grid>\n");
-  if (!prob->timedep || K == 0) PetscFunctionReturn(0);
-  for (PetscInt i = 0; i < sd; i++) ns *= sol->grid_n[i];
+  PetscFunctionReturn(0);
+}
+
+/* /snapshots as a temporal collection over the spatial grid, one dataset per time (the Xdmf3 readers
+   read no HyperSlab items; a temporal collection hides every other grid of its file from them, hence
+   a file of its own) */
+static PetscErrorCode MSXdmfSnapshots_Private(FILE *f, MSSolver sol, const char *h5)
+{
+  MSProblem prob = sol->prob;
+  PetscInt  sd = prob->sdim, K = sol->grid_snapshots, nf;
+  char      names[64][32], path[96];
+
+  PetscFunctionBegin;
+  PetscCall(MSSolverGridFieldNames_Private(sol, &nf, names));
   fprintf(f, "    <Grid Name=\"snapshots\" GridType=\"Collection\" CollectionType=\"Temporal\">\n");
   for (PetscInt k = 0; k < K; k++) {
     PetscReal t = K > 1 ? prob->lo[sd] + (prob->hi[sd] - prob->lo[sd]) * k / (K - 1) : prob->hi[sd];
     fprintf(f, "    <Grid Name=\"t%ld\" GridType=\"Uniform\">\n      <Time Value=\"%.17g\"/>\n", (long)k, (double)t);
     MSXdmfCoRect_Private(f, sol, sd, sol->grid_n);
     for (PetscInt j = 0; j < nf; j++) {
-      if (strcmp(names[j], "u") && strcmp(names[j], "residual") && strcmp(names[j], "error")) continue;
-      fprintf(f, "      <Attribute Name=\"%s\" AttributeType=\"Scalar\" Center=\"Node\">\n", names[j]);
-      fprintf(f, "        <DataItem ItemType=\"HyperSlab\" Dimensions=\"1 %ld\" Type=\"HyperSlab\">\n", (long)ns);
-      fprintf(f, "          <DataItem Dimensions=\"3 2\" Format=\"XML\">%ld 0 1 1 1 %ld</DataItem>\n", (long)k, (long)ns);
-      fprintf(f, "          <DataItem Format=\"HDF\" Dimensions=\"%ld %ld\" NumberType=\"Float\" Precision=\"8\">%s:/snapshots/%s</DataItem>\n", (long)K, (long)ns, h5, names[j]);
-      fprintf(f, "        </DataItem>\n      </Attribute>\n");
+      PetscBool want;
+      PetscCall(MSSolverSnapshotField_Private(names[j], &want));
+      if (!want) continue;
+      PetscCall(PetscSNPrintf(path, sizeof(path), "/snapshots/step_%ld/%s", (long)k, names[j]));
+      MSXdmfGridField_Private(f, h5, names[j], sd, sol->grid_n, path);
     }
     fprintf(f, "    </Grid>\n");
   }
@@ -93,8 +131,8 @@ static PetscErrorCode MSXdmfGrid_Private(FILE *f, MSSolver sol, const char *h5)
   PetscFunctionReturn(0);
 }
 
-/* RUN.h5 -> RUN.xmf (any other name: NAME.xmf) */
-PetscErrorCode MSSolverXdmfName_Private(const char output[], char xmf[], size_t len)
+/* RUN.h5 -> RUN<suffix> (any other name: NAME<suffix>); suffix ".xmf" or "_snapshots.xmf" */
+PetscErrorCode MSSolverXdmfName_Private(const char output[], const char suffix[], char xmf[], size_t len)
 {
   size_t n;
 
@@ -102,12 +140,73 @@ PetscErrorCode MSSolverXdmfName_Private(const char output[], char xmf[], size_t 
   PetscCall(PetscStrncpy(xmf, output, len));
   n = strlen(xmf);
   if (n > 3 && !strcmp(xmf + n - 3, ".h5")) xmf[n - 3] = 0;
-  PetscCall(PetscStrlcat(xmf, ".xmf", len));
+  PetscCall(PetscStrlcat(xmf, suffix, len));
   PetscFunctionReturn(0);
 }
 
-/* the XDMF file, written by rank 0 to tmp (renamed with the .h5 file by MSSolverWriteOutput) */
-PetscErrorCode MSSolverWriteXDMF_Private(MSSolver sol, const char tmp[])
+/* whether the run writes /snapshots and so RUN_snapshots.xmf */
+PetscBool MSSolverHasSnapshots_Private(MSSolver sol)
+{
+  return (sol->grid && sol->prob->timedep && !sol->prob->meshfile[0] && sol->grid_snapshots > 0) ? PETSC_TRUE : PETSC_FALSE;
+}
+
+/* an axis of a rectilinear grid: its coordinates inline, or the single coordinate 0 of a padded direction */
+static void MSXdmfAxis_Private(FILE *f, PetscInt n, const PetscReal *x)
+{
+  fprintf(f, "        <DataItem Format=\"XML\" Dimensions=\"%ld\" NumberType=\"Float\" Precision=\"8\">", (long)(x ? n : 1));
+  if (!x) fprintf(f, "0");
+  for (PetscInt j = 0; x && j < n; j++) fprintf(f, "%.17g%s", (double)x[j], j + 1 < n ? " " : "");
+  fprintf(f, "</DataItem>\n");
+}
+
+/* the evaluation set when it is the tensor grid of -reference_file: a 3DRectMesh over the file's axes */
+static PetscErrorCode MSXdmfEvalGrid_Private(FILE *f, MSProblem prob, PetscBool exact, const char *h5)
+{
+  const char *fields[] = {"u", "residual", "exact", "error"};
+  char        path[32];
+
+  PetscFunctionBegin;
+  fprintf(f, "    <Grid Name=\"eval\" GridType=\"Uniform\">\n      <Topology TopologyType=\"3DRectMesh\" Dimensions=\"");
+  MSXdmfDims_Private(f, prob->nin, prob->refgrid_n);
+  fprintf(f, "\"/>\n      <Geometry GeometryType=\"VXVYVZ\">\n");
+  for (PetscInt i = 0; i < MS_XDMF_DIM; i++) MSXdmfAxis_Private(f, i < prob->nin ? prob->refgrid_n[i] : 1, i < prob->nin ? prob->refgrid_x[i] : NULL);
+  fprintf(f, "      </Geometry>\n");
+  for (PetscInt k = 0; k < (exact ? 4 : 2); k++) {
+    PetscCall(PetscSNPrintf(path, sizeof(path), "/eval/%s", fields[k]));
+    MSXdmfGridField_Private(f, h5, fields[k], prob->nin, prob->refgrid_n, path);
+  }
+  fprintf(f, "    </Grid>\n");
+  PetscFunctionReturn(0);
+}
+
+/* the evaluation points: a point cloud, one Polyvertex cell per point (/eval/vertex: the Xdmf3 readers
+   make no cells without it, and ParaView then shows nothing), or the reference's grid */
+static PetscErrorCode MSXdmfEval_Private(FILE *f, MSProblem prob, const MSPointSet *ev, const char *h5)
+{
+  PetscFunctionBegin;
+  if (prob->refgrid_n[0] > 0 && prob->nin <= MS_XDMF_DIM) {
+    PetscCall(MSXdmfEvalGrid_Private(f, prob, ev->exact ? PETSC_TRUE : PETSC_FALSE, h5));
+    PetscFunctionReturn(0);
+  }
+  fprintf(f, "    <Grid Name=\"eval\" GridType=\"Uniform\">\n");
+  fprintf(f, "      <Topology TopologyType=\"Polyvertex\" NumberOfElements=\"%ld\" NodesPerElement=\"1\">\n", (long)ev->N);
+  fprintf(f, "        <DataItem Format=\"HDF\" Dimensions=\"%ld\" NumberType=\"Int\" Precision=\"%d\">%s:/eval/vertex</DataItem>\n", (long)ev->N, (int)sizeof(PetscInt), h5);
+  fprintf(f, "      </Topology>\n      <Geometry GeometryType=\"XYZ\">\n");
+  fprintf(f, "        <DataItem Format=\"HDF\" Dimensions=\"%ld 3\" NumberType=\"Float\" Precision=\"8\">%s:/eval/xyz</DataItem>\n", (long)ev->N, h5);
+  fprintf(f, "      </Geometry>\n");
+  MSXdmfField_Private(f, h5, "u", ev->N);
+  MSXdmfField_Private(f, h5, "residual", ev->N);
+  if (ev->exact) {
+    MSXdmfField_Private(f, h5, "exact", ev->N);
+    MSXdmfField_Private(f, h5, "error", ev->N);
+  }
+  fprintf(f, "    </Grid>\n");
+  PetscFunctionReturn(0);
+}
+
+/* one XDMF file, written by rank 0 to tmp (renamed with the .h5 file by MSSolverWriteOutput): the
+   fields (eval, grid or mesh), or the snapshots in time */
+PetscErrorCode MSSolverWriteXDMF_Private(MSSolver sol, const char tmp[], PetscBool snapshots)
 {
   MPI_Comm    comm = PetscObjectComm((PetscObject)sol);
   PetscMPIInt rank;
@@ -125,19 +224,11 @@ PetscErrorCode MSSolverWriteXDMF_Private(MSSolver sol, const char tmp[])
     if (!f) err = errno;
     else {
       fprintf(f, "<?xml version=\"1.0\" ?>\n<!DOCTYPE Xdmf SYSTEM \"Xdmf.dtd\" []>\n<Xdmf Version=\"3.0\">\n  <Domain>\n");
-      fprintf(f, "    <Grid Name=\"eval\" GridType=\"Uniform\">\n");
-      fprintf(f, "      <Topology TopologyType=\"Polyvertex\" NumberOfElements=\"%ld\" NodesPerElement=\"1\"/>\n", (long)ev->N);
-      fprintf(f, "      <Geometry GeometryType=\"XYZ\">\n");
-      fprintf(f, "        <DataItem Format=\"HDF\" Dimensions=\"%ld 3\" NumberType=\"Float\" Precision=\"8\">%s:/eval/xyz</DataItem>\n", (long)ev->N, h5);
-      fprintf(f, "      </Geometry>\n");
-      MSXdmfField_Private(f, h5, "u", ev->N);
-      MSXdmfField_Private(f, h5, "residual", ev->N);
-      if (ev->exact) {
-        MSXdmfField_Private(f, h5, "exact", ev->N);
-        MSXdmfField_Private(f, h5, "error", ev->N);
+      if (snapshots) PetscCall(MSXdmfSnapshots_Private(f, sol, h5));
+      else {
+        PetscCall(MSXdmfEval_Private(f, sol->prob, ev, h5));
+        if (sol->grid) PetscCall(MSXdmfGrid_Private(f, sol, h5));
       }
-      fprintf(f, "    </Grid>\n");
-      if (sol->grid) PetscCall(MSXdmfGrid_Private(f, sol, h5));
       fprintf(f, "  </Domain>\n</Xdmf>\n");
       if (ferror(f)) err = errno ? errno : EIO;
       if (fclose(f) && !err) err = errno ? errno : EIO;

@@ -596,6 +596,31 @@ static PetscErrorCode MSProblemCheckFinite_Private(MSProblem prob, MSSetKind k)
   SETERRQ(comm, PETSC_ERR_FP, "%s: not finite (NaN or Inf) at the %s point (%s)", MSProblemValueSource_Private(prob, k, (PetscInt)worst.what), MSSetKinds[k], at);
 }
 
+/* The axes of -reference_file when its coordinates are a tensor grid (one dataset per input) and every
+   point is kept: the evaluation set is then that grid, first input fastest, and the output describes
+   it as a structured grid (src/io/xdmf.c), so that ParaView shows the error as a field. */
+static PetscErrorCode MSProblemReferenceGrid_Private(MSProblem prob, PetscInt N)
+{
+  MPI_Comm   comm = PetscObjectComm((PetscObject)prob);
+  PetscInt64 total = 1;
+  PetscInt   nd, dims[8];
+
+  PetscFunctionBegin;
+  for (PetscInt i = 0; i < MS_JET_DIM; i++) PetscCall(PetscFree(prob->refgrid_x[i]));
+  prob->refgrid_n[0] = 0;
+  if (prob->nrefcoords != prob->nin || prob->nin < 2 || prob->ndropped[1] > 0) PetscFunctionReturn(0);
+  for (PetscInt i = 0; i < prob->nin; i++) {
+    PetscCall(MSH5ReadDataset(comm, "-reference_coords", prob->reffile, prob->refcoords[i], &nd, dims, &prob->refgrid_x[i]));
+    prob->refgrid_n[i] = dims[0];
+    total *= dims[0];
+  }
+  if (total != N) {
+    for (PetscInt i = 0; i < prob->nin; i++) PetscCall(PetscFree(prob->refgrid_x[i]));
+    prob->refgrid_n[0] = 0;
+  }
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode MSProblemSetUp(MSProblem prob)
 {
   MPI_Comm    comm = PetscObjectComm((PetscObject)prob);
@@ -680,6 +705,7 @@ PetscErrorCode MSProblemSetUp(MSProblem prob)
       if (prob->reffile[0]) {
         PetscCall(MSH5ReadPoints(comm, "reference", prob->reffile, prob->nrefcoords, prob->refcoords, prob->refvalues, nin, &N, &X, &G));
         PetscCall(MSProblemPointsInside_Private(prob, "-reference_file", prob->reffile, &N, X, G, &prob->ndropped[1]));
+        PetscCall(MSProblemReferenceGrid_Private(prob, N));
         break;
       } else { /* a cell-centred uniform grid: never a training point of a grid or a Gauss-Lobatto set's ends */
       PetscInt  n = MSProblemPointCount_Private(prob, MS_SET_EVAL, nin);
@@ -866,6 +892,7 @@ PetscErrorCode MSProblemDestroy(MSProblem *prob)
   PetscCall(MSExprDestroy(&(*prob)->source));
   PetscCall(MSExprDestroy(&(*prob)->boundary));
   PetscCall(MSExprDestroy(&(*prob)->initial));
+  for (PetscInt i = 0; i < MS_JET_DIM; i++) PetscCall(PetscFree((*prob)->refgrid_x[i]));
   PetscCall(MSProblemMeshDestroy_Private(*prob));
   PetscCall(MSAnsatzDestroy_Private((*prob)->ansatz));
   for (PetscInt c = 0; c < (PetscInt)PETSC_STATIC_ARRAY_LENGTH((*prob)->dexact); c++) PetscCall(MSExprDestroy(&(*prob)->dexact[c]));

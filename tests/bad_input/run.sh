@@ -204,6 +204,11 @@ keep "-output $work/plain_link.h5: is the input file of -load" "$work/plain.h5" 
 keep "-output $work/plain.h5: is the input file of -resume" "$work/plain.h5" -resume "$work/plain.h5" -stage_max 2 -tao_max_it 2 -output "$work/plain.h5"
 keep "-output $work/plain.h5: is the input file of -reference_file" "$work/plain.h5" -reference_file "$work/plain.h5" -reference_coords /eval/points -reference_values /eval/u -pde_source 1 -pde_boundary 0 -output "$work/plain.h5"
 keep "-output /dev/null: is not a regular file" /dev/null -tao_max_it 2 -stage_max 1 -output /dev/null
+# the files written beside the output (RUN.xmf, RUN.csv) are checked the same way
+ln -sf /dev/null "$work/dev.xmf"; ln -sf /dev/null "$work/dev2.csv"
+keep "-output $work/dev.xmf: is not a regular file" /dev/null -tao_max_it 2 -stage_max 1 -output "$work/dev.h5"
+keep "-output $work/dev2.csv: is not a regular file" /dev/null -tao_max_it 2 -stage_max 1 -output "$work/dev2.h5"
+[ -e "$work/dev.h5" ] || [ -e "$work/dev2.h5" ] && { fail=$((fail+1)); echo "FAIL an output was written beside a refused companion file"; }
 [ -c /dev/null ] || { fail=$((fail+1)); echo "FAIL /dev/null is no longer a device"; }
 # issue 20: options files that include themselves, a directory, an unclosed quote, a stray word
 printf -- '-options_file %s/self.opts\n' "$work" >"$work/self.opts"

@@ -42,6 +42,8 @@ struct _p_MSProblem {
   PetscInt     ndropped[2];          /* points so left out of -data_file and -reference_file */
   char         reffile[PETSC_MAX_PATH_LEN], refvalues[256], *refcoords[MS_JET_DIM];
   PetscInt     nrefcoords;
+  PetscInt     refgrid_n[MS_JET_DIM]; /* -reference_file a tensor grid kept whole: its axes (refgrid_n[0] = 0: not) */
+  PetscReal   *refgrid_x[MS_JET_DIM];
   /* a Gmsh mesh (-mesh, src/problem/mesh.c): vertices, simplices, boundary facets and their labels */
   char         meshfile[PETSC_MAX_PATH_LEN];
   PetscBool    periodic[MS_JET_DIM];   /* -domain_periodic: space directions the solution is periodic in (period hi - lo) */

@@ -157,8 +157,12 @@ PETSC_INTERN PetscErrorCode MSCheckMemory_Private(MPI_Comm, PetscInt64, PetscRea
 PETSC_INTERN PetscInt       MSSolverRandomWidth_Private(MSSolver);
 PETSC_INTERN PetscErrorCode MSSolverCreateStageNet_Private(MSSolver, PetscInt s, const MSSpectrum *);
 PETSC_INTERN PetscErrorCode MSSolverDataMisfit_Private(MSSolver, PetscInt, PetscInt, PetscReal[3]);
-PETSC_INTERN PetscErrorCode MSSolverWriteXDMF_Private(MSSolver, const char[]);
-PETSC_INTERN PetscErrorCode MSSolverXdmfName_Private(const char[], char[], size_t);
+PETSC_INTERN PetscErrorCode MSSolverWriteXDMF_Private(MSSolver, const char[], PetscBool snapshots);
+PETSC_INTERN PetscErrorCode MSSolverXdmfName_Private(const char[], const char suffix[], char[], size_t);
+PETSC_INTERN PetscBool      MSSolverHasSnapshots_Private(MSSolver);
+PETSC_INTERN PetscErrorCode MSSolverWriteHistoryCSV_Private(MSSolver, const char tmp[]);
+PETSC_INTERN PetscErrorCode MSSolverDescribeOutput_Private(MSSolver, PetscViewer);
+PETSC_INTERN PetscErrorCode MSSolverSnapshotField_Private(const char name[], PetscBool *want);
 PETSC_INTERN PetscErrorCode MSSolverResume_Private(MSSolver);
 PETSC_INTERN PetscErrorCode MSSolverTrainStage_Private(MSSolver, PetscInt s);
 PETSC_INTERN PetscErrorCode MSSolverSelectKappa_Private(MSSolver, PetscInt s, const MSSpectrum *);

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Opt-in (needs Debian's paraview and python3-paraview, and xvfb: scripts/install-deps.sh --paraview):
+# the output of poisson2d, a short Burgers run and the disk mesh problem opened in a real ParaView
+# (tests/paraview/check.py: bounds, arrays, |error|, time steps with all three readers; a PNG that is
+# not blank). A broken variant, poisson2d's file as written before (2D CoRectMesh, a point cloud without
+# connectivity), must fail the same check.
+# usage: tests/paraview.sh BUILD_DIR [OUT_DIR]
+set -u
+here=$(cd "$(dirname "$0")/.." && pwd); build=$(cd "$1" && pwd); out=${2:-$(mktemp -d)}; mkdir -p "$out"; out=$(cd "$out" && pwd)
+export OPENBLAS_NUM_THREADS=1
+for tool in pvbatch xvfb-run; do command -v $tool > /dev/null || { echo "paraview.sh: $tool not found (install with scripts/install-deps.sh --paraview)"; exit 1; }; done
+fail=0
+solve() { # NAME OPTIONS_FILE [options]: a run in problems/, its output in $out/NAME.h5
+  local name=$1; shift
+  (cd "$here/problems" && "$build/mspinn" -options_file "$@" -output "$out/$name.h5" > "$out/$name.log" 2>&1) || { echo "FAIL $name: mspinn failed (see $out/$name.log)"; fail=1; }
+}
+pv() { # EXPECT FILE.xmf [check.py options]; the X server Xvfb sometimes refuses the connection: retried
+  local expect=$1 log=$out/$(basename "$2" .xmf).pv.log rc
+  for attempt in 1 2 3; do
+    xvfb-run -a pvbatch "$here/tests/paraview/check.py" "${@:2}" > "$log" 2>&1; rc=$?
+    grep -q "bad X server connection" "$log" || break
+    echo "($(basename "$2"): the X server refused the connection, attempt $attempt)"
+  done
+  grep -E "^(FAIL|png|PASS)" "$log" | sed "s|^|  $(basename "$2"): |"
+  if [ "$expect" = pass ] && [ $rc -ne 0 ]; then echo "FAIL $2 (see $log)"; fail=1; fi
+  if [ "$expect" = fail ] && [ $rc -eq 0 ]; then echo "FAIL the broken variant $2 passed the check"; fail=1; fi
+}
+solve poisson2d poisson2d.opts
+solve burgers burgers_smooth.opts -stage_1_tao_max_it 5 -stage_max 1
+solve disk poisson_disk.opts -stage_max 1
+pv pass "$out/poisson2d.xmf" --box 0 1 0 1 --arrays u,residual,exact,error --error-max 1e-9 --png "$out/poisson2d.png"
+pv pass "$out/burgers.xmf" --box -1 1 0 0.99 --arrays u,residual,exact,error --png "$out/burgers.png"
+pv pass "$out/burgers_snapshots.xmf" --box -1 1 0 0 --arrays u,residual --times 5 0 0.99 --png "$out/burgers_snapshots.png"
+pv pass "$out/disk.xmf" --box -1 1 -1 1 --arrays u,residual,exact,error --error-max 1e-6 --png "$out/disk.png"
+# the broken variant: the grid as a 2DCoRectMesh (ParaView puts it in the YZ plane), the cloud without cells
+python3 - "$out/poisson2d.xmf" "$out/broken.xmf" <<'PY'
+import re, sys
+s = open(sys.argv[1]).read()
+s = re.sub(r'(<Topology TopologyType="Polyvertex"[^>]*)>\s*<DataItem[^<]*</DataItem>\s*</Topology>', r'\1/>', s)
+s = s.replace('"3DCoRectMesh" Dimensions="1 ', '"2DCoRectMesh" Dimensions="').replace("ORIGIN_DXDYDZ", "ORIGIN_DXDY")
+s = re.sub(r'Dimensions="3"( NumberType="Float" Precision="8">)\S+ ', r'Dimensions="2"\1', s)
+open(sys.argv[2], "w").write(s)
+PY
+pv fail "$out/broken.xmf" --box 0 1 0 1 --arrays u,residual,exact,error
+[ $fail -eq 0 ] && echo PASS || echo FAIL
+exit $fail
