@@ -2,9 +2,10 @@
    TAO types) registered by name. */
 #include <mspinn/private/netimpl.h>
 #include <mspinn/private/pdeimpl.h>
+#include <mspinn/private/solverimpl.h>
 
 PetscClassId  MSNET_CLASSID;
-PetscLogEvent MSNET_Forward, MSNET_Jacobian, MSNET_Normal;
+PetscLogEvent MSNET_Forward, MSNET_Jacobian, MSNET_Normal, MS_Select, MS_Output;
 
 static PetscBool MSPackageInitialized = PETSC_FALSE;
 
@@ -29,8 +30,23 @@ PetscErrorCode MSInitializePackage(void)
   PetscCall(PetscLogEventRegister("MSNetForward", MSNET_CLASSID, &MSNET_Forward));
   PetscCall(PetscLogEventRegister("MSNetJacobian", MSNET_CLASSID, &MSNET_Jacobian));
   PetscCall(PetscLogEventRegister("MSNetNormal", MSNET_CLASSID, &MSNET_Normal));
+  PetscCall(PetscLogEventRegister("MSStageSelect", MSSOLVER_CLASSID, &MS_Select));
+  PetscCall(PetscLogEventRegister("MSOutputWrite", MSSOLVER_CLASSID, &MS_Output));
   PetscCall(MSRegisterAll_Private());
   PetscCall(PetscRegisterFinalize(MSFinalizePackage));
+  PetscFunctionReturn(0);
+}
+
+/* Pushes the PETSc log stage of this name, registered the first time it is pushed, so that -log_view
+   reports each mspinn stage (and the output) apart from the main stage */
+PetscErrorCode MSLogStagePush_Private(const char name[])
+{
+  PetscLogStage stage;
+
+  PetscFunctionBegin;
+  PetscCall(PetscLogStageGetId(name, &stage));
+  if (stage < 0) PetscCall(PetscLogStageRegister(name, &stage));
+  PetscCall(PetscLogStagePush(stage));
   PetscFunctionReturn(0);
 }
 

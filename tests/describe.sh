@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The output file describes itself: provenance attributes on / (versions, ranks, an ISO 8601 UTC date,
-# the command line), a description on each main dataset, units on the timings; and RUN.csv
-# beside it holds exactly /history (same columns, same values to the last bit). The broken variant, a
-# copy without the date and with one history value changed in the last digit, must fail.
+# the command line), a description on each main dataset, units on the timings, integer counting
+# columns, the grid's coordinates attached to /grid/u as dimension scales; and RUN.csv beside it holds
+# exactly /history (same columns, same values to the last bit). The broken variant, a copy without the
+# date, with float iterations, the scale detached and one history value changed in the last digit, must fail.
 set -u
 py=$1; h5=$2; tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 check() {
@@ -19,7 +20,15 @@ with h5py.File(h5, "r") as f:
     if "PETSc" not in str(a.get("petsc_version", "")).replace("Petsc", "PETSc"): fails.append(f"petsc_version = {a.get('petsc_version')!r}")
     for path in ("/eval/u", "/eval/residual", "/eval/points", "/stages/residual_rms", "/history/loss", "/history/time"):
         if path in f and not f[path].attrs.get("description"): fails.append(f"{path}: no description")
-    for path in ("/history/time", "/stages/seconds"):
+    for path in ("/stages/stage", "/stages/parameters", "/stages/iterations", "/stages/points_added", "/history/stage", "/history/iteration"):
+        if path in f and f[path].dtype.kind not in "iu": fails.append(f"{path}: {f[path].dtype}, not integers")
+    if "/grid/u" in f:
+        u = f["/grid/u"]; ins = [n for n in ("x", "y", "z", "t") if f"/grid/{n}" in f]
+        for k in range(u.ndim):
+            want = ins[u.ndim - 1 - k] if len(ins) == u.ndim else None
+            got = [sc.name for sc in u.dims[k].values()]
+            if want is None or got != [f"/grid/{want}"] or u.dims[k].label != want: fails.append(f"/grid/u dimension {k}: scales {got}, label {u.dims[k].label!r} (want /grid/{want})")
+    for path in ("/history/time", "/stages/seconds", "/stages/select_seconds"):
         if f[path].attrs.get("units") not in (b"s", "s"): fails.append(f"{path}: units {f[path].attrs.get('units')!r}")
     rows = list(csv.reader(open(hist)))
     head, body = rows[0], np.array(rows[1:], dtype=float).reshape(-1, len(rows[0]))
@@ -36,7 +45,10 @@ check "$h5" || exit 1
 cp "$h5" "$tmp/broken.h5"; cp "${h5%.h5}.csv" "$tmp/broken.csv"
 "$py" - "$tmp/broken.h5" "$tmp/broken.csv" <<'PY'
 import sys, h5py
-with h5py.File(sys.argv[1], "r+") as f: del f.attrs["created"]
+with h5py.File(sys.argv[1], "r+") as f:
+    del f.attrs["created"]
+    its = f["/stages/iterations"][()].astype(float); del f["/stages/iterations"]; f["/stages/iterations"] = its
+    f["/grid/u"].dims[0].detach_scale(f["/grid/x"])
 lines = open(sys.argv[2]).read().splitlines()
 cells = lines[1].split(","); cells[3] = repr(float(cells[3]) * (1 + 2.0 ** -50)); lines[1] = ",".join(cells)
 open(sys.argv[2], "w").write("\n".join(lines) + "\n")

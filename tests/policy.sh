@@ -69,6 +69,16 @@ grep -q "^policy: stage 2 gained .* slower than stage 1 when it ended .*: droppe
 grep -q "^policy: stage 1 ended at iteration .* under .* (the next stage's measured rate" "$out/trainon.log"; check trainon "stage 1 ends at the next stage's measured rate" $?
 [ "$(grep -c "slower than stage 1 when it ended" "$out/trainon.log")" = 1 ]; check trainon "once" $?
 "$py" -c "import h5py,sys; f=h5py.File(sys.argv[1],'r'); sys.exit(0 if f['/stages/trained_on'][0] == 1 and f['/stages/rate_end'][0] > 0 else 1)" "$out/trainon.h5"; check trainon "/stages/trained_on[0] = 1, /stages/rate_end[0] > 0" $?
+# a flat valley: the one bandwidth tried (-stage_random_trials 1) far above the residual's gains
+# nothing at 512 features, so the stage's 1025 features are not solved (a solve of minutes on a
+# nonlinear PDE) and a trained stage 2 follows; with a bandwidth that gains, the full width is solved
+run flat $T1 -stage_max 2 -points_interior_n 2048 -stage_random_kappa_fraction 300 -stage_random_trials 1
+grep -q "^policy: stage 2: random-feature .*no bandwidth gained 2. at 512 features: not solved at 1025; .*a trained network instead" "$out/flat.log"
+check flat "no full-width solve in a flat valley" $?
+"$py" -c "import h5py,sys; s=h5py.File(sys.argv[1],'r')['/stages']; sys.exit(0 if s['select_seconds'][1] > 0 and s['iterations'].dtype.kind == 'i' else 1)" "$out/flat.h5"
+check flat "/stages/select_seconds[1] > 0, integer iterations" $?
+run flat_gains $T1 -stage_max 2 -points_interior_n 2048 -stage_random_kappa_fraction 30 -stage_random_trials 1
+grep -q "^policy: stage 2: random-feature .*; at 1025 features: .* kept" "$out/flat_gains.log"; check flat_gains "a bandwidth that gains: the full width solved and kept" $?
 # stage_max
 run stagemax $T1 -stage_max 1
 [ "$(attr "$out/stagemax.h5" stop_reason)" = stage_max ]; check stage_max "stop_reason stage_max" $?

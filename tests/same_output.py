@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Compares two mspinn output files: every dataset and /summary attribute must agree to a relative
-tolerance (default 1e-10), except the timings (wall_time_s, /stages/seconds, /history/time and
+tolerance (default 1e-10), except the timings (wall_time_s, /stages/seconds and select_seconds, /history/time and
 /checkpoint/state, which holds the wall time). Reports the largest relative difference.
 
 usage: same_output.py A.h5 B.h5 [rtol]"""
@@ -8,7 +8,7 @@ import sys
 import h5py
 import numpy as np
 
-TIMINGS = {"stages/seconds", "history/time", "checkpoint/state"}
+TIMINGS = {"stages/seconds", "stages/select_seconds", "history/time", "checkpoint/state"}
 
 
 def datasets(f):

@@ -22,6 +22,7 @@ import numpy as np  # noqa: E402
 
 ERROR_DECADES = 8     # the log-error colour scale spans at most this many decades below the largest error
 ROUNDOFF = 2.0 ** -52  # errors below round-off relative to max |u| are drawn at that level
+GAP_EDGE_FACTOR = 6.0  # a triangle of the evaluation points with an edge this many median edges long spans a gap
 SNAPSHOTS = 5          # curves in _snapshots.png
 
 
@@ -52,7 +53,7 @@ def field(ax, pts, values, names, title, label, tri=None, limits=None, cmap="vir
         plt.colorbar(m, ax=ax, label=label, format="%.3g")
         ax.set_xlabel(names[0])
         ax.set_ylabel(names[1])
-        ax.set_aspect("equal" if tri is not None else "auto")
+        ax.set_aspect("auto" if "t" in names[:2] else "equal")  # (x and t have no common scale)
     ax.set_title(title)
 
 
@@ -62,14 +63,29 @@ def fields(f):
     if "/mesh/cells" in f and f["/mesh/vertices"].ndim == 2 and f["/mesh/vertices"].shape[1] == 2:
         v = f["/mesh/vertices"][:]
         tri = mtri.Triangulation(v[:, 0], v[:, 1], f["/mesh/cells"][:])
-        return v, f["/mesh/u"][:], (f["/mesh/error"][:] if "/mesh/error" in f else None), tri
+        return v, f["/mesh/u"][:], (f["/mesh/error"][:] if "/mesh/error" in f else None), tri, ""
     pts, u = f["/eval/points"][:], f["/eval/u"][:]
     err = f["/eval/error"][:] if "/eval/error" in f else None
+    where = ""
     if pts.ndim == 2 and pts.shape[1] == 3:
         z = pts[:, 2]
-        keep = np.isclose(z, z[np.argmin(np.abs(z - 0.5 * (z.min() + z.max())))])
+        zk = z[np.argmin(np.abs(z - 0.5 * (z.min() + z.max())))]
+        keep = np.isclose(z, zk)
         pts, u, err = pts[keep, :2], u[keep], (err[keep] if err is not None else None)
-    return pts, u, err, None
+        where = f" at z = {zk:.3g}"
+    return pts, u, err, (cloud_triangulation(pts) if pts.ndim == 2 and pts.shape[1] == 2 else None), where
+
+
+def cloud_triangulation(pts):
+    """The Delaunay triangulation of a 2D point cloud without the triangles that bridge a gap in it: it
+    covers the convex hull, so on a domain that is not convex (the L-shape's missing quadrant, the
+    annulus' hole) it would fill what is not the domain. A triangle with an edge longer than
+    GAP_EDGE_FACTOR times the median edge spans a gap, not neighbouring points."""
+    tri = mtri.Triangulation(pts[:, 0], pts[:, 1])
+    t = tri.triangles
+    edges = np.stack([np.hypot(*(pts[t[:, i]] - pts[t[:, (i + 1) % 3]]).T) for i in range(3)], axis=1)
+    tri.set_mask(edges.max(axis=1) > GAP_EDGE_FACTOR * np.median(edges))
+    return tri
 
 
 def snapshots(f, names, name, prefix):
@@ -124,6 +140,11 @@ def stages_plot(f, s, name, prefix):
     if np.all(st["error_l2"][:] >= 0):
         ax.semilogy(stages, st["error_l2"][:], "^-", label="error, rel. L2")
         ax.semilogy(stages, st["error_max"][:], "v--", label="error, max")
+    for key in sorted(k for k in st.keys() if k.startswith("coef_")):  # inverse problems: each unknown's error
+        true = s.get(key + "_true")
+        if true is not None and float(true) != 0:
+            rel = np.abs(st[key][:] - float(true)) / abs(float(true))  # (exactly 0: drawn at round-off)
+            ax.semilogy(stages, np.maximum(rel, ROUNDOFF), "d-.", label=f"{key[5:]}: relative error")
     ax.axhline(s["residual_floor"], color="gray", lw=1, ls=":", label="residual round-off floor")
     ax.set_xlabel("stage")
     ax.set_xticks(stages)
@@ -143,14 +164,14 @@ def main(argv):
         s = f["/summary"].attrs
         name = text(s["problem"])
         names = text(f["/model"].attrs["inputs"]).split(",") if "/model" in f and "inputs" in f["/model"].attrs else ["x", "y", "z"]
-        pts, u, err, tri = fields(f)
+        pts, u, err, tri, where = fields(f)
         fig, ax = plt.subplots(figsize=(6, 4.5))
-        field(ax, pts, u, names, f"{name}: solution u", "u", tri)
+        field(ax, pts, u, names, f"{name}: solution u{where}", "u", tri)
         written.append(save(fig, prefix + "_solution.png"))
         if err is not None:
             le, lo, hi = log_error(err, u)
             fig, ax = plt.subplots(figsize=(6, 4.5))
-            title = f"{name}: error, rel. L2 {s['error_l2_rel']:.2e}, max {s['error_max']:.2e}"
+            title = f"{name}: error{where}, rel. L2 {s['error_l2_rel']:.2e}, max {s['error_max']:.2e}"
             field(ax, pts, le, names, title, "log10 |error|", tri, (lo, hi) if hi > lo else None, cmap="magma")
             written.append(save(fig, prefix + "_error.png"))
         written.append(stages_plot(f, s, name, prefix))

@@ -5,6 +5,7 @@
 #include <mspinn/private/solverimpl.h>
 #include <petscviewerhdf5.h>
 #include <hdf5.h>
+#include <hdf5_hl.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -67,7 +68,8 @@ static const MSDescription ms_descriptions[] = {
   {"/mesh/cells", "mesh simplices: vertex indices (0-based)", NULL},
   {"/mesh/u", "the solution u at the mesh vertices", NULL},
   {"/stages/stage", "stage number (1-based)", NULL},
-  {"/stages/seconds", "wall time of the stage", "s"},
+  {"/stages/seconds", "wall time of the stage's training", "s"},
+  {"/stages/select_seconds", "wall time spent choosing the stage before its training (points added, feature and scale trials)", "s"},
   {"/stages/residual_rms", "RMS of the PDE residual at the evaluation points after the stage", NULL},
   {"/stages/error_l2", "relative L2 error at the evaluation points after the stage (-1: no exact solution)", NULL},
   {"/stages/error_max", "max error at the evaluation points after the stage (-1: no exact solution)", NULL},
@@ -116,11 +118,73 @@ static PetscErrorCode MSWriteProvenance_Private(PetscViewer v, MPI_Comm comm)
   PetscFunctionReturn(0);
 }
 
+/* HDF5 dimension scales (H5DS): /grid/<input> made the scale of its dimension of every /grid field (a
+   field of d inputs has dimensions [n_(d-1), ..., n_0], the first input fastest), /snapshots/t of the
+   snapshots' first; h5py's dims[k] and other HDF5 tools then tie a field to its coordinates. Metadata:
+   every rank makes the same calls. */
+static PetscErrorCode MSAttachScales_Private(PetscViewer v, const char group[], PetscInt nscale, const char *const scale[], const PetscInt dim[])
+{
+  hid_t      file, g, sc[MS_JET_DIM];
+  H5G_info_t info;
+  herr_t     st = 0;
+  PetscBool  has;
+
+  PetscFunctionBegin;
+  PetscCall(PetscViewerHDF5HasGroup(v, group, &has));
+  if (!has) PetscFunctionReturn(0);
+  PetscCall(PetscViewerHDF5GetFileId(v, &file));
+  g = H5Gopen2(file, group, H5P_DEFAULT);
+  PetscCheck(g >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "cannot open %s in the output file", group);
+  for (PetscInt k = 0; k < nscale; k++) {
+    sc[k] = H5Dopen2(g, scale[k], H5P_DEFAULT);
+    if (sc[k] < 0 || H5DSset_scale(sc[k], scale[k]) < 0) st = -1;
+  }
+  if (st >= 0 && H5Gget_info(g, &info) < 0) st = -1;
+  for (hsize_t i = 0; st >= 0 && i < info.nlinks; i++) { /* every dataset of this group (not the scales) with a dimension per scale */
+    char       name[64];
+    H5O_info_t oi;
+    if (H5Lget_name_by_idx(g, ".", H5_INDEX_NAME, H5_ITER_INC, i, name, sizeof(name), H5P_DEFAULT) < 0) { st = -1; break; }
+    if (H5Oget_info_by_name(g, name, &oi, H5P_DEFAULT) < 0 || oi.type != H5O_TYPE_DATASET) continue;
+    PetscBool isscale = PETSC_FALSE;
+    for (PetscInt k = 0; k < nscale; k++) isscale = isscale || !strcmp(name, scale[k]) ? PETSC_TRUE : PETSC_FALSE;
+    if (isscale) continue;
+    hid_t d = H5Dopen2(g, name, H5P_DEFAULT), space = d < 0 ? -1 : H5Dget_space(d);
+    int   rank = space < 0 ? -1 : H5Sget_simple_extent_ndims(space);
+    for (PetscInt k = 0; k < nscale && rank > dim[k]; k++) {
+      if (st >= 0) st = H5DSattach_scale(d, sc[k], (unsigned)dim[k]);
+      if (st >= 0) st = H5DSset_label(d, (unsigned)dim[k], scale[k]);
+    }
+    if (space >= 0) H5Sclose(space);
+    if (d >= 0) H5Dclose(d);
+  }
+  for (PetscInt k = 0; k < nscale; k++) if (sc[k] >= 0) H5Dclose(sc[k]);
+  H5Gclose(g);
+  PetscCheck(st >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "cannot attach the dimension scales of %s in the output file", group);
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode MSSolverAttachScales_Private(MSSolver sol, PetscViewer v)
+{
+  const char *names[MS_JET_DIM], *t = "t";
+  PetscInt    d = sol->prob->nin, dim[MS_JET_DIM], zero = 0;
+
+  PetscFunctionBegin;
+  if (!sol->grid || sol->prob->meshfile[0]) PetscFunctionReturn(0);
+  for (PetscInt i = 0; i < d; i++) {
+    PetscCall(MSSolverGridInputName_Private(sol, i, &names[i]));
+    dim[i] = d - 1 - i;
+  }
+  PetscCall(MSAttachScales_Private(v, "/grid", d, names, dim));
+  if (sol->prob->timedep) PetscCall(MSAttachScales_Private(v, "/snapshots", 1, &t, &zero));
+  PetscFunctionReturn(0);
+}
+
 /* provenance on /, and the descriptions of the datasets the file holds */
 PetscErrorCode MSSolverDescribeOutput_Private(MSSolver sol, PetscViewer v)
 {
   PetscFunctionBegin;
   PetscCall(MSWriteProvenance_Private(v, PetscObjectComm((PetscObject)sol)));
+  PetscCall(MSSolverAttachScales_Private(sol, v));
   for (size_t k = 0; k < sizeof(ms_descriptions) / sizeof(ms_descriptions[0]); k++) {
     const MSDescription *d = &ms_descriptions[k];
     PetscBool            has;

@@ -86,7 +86,7 @@ PetscErrorCode MSSolverCheckOutputPath_Private(MSSolver sol)
   PetscCall(MSCheckOutputPath_Private(PetscObjectComm((PetscObject)sol), sol->output, 4, opt, file));
   for (size_t k = 0; k < ncomp; k++) { /* the files written beside it: no input, no special file, a name that fits */
     const char *slash;
-    PetscCall(MSSolverXdmfName_Private(sol->output, companion[k], name, sizeof(name)));
+    PetscCall(MSSolverCompanionName_Private(sol->output, companion[k], name, sizeof(name)));
     slash = strrchr(name, '/');
     PetscCheck(strlen(slash ? slash + 1 : name) <= NAME_MAX, PetscObjectComm((PetscObject)sol), PETSC_ERR_ARG_WRONG,
                "-output %s: the file written beside it, %s, would have a name longer than %d characters (choose a shorter -output)", sol->output, name, NAME_MAX);
@@ -164,6 +164,36 @@ PetscErrorCode MSWriteRootArray_Private(PetscViewer v, MPI_Comm comm, const char
   PetscCall(VecRestoreArray(x, &xa));
   PetscCall(MSWriteAgree_Private(comm, VecView(x, v)));
   PetscCall(VecDestroy(&x));
+  PetscFunctionReturn(0);
+}
+
+/* A 1-D integer dataset of n values held on rank 0 in the viewer's current group (the integer columns of
+   the tables). Written through the viewer's HDF5 file: every rank creates the dataset (collective
+   metadata), rank 0 writes the values, the others select none. */
+PetscErrorCode MSWriteRootInts_Private(PetscViewer v, MPI_Comm comm, const char name[], PetscInt n, const PetscInt a[])
+{
+  PetscMPIInt rank;
+  hid_t       file, group, space, dset;
+  hsize_t     dim = (hsize_t)n;
+  herr_t      st  = 0;
+  long long  *buf;
+
+  PetscFunctionBegin;
+  if (n == 0) PetscFunctionReturn(0);
+  PetscCallMPI(MPI_Comm_rank(comm, &rank));
+  PetscCall(MSWriteCheckSpace_Private(v, comm, (PetscInt64)n * (PetscInt64)sizeof(long long)));
+  PetscCall(PetscMalloc1(n, &buf));
+  for (PetscInt i = 0; i < n; i++) buf[i] = rank ? 0 : (long long)a[i];
+  PetscCall(PetscViewerHDF5OpenGroup(v, NULL, &file, &group));
+  space = H5Screate_simple(1, &dim, NULL);
+  dset  = space < 0 ? -1 : H5Dcreate2(group, name, H5T_STD_I64LE, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+  if (dset >= 0 && rank) st = H5Sselect_none(space);
+  if (dset >= 0 && st >= 0) st = H5Dwrite(dset, H5T_NATIVE_LLONG, space, space, H5P_DEFAULT, buf);
+  if (dset >= 0 && H5Dclose(dset) < 0) st = -1;
+  if (space >= 0 && H5Sclose(space) < 0) st = -1;
+  if (H5Gclose(group) < 0) st = -1;
+  PetscCall(PetscFree(buf));
+  PetscCall(MSWriteAgree_Private(comm, space < 0 || dset < 0 || st < 0 ? PETSC_ERR_FILE_WRITE : 0));
   PetscFunctionReturn(0);
 }
 
@@ -255,21 +285,35 @@ static PetscErrorCode MSSolverWriteSummary_Private(MSSolver sol, PetscViewer v)
   PetscFunctionReturn(0);
 }
 
+/* a column of a table: integers (icol, n of them, as work space) or reals */
+static PetscErrorCode MSWriteColumn_Private(PetscViewer v, MPI_Comm comm, const char name[], PetscBool integer, PetscInt n, const PetscReal col[],
+                                            PetscInt icol[])
+{
+  PetscFunctionBegin;
+  if (!integer) {
+    PetscCall(MSWriteRootArray_Private(v, comm, name, n, 1, col));
+    PetscFunctionReturn(0);
+  }
+  for (PetscInt i = 0; i < n; i++) icol[i] = (PetscInt)col[i];
+  PetscCall(MSWriteRootInts_Private(v, comm, name, n, icol));
+  PetscFunctionReturn(0);
+}
+
 static PetscErrorCode MSSolverWriteTables_Private(MSSolver sol, PetscViewer v)
 {
   MPI_Comm   comm = PetscObjectComm((PetscObject)sol);
-  PetscInt   ns = sol->finished, nh = sol->nhist, nunk;
+  PetscInt   ns = sol->finished, nh = sol->nhist, nunk, *icol;
   PetscReal *col;
   const PetscInt    *unk;
   const char *const *cn;
   char               name[64];
 
   PetscFunctionBegin;
-  PetscCall(PetscMalloc1(PetscMax(PetscMax(ns, nh), 1), &col));
+  PetscCall(PetscMalloc2(PetscMax(PetscMax(ns, nh), 1), &col, PetscMax(PetscMax(ns, nh), 1), &icol));
   PetscCall(PetscViewerHDF5PushGroup(v, "/stages"));
   for (PetscInt c = 0; c < MS_NUM_STAGE_COLUMNS; c++) {
     for (PetscInt s = 0; s < ns; s++) col[s] = MSStageRecordGet(&sol->rec[s], c);
-    PetscCall(MSWriteRootArray_Private(v, comm, MSStageColumns[c], ns, 1, col));
+    PetscCall(MSWriteColumn_Private(v, comm, MSStageColumns[c], MSStageColumnIsInteger[c], ns, col, icol));
   }
   PetscCall(MSPDEGetUnknowns(sol->prob->pde, &nunk, &unk, NULL));
   PetscCall(MSPDEGetCoefficients(sol->prob->pde, NULL, &cn, NULL));
@@ -282,7 +326,7 @@ static PetscErrorCode MSSolverWriteTables_Private(MSSolver sol, PetscViewer v)
   PetscCall(PetscViewerHDF5PushGroup(v, "/history"));
   for (PetscInt c = 0; c < MS_NUM_HISTORY_COLUMNS; c++) {
     for (PetscInt i = 0; i < nh; i++) col[i] = MSHistoryRecordGet(&sol->hist[i], c);
-    PetscCall(MSWriteRootArray_Private(v, comm, MSHistoryColumns[c], nh, 1, col));
+    PetscCall(MSWriteColumn_Private(v, comm, MSHistoryColumns[c], MSHistoryColumnIsInteger[c], nh, col, icol));
   }
   for (PetscInt j = 0; j < nunk; j++) {
     PetscCall(PetscSNPrintf(name, sizeof(name), "coef_%s", cn[unk[j]]));
@@ -290,7 +334,7 @@ static PetscErrorCode MSSolverWriteTables_Private(MSSolver sol, PetscViewer v)
     PetscCall(MSWriteRootArray_Private(v, comm, name, nh, 1, col));
   }
   PetscCall(PetscViewerHDF5PopGroup(v));
-  PetscCall(PetscFree(col));
+  PetscCall(PetscFree2(col, icol));
   { /* what -resume needs beyond the tables: [stages finished, complete, wall time (s)] */
     PetscReal state[3] = {(PetscReal)sol->finished, sol->complete ? 1.0 : 0.0, sol->wall};
     PetscCall(PetscViewerHDF5PushGroup(v, "/checkpoint"));
@@ -432,14 +476,19 @@ PetscErrorCode MSSolverWriteOutput(MSSolver sol)
   char        csv[PETSC_MAX_PATH_LEN], tmpcsv[PETSC_MAX_PATH_LEN];
   PetscBool   snap      = MSSolverHasSnapshots_Private(sol);
   const char *finals[4] = {sol->output, xmf, csv, sxmf};
+  PetscLogDouble t[2];
 
   PetscFunctionBegin;
   if (!sol->write) PetscFunctionReturn(0);
+  PetscCall(MSLogStagePush_Private("mspinn output"));
+  PetscCall(PetscLogEventBegin(MS_Output, sol, 0, 0, 0));
+  PetscCall(PetscTime(&t[0]));
+  if (!sol->snapshot) PetscCall(PetscPrintf(comm, "output: writing %s", sol->output)); /* (not for each -output_every rewrite) */
   /* the files are written under temporary names and then renamed together: none is replaced unless
      all were written */
-  PetscCall(MSSolverXdmfName_Private(sol->output, ".xmf", xmf, sizeof(xmf)));
-  PetscCall(MSSolverXdmfName_Private(sol->output, "_snapshots.xmf", sxmf, sizeof(sxmf)));
-  PetscCall(MSSolverXdmfName_Private(sol->output, ".csv", csv, sizeof(csv)));
+  PetscCall(MSSolverCompanionName_Private(sol->output, ".xmf", xmf, sizeof(xmf)));
+  PetscCall(MSSolverCompanionName_Private(sol->output, "_snapshots.xmf", sxmf, sizeof(sxmf)));
+  PetscCall(MSSolverCompanionName_Private(sol->output, ".csv", csv, sizeof(csv)));
   PetscCall(MSTempName_Private(comm, sol->output, 0, sol->tmpoutput, sizeof(sol->tmpoutput)));
   PetscCall(MSTempName_Private(comm, xmf, 1, tmpxmf, sizeof(tmpxmf)));
   PetscCall(MSTempName_Private(comm, csv, 2, tmpcsv, sizeof(tmpcsv)));
@@ -450,6 +499,10 @@ PetscErrorCode MSSolverWriteOutput(MSSolver sol)
   if (snap) PetscCall(MSSolverWriteXDMF_Private(sol, tmpsxmf, PETSC_TRUE));
   PetscCall(MSTempCommit_Private(comm, snap ? 4 : 3, finals));
   sol->tmpoutput[0] = 0;
+  PetscCall(PetscTime(&t[1]));
+  if (!sol->snapshot) PetscCall(PetscPrintf(comm, " and its .xmf, .csv%s: %.2f s\n", snap ? ", _snapshots.xmf" : "", (double)(t[1] - t[0])));
+  PetscCall(PetscLogEventEnd(MS_Output, sol, 0, 0, 0));
+  PetscCall(PetscLogStagePop());
   PetscFunctionReturn(0);
 }
 

@@ -131,8 +131,9 @@ static PetscErrorCode MSXdmfSnapshots_Private(FILE *f, MSSolver sol, const char 
   PetscFunctionReturn(0);
 }
 
-/* RUN.h5 -> RUN<suffix> (any other name: NAME<suffix>); suffix ".xmf" or "_snapshots.xmf" */
-PetscErrorCode MSSolverXdmfName_Private(const char output[], const char suffix[], char xmf[], size_t len)
+/* the name of a file written beside the output: RUN.h5 -> RUN<suffix> (any other name: NAME<suffix>);
+   suffix ".xmf", "_snapshots.xmf" or ".csv" */
+PetscErrorCode MSSolverCompanionName_Private(const char output[], const char suffix[], char xmf[], size_t len)
 {
   size_t n;
 

@@ -231,7 +231,11 @@ static PetscErrorCode MSSolverEvaluateAside_Private(MSSolver sol, PetscInt ns, M
    Unless the best trial itself is at the round-off floor (its residual at the evaluation points within
    -stage_floor_factor of its floor estimate for stage 1, within the square root of it later, as
    MSPolicyAtFloor_Private judges a stage): W features cost (W / 512)^2 times more and cannot do better,
-   so that trial, solved again as the stage (with its history), is the stage. */
+   so that trial, solved again as the stage (with its history), is the stage.
+   Nor where no trial gained MS_BANDWIDTH_FLAT_GAIN (the walk's flat valley): W features gained at most
+   1.25 times what 512 did then (a nonlinear PDE's later stages, docs/policy.md), where a full-width
+   solve of a nonlinear problem takes minutes; the trials that gain at all gain 100x or more at 512
+   features, and the full width multiplies that (up to 1e8 on a 3D problem). */
 #define MS_BANDWIDTH_RESOLUTION 1.189207115002721 /* 2^(1/4): half the bisection's step of half an octave */
 
 static PetscErrorCode MSBandwidthNarrowAtFloor_Private(MSBandwidthSearch *bs, PetscBool *atfloor)
@@ -279,6 +283,11 @@ static PetscErrorCode MSBandwidthFullWidth_Private(MSBandwidthSearch *bs, PetscR
   PetscFunctionBegin;
   if (!(bs->bestscore < PETSC_MAX_REAL)) PetscFunctionReturn(0);
   if (W <= MS_RANDOM_TRIAL_WIDTH) PetscFunctionReturn(0);
+  if (bs->bestscore * MS_BANDWIDTH_FLAT_GAIN > bs->before) { /* a flat valley: no full-width solve */
+    PetscCall(PetscPrintf(PetscObjectComm((PetscObject)sol), "; no bandwidth gained %g at %d features: not solved at %" PetscInt_FMT,
+                          (double)MS_BANDWIDTH_FLAT_GAIN, MS_RANDOM_TRIAL_WIDTH, W));
+    PetscFunctionReturn(0);
+  }
   PetscCall(MSBandwidthNarrowAtFloor_Private(bs, &atfloor));
   if (atfloor || MSPolicyBudgetSpent_Private(sol)) PetscFunctionReturn(0);
   shifted = PetscMin(top, bs->best * PetscPowReal((PetscReal)W / MS_RANDOM_TRIAL_WIDTH, 1.0 / d));
@@ -328,6 +337,7 @@ PetscErrorCode MSSolverSelectFeatures_Private(MSSolver sol, PetscInt s, const MS
     PetscCall(MSSolverCreateTrainedNet_Private(sol, s, spec));
     PetscFunctionReturn(0);
   }
+  PetscCall(PetscLogEventBegin(MS_Select, sol, 0, 0, 0));
   PetscCall(PetscTime(&t0));
   PetscCall(MSPolicyBandwidths_Private(sol, spec, &fhi));
   f0 = sol->random_kappa_fraction * spec->fmax;
@@ -341,6 +351,7 @@ PetscErrorCode MSSolverSelectFeatures_Private(MSSolver sol, PetscInt s, const MS
     sol->stage_features[s] = MS_STAGE_FEATURES_TRAINED;
     PetscCall(MSSolverCreateTrainedNet_Private(sol, s, spec));
     PetscCall(PetscFree(Xv));
+    PetscCall(PetscLogEventEnd(MS_Select, sol, 0, 0, 0));
     PetscFunctionReturn(0);
   }
   sol->stage_features[s] = MS_STAGE_FEATURES_RANDOM;
@@ -370,15 +381,19 @@ PetscErrorCode MSSolverSelectFeatures_Private(MSSolver sol, PetscInt s, const MS
     sol->kappa_factor = 1.0;
   }
   PetscCall(PetscFree(Xv));
+  PetscCall(PetscLogEventEnd(MS_Select, sol, 0, 0, 0));
   PetscFunctionReturn(0);
 }
+
+#define MS_MAX_KAPPA_TRIALS 16 /* first-layer scales kappa_0 / 2^k tried, k < this (-stage_kappa_trials is capped) */
 
 PetscErrorCode MSSolverSelectKappa_Private(MSSolver sol, PetscInt s, const MSSpectrum *spec)
 {
   MPI_Comm    comm = PetscObjectComm((PetscObject)sol);
   MSProblem   prob = sol->prob;
   PetscInt    Nv, nunk, best = 0;
-  PetscReal  *Xv, *cv, saved[MSPDE_MAX_COEF], score[16], factor = 1.0;
+  PetscReal  *Xv, *cv, saved[MSPDE_MAX_COEF], score[MS_MAX_KAPPA_TRIALS], factor = 1.0;
+  PetscLogDouble t[2];
   const PetscInt *unk;
   PetscBool   haseq, given;
   char        opt[64];
@@ -392,8 +407,11 @@ PetscErrorCode MSSolverSelectKappa_Private(MSSolver sol, PetscInt s, const MSSpe
   PetscCall(MSPDEGetUnknowns(prob->pde, &nunk, &unk, NULL));
   PetscCall(MSPDEGetCoefficients(prob->pde, NULL, NULL, &cv));
   for (PetscInt j = 0; j < nunk; j++) saved[j] = cv[unk[j]];
+  PetscCall(PetscLogEventBegin(MS_Select, sol, 0, 0, 0));
+  PetscCall(PetscTime(&t[0]));
+  PetscCall(PetscPrintf(comm, "stage %" PetscInt_FMT ": first-layer scale trials (validation residual RMS):", s + 1));
   sol->trial = PETSC_TRUE;
-  for (PetscInt k = 0; k < PetscMin(sol->kappa_trials, 16); k++, factor *= 0.5) {
+  for (PetscInt k = 0; k < PetscMin(sol->kappa_trials, MS_MAX_KAPPA_TRIALS); k++, factor *= 0.5) {
     if (k > 0) { /* a fresh candidate network with this factor (k = 0: the one already made) */
       PetscCall(MSNetDestroy(&sol->model->net[s]));
       sol->kappa_factor = factor;
@@ -403,13 +421,12 @@ PetscErrorCode MSSolverSelectKappa_Private(MSSolver sol, PetscInt s, const MSSpe
     PetscCall(MSSolverValidationScore_Private(sol, s + 1, Nv, Xv, &score[k])); /* the same on every rank */
     if (!(score[k] >= score[best])) best = k; /* NaN-safe: a NaN score never wins */
     for (PetscInt j = 0; j < nunk; j++) cv[unk[j]] = saved[j];
-    PetscCall(PetscInfo(sol, "stage %" PetscInt_FMT ": kappa factor %g: validation residual %g\n", s + 1, (double)factor, (double)score[k]));
+    PetscCall(PetscPrintf(comm, " kappa_0/%d: %.3e", (int)(1.0 / factor + 0.5), (double)score[k]));
   }
   sol->trial = PETSC_FALSE;
-  PetscCall(PetscPrintf(comm, "stage %" PetscInt_FMT ": first-layer scale trials (validation residual RMS):", s + 1));
-  factor = 1.0;
-  for (PetscInt k = 0; k < PetscMin(sol->kappa_trials, 16); k++, factor *= 0.5) PetscCall(PetscPrintf(comm, " kappa_0/%d: %.3e%s", (int)(1.0 / factor + 0.5), (double)score[k], k == best ? " (kept)" : ""));
-  PetscCall(PetscPrintf(comm, "\n"));
+  PetscCall(PetscTime(&t[1]));
+  PetscCall(PetscPrintf(comm, "; kept kappa_0/%d (%.2f s)\n", (int)(PetscPowReal(2.0, (PetscReal)best) + 0.5), (double)(t[1] - t[0])));
+  PetscCall(PetscLogEventEnd(MS_Select, sol, 0, 0, 0));
   /* the stage's network with the best factor, from its initialization (the trials' training is discarded) */
   PetscCall(MSNetDestroy(&sol->model->net[s]));
   sol->kappa_factor = PetscPowReal(0.5, (PetscReal)best);

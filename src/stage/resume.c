@@ -8,7 +8,7 @@
    (the same networks give the same residuals, hence the same points). Training then goes on with
    stage finished + 1 exactly as an uninterrupted run would. */
 #define MS_RESUME_KEYS 12 /* options that define the problem, besides its coefficients */
-#define MS_FIRST_OPTIONAL_STAGE_COLUMN 15 /* /stages/rate_end and trained_on: a file written before them resumes with 0 */
+#define MS_FIRST_OPTIONAL_STAGE_COLUMN 15 /* /stages/rate_end, trained_on, select_seconds: a file written before them resumes with 0 */
 #include <hdf5.h>
 #include <string.h>
 #include <mspinn/private/solverimpl.h>

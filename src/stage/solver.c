@@ -347,7 +347,8 @@ static PetscErrorCode MSSolverPrintStageHeader_Private(MSSolver sol)
   const PetscInt    *unk;
   const char *const *cn;
 
-  PetscCall(PetscPrintf(PetscObjectComm((PetscObject)sol), "%5s %7s %6s %8s %9s %9s %9s %10s %10s %10s %10s %10s", "stage", "params", "iters", "seconds", "eps", "kappa", "gamma", "loss", "res_rms", "res_max", "err_l2", "err_max"));
+  PetscCall(PetscPrintf(PetscObjectComm((PetscObject)sol), "%5s %7s %6s %8s %9s %9s %9s %10s %10s %10s %10s %10s %8s", "stage", "params",
+                        "iters", "seconds", "eps", "kappa", "gamma", "loss", "res_rms", "res_max", "err_l2", "err_max", "select_s"));
   PetscCall(MSPDEGetUnknowns(sol->prob->pde, &nunk, &unk, NULL));
   PetscCall(MSPDEGetCoefficients(sol->prob->pde, NULL, &cn, NULL));
   for (PetscInt j = 0; j < nunk; j++) PetscCall(PetscPrintf(PetscObjectComm((PetscObject)sol), " %20s", cn[unk[j]]));
@@ -360,7 +361,10 @@ static PetscErrorCode MSSolverPrintStage_Private(MSSolver sol, const MSStageReco
   PetscInt nunk;
 
   PetscFunctionBegin;
-  PetscCall(PetscPrintf(PetscObjectComm((PetscObject)sol), "%5" PetscInt_FMT " %7" PetscInt_FMT " %6" PetscInt_FMT " %8.2f %9.2e %9.2e %9.2e %10.3e %10.3e %10.3e %10.3e %10.3e", r->stage, r->params, r->iterations, (double)r->seconds, (double)r->eps, (double)r->kappa, (double)r->gamma, (double)r->loss, (double)r->res_rms, (double)r->res_max, (double)r->err_l2, (double)r->err_max));
+  PetscCall(PetscPrintf(PetscObjectComm((PetscObject)sol),
+                        "%5" PetscInt_FMT " %7" PetscInt_FMT " %6" PetscInt_FMT " %8.2f %9.2e %9.2e %9.2e %10.3e %10.3e %10.3e %10.3e %10.3e %8.2f",
+                        r->stage, r->params, r->iterations, (double)r->seconds, (double)r->eps, (double)r->kappa, (double)r->gamma, (double)r->loss,
+                        (double)r->res_rms, (double)r->res_max, (double)r->err_l2, (double)r->err_max, (double)r->select_seconds));
   PetscCall(MSPDEGetUnknowns(sol->prob->pde, &nunk, NULL, NULL));
   for (PetscInt j = 0; j < nunk; j++) PetscCall(PetscPrintf(PetscObjectComm((PetscObject)sol), " %20.14e", (double)r->coef[j]));
   PetscCall(PetscPrintf(PetscObjectComm((PetscObject)sol), "\n"));
@@ -938,15 +942,23 @@ static PetscErrorCode MSSolverStages_Private(MSSolver sol)
 {
   MPI_Comm  comm = PetscObjectComm((PetscObject)sol);
   PetscInt  attempts = sol->model->nstages; /* (a resumed run: its finished stages were tries) */
-  PetscBool stop = PETSC_FALSE;
+  PetscBool stop = PETSC_FALSE, logged = PETSC_FALSE;
 
   PetscFunctionBegin;
   /* a stage dropped for want of points is tried again after refinement: at most stage_max + resolve_max tries; a stage
      that trains on (MSSolverContinueStage_Private, at most resolve_max + stage_max times) is not a new try */
   while (!stop && (sol->continuing || attempts < sol->stage_max + sol->resolve_max)) {
     if (!sol->continuing) attempts++;
-    PetscInt  s = sol->model->nstages, K = 0;
-    PetscBool dropped = PETSC_FALSE, again;
+    PetscInt       s = sol->model->nstages, K = 0;
+    PetscBool      dropped = PETSC_FALSE, again, pretrained;
+    PetscLogDouble tsel[2];
+    char           logname[32];
+
+    if (logged) PetscCall(PetscLogStagePop());
+    PetscCall(PetscSNPrintf(logname, sizeof(logname), "mspinn stage %" PetscInt_FMT, s + 1));
+    PetscCall(MSLogStagePush_Private(logname)); /* -log_view: one PETSc stage per mspinn stage (its choice and training) */
+    logged = PETSC_TRUE;
+    PetscCall(PetscTime(&tsel[0]));
     if ((sol->aside || sol->aside_params) && MSPolicyBudgetSpent_Private(sol)) { /* no time to solve it again */
       PetscCall(MSSolverRestoreAside_Private(sol, s));
       sol->continuing = PETSC_FALSE;
@@ -970,9 +982,15 @@ static PetscErrorCode MSSolverStages_Private(MSSolver sol)
       }
     }
     if (s == 0 && !sol->continuing) PetscCall(MSSolverPrepareFirstStage_Private(sol));
+    PetscCall(PetscTime(&tsel[1]));
+    pretrained = sol->pretrained;
     if (sol->pretrained) PetscCall(MSSolverKeepTrial_Private(sol, s));
     else PetscCall(MSSolverTrainStage_Private(sol, s));
     if (!sol->continuing) sol->rec[s].added = s > 0 ? K : 0;
+    { /* the choice's time, the solve of a kept random-feature trial (the stage's seconds) taken out */
+      PetscReal select = (PetscReal)(tsel[1] - tsel[0]) - (pretrained ? sol->rec[s].seconds : 0);
+      sol->rec[s].select_seconds = (sol->continuing ? sol->rec[s].select_seconds : 0) + PetscMax(select, 0);
+    }
     PetscCall(MSSolverResolvedCheck_Private(sol, s));
     sol->rec[s].spread = sol->spread_stage;
     PetscCall(MSSolverPrintStage_Private(sol, &sol->rec[s]));
@@ -990,6 +1008,7 @@ static PetscErrorCode MSSolverStages_Private(MSSolver sol)
     PetscCall(MSPolicyStopReason_Private(sol, sol->model->nstages - 1, dropped, &stop));
     if (!stop && !dropped) PetscCall(MSSolverCheckpoint_Private(sol));
   }
+  if (logged) PetscCall(PetscLogStagePop());
   if (sol->aside || sol->aside_params) PetscCall(MSSolverRestoreAside_Private(sol, sol->model->nstages)); /* (the tries ran out) */
   sol->continuing = PETSC_FALSE;
   sol->its_offset = 0;

@@ -12,3 +12,4 @@ PETSC_INTERN PetscErrorCode MSWriteAgree_Private(MPI_Comm, PetscErrorCode);
 PETSC_INTERN PetscErrorCode MSWriteCheckSpace_Private(PetscViewer, MPI_Comm, PetscInt64);
 PETSC_INTERN PetscErrorCode MSWriteH5File_Private(MPI_Comm, const char[], const char[], PetscErrorCode (*)(PetscViewer, void *), void *);
 PETSC_INTERN PetscErrorCode MSWriteRootArray_Private(PetscViewer, MPI_Comm, const char[], PetscInt, PetscInt, const PetscReal[]);
+PETSC_INTERN PetscErrorCode MSWriteRootInts_Private(PetscViewer, MPI_Comm, const char[], PetscInt, const PetscInt[]);

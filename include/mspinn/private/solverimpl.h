@@ -15,6 +15,7 @@ typedef struct {
   PetscInt  spread;               /* points spread uniformly while this stage was solved (MSSolverResolveStage_Private) */
   PetscReal rate_end;             /* the loss's recent rate (decades/iteration) at which the rate rule ended it, 0: it did not */
   PetscInt  trained_on;           /* 1: it trained on once, as the next stage was slower (MSPolicyTrainOnInstead_Private) */
+  PetscReal select_seconds;       /* wall time spent choosing the stage before its training: points added, feature and scale trials */
 } MSStageRecord;
 
 /* one training iteration (the history) */
@@ -138,18 +139,22 @@ struct _p_MSSolver {
 };
 
 /* the columns of /stages and /history (src/io/columns.c) */
-#define MS_NUM_STAGE_COLUMNS   17
+#define MS_NUM_STAGE_COLUMNS   18
 #define MS_NUM_HISTORY_COLUMNS 9
 /* the kinds of points added (the points log, /checkpoint/points_log) */
 #define MS_POINTS_REFINED 0 /* where the residual is largest (MSSolverRefine_Private) */
 #define MS_POINTS_SPREAD  1 /* spread uniformly (MSSolverSpreadPoints_Private) */
 PETSC_INTERN const char *const MSStageColumns[MS_NUM_STAGE_COLUMNS];
 PETSC_INTERN const char *const MSHistoryColumns[MS_NUM_HISTORY_COLUMNS];
+PETSC_INTERN const PetscBool   MSStageColumnIsInteger[MS_NUM_STAGE_COLUMNS];
+PETSC_INTERN const PetscBool   MSHistoryColumnIsInteger[MS_NUM_HISTORY_COLUMNS];
 PETSC_INTERN PetscReal         MSStageRecordGet(const MSStageRecord *, PetscInt c);
 PETSC_INTERN void              MSStageRecordSet(MSStageRecord *, PetscInt c, PetscReal);
 PETSC_INTERN PetscReal         MSHistoryRecordGet(const MSHistoryRecord *, PetscInt c);
 PETSC_INTERN void              MSHistoryRecordSet(MSHistoryRecord *, PetscInt c, PetscReal);
 
+PETSC_INTERN PetscLogEvent  MS_Select, MS_Output;
+PETSC_INTERN PetscErrorCode MSLogStagePush_Private(const char[]);
 PETSC_INTERN PetscErrorCode MSSolverEvaluate_Private(MSSolver, PetscInt nstages, MSStageRecord *);
 PETSC_INTERN PetscErrorCode MSSolverResidualSpectrum_Private(MSSolver, PetscInt ns, MSSpectrum *);
 PETSC_INTERN PetscErrorCode MSSolverCheckOutputPath_Private(MSSolver);
@@ -158,7 +163,7 @@ PETSC_INTERN PetscInt       MSSolverRandomWidth_Private(MSSolver);
 PETSC_INTERN PetscErrorCode MSSolverCreateStageNet_Private(MSSolver, PetscInt s, const MSSpectrum *);
 PETSC_INTERN PetscErrorCode MSSolverDataMisfit_Private(MSSolver, PetscInt, PetscInt, PetscReal[3]);
 PETSC_INTERN PetscErrorCode MSSolverWriteXDMF_Private(MSSolver, const char[], PetscBool snapshots);
-PETSC_INTERN PetscErrorCode MSSolverXdmfName_Private(const char[], const char suffix[], char[], size_t);
+PETSC_INTERN PetscErrorCode MSSolverCompanionName_Private(const char[], const char suffix[], char[], size_t);
 PETSC_INTERN PetscBool      MSSolverHasSnapshots_Private(MSSolver);
 PETSC_INTERN PetscErrorCode MSSolverWriteHistoryCSV_Private(MSSolver, const char tmp[]);
 PETSC_INTERN PetscErrorCode MSSolverDescribeOutput_Private(MSSolver, PetscViewer);
