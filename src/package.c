@@ -3,9 +3,10 @@
 #include <mspinn/private/netimpl.h>
 #include <mspinn/private/pdeimpl.h>
 #include <mspinn/private/solverimpl.h>
+#include <mspinn/private/taoutil.h>
 
 PetscClassId  MSNET_CLASSID;
-PetscLogEvent MSNET_Forward, MSNET_Jacobian, MSNET_Normal, MS_Select, MS_Output;
+PetscLogEvent MSNET_Forward, MSNET_Jacobian, MSNET_Normal, MS_Select, MS_Output, MS_Spectrum, MS_LMNormal, MS_LMFactor;
 
 static PetscBool MSPackageInitialized = PETSC_FALSE;
 
@@ -32,6 +33,9 @@ PetscErrorCode MSInitializePackage(void)
   PetscCall(PetscLogEventRegister("MSNetNormal", MSNET_CLASSID, &MSNET_Normal));
   PetscCall(PetscLogEventRegister("MSStageSelect", MSSOLVER_CLASSID, &MS_Select));
   PetscCall(PetscLogEventRegister("MSOutputWrite", MSSOLVER_CLASSID, &MS_Output));
+  PetscCall(PetscLogEventRegister("MSSpectrum", MSSOLVER_CLASSID, &MS_Spectrum));
+  PetscCall(PetscLogEventRegister("MSLMNormal", TAO_CLASSID, &MS_LMNormal));
+  PetscCall(PetscLogEventRegister("MSLMFactor", TAO_CLASSID, &MS_LMFactor));
   PetscCall(MSRegisterAll_Private());
   PetscCall(PetscRegisterFinalize(MSFinalizePackage));
   PetscFunctionReturn(0);

@@ -265,6 +265,8 @@ PetscErrorCode MSSolverSetFromOptions(MSSolver sol)
   PetscFunctionReturn(0);
 }
 
+#define MS_PROGRESS_SECONDS 60.0 /* without -monitor, a stage in training prints a progress line this often */
+
 static PetscErrorCode MSSolverMonitor_Private(Tao tao, void *ctx)
 {
   MSSolver        sol = (MSSolver)ctx;
@@ -313,6 +315,11 @@ static PetscErrorCode MSSolverMonitor_Private(Tao tao, void *ctx)
     PetscCall(MSSolverWriteOutput(sol));
     sol->snapshot = PETSC_FALSE;
     sol->model->nstages = s;
+  }
+  if (!sol->monitor && !sol->trial && now - sol->progress_t >= MS_PROGRESS_SECONDS) { /* a long stage is not silent */
+    PetscCall(PetscPrintf(PetscObjectComm((PetscObject)sol), "  stage %" PetscInt_FMT ": iteration %" PetscInt_FMT ", loss %.3e, %.0f s\n", h.stage,
+                          h.iteration, (double)f, (double)(now - sol->stage_t0)));
+    sol->progress_t = now;
   }
   if (sol->monitor) PetscCall(PetscPrintf(PetscObjectComm((PetscObject)sol), "  stage %" PetscInt_FMT " %-5s it %4" PetscInt_FMT "  loss %.6e  data %.3e  eq %.3e  damping/lr %.2e  |g| %.2e  %.2fs\n", h.stage, ((PetscObject)tao)->type_name, its, (double)f, (double)h.data, (double)h.eq, (double)lambda, (double)gnorm, (double)h.time));
   PetscCall(MSPDEGetUnknowns(sol->prob->pde, &nunk, &unk, NULL));
@@ -566,7 +573,8 @@ PetscErrorCode MSSolverTrainStage_Private(MSSolver sol, PetscInt s)
 
   PetscFunctionBegin;
   PetscCall(PetscTime(&t0));
-  sol->stage_t0 = t0;
+  sol->stage_t0   = t0;
+  sol->progress_t = t0;
   PetscCall(MSLossCreate(sol->prob, sol->model->net[s], &sol->loss));
   PetscCall(MSSolverStageBase_Private(sol, s, base));
   PetscCall(MSLossSetStage(sol->loss, sol->model->eps[s], base));

@@ -27,6 +27,7 @@ PetscErrorCode MSSolverResidualSpectrum_Private(MSSolver sol, PetscInt ns, MSSpe
   PetscInt      order;
 
   PetscFunctionBegin;
+  PetscCall(PetscLogEventBegin(MS_Spectrum, sol, 0, 0, 0));
   PetscCall(MSPDEGetErrorOrder(prob->pde, &order));
   for (PetscInt i = 0; i < d; i++) N *= M;
   PetscCall(PetscMalloc4(N * d, &X, N, &R, M, &line, K, &power));
@@ -93,5 +94,6 @@ PetscErrorCode MSSolverResidualSpectrum_Private(MSSolver sol, PetscInt ns, MSSpe
   fftw_destroy_plan(plan);
   fftw_free(out);
   PetscCall(PetscFree4(X, R, line, power));
+  PetscCall(PetscLogEventEnd(MS_Spectrum, sol, 0, 0, 0));
   PetscFunctionReturn(0);
 }

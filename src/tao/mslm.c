@@ -168,6 +168,7 @@ static PetscErrorCode TaoMSLMNormalEquations_Private(Tao tao, TAO_MSLM *lm)
   PetscScalar        a1 = 1.0, a0 = 0.0;
 
   PetscFunctionBegin;
+  PetscCall(PetscLogEventBegin(MS_LMNormal, tao, 0, 0, 0));
   PetscCall(MatGetLocalSize(tao->ls_jac, &m, NULL));
   PetscCall(MatDenseGetLDA(tao->ls_jac, &lda));
   PetscCall(MatDenseGetArrayRead(tao->ls_jac, &J));
@@ -193,6 +194,7 @@ static PetscErrorCode TaoMSLMNormalEquations_Private(Tao tao, TAO_MSLM *lm)
   PetscCall(MatDenseRestoreArrayRead(tao->ls_jac, &J));
   PetscCall(MSDDSumAllreduce(&lm->accA, PetscObjectComm((PetscObject)tao), lm->A));
   PetscCall(MSDDSumAllreduce(&lm->accg, PetscObjectComm((PetscObject)tao), lm->g));
+  PetscCall(PetscLogEventEnd(MS_LMNormal, tao, 0, 0, 0));
   PetscFunctionReturn(0);
 }
 
@@ -208,6 +210,7 @@ static PetscErrorCode TaoMSLMSolveStep_Private(Tao tao, TAO_MSLM *lm, PetscBool 
   PetscFunctionBegin;
   PetscCallMPI(MPI_Comm_rank(PetscObjectComm((PetscObject)tao), &rank));
   PetscCall(PetscBLASIntCast(P, &bP));
+  PetscCall(PetscLogEventBegin(MS_LMFactor, tao, 0, 0, 0));
   if (rank == 0) {
     for (PetscInt j = 0; j < P; j++) {
       for (PetscInt i = 0; i <= j; i++) lm->Af[i + P * j] = lm->A[i + P * j];
@@ -218,6 +221,7 @@ static PetscErrorCode TaoMSLMSolveStep_Private(Tao tao, TAO_MSLM *lm, PetscBool 
     if (!info) PetscCallBLAS("LAPACKpotrs", LAPACKpotrs_("U", &bP, &one, lm->Af, &bP, lm->delta, &bP, &info));
     PetscCall(PetscLogFlops(P * (PetscLogDouble)P * P / 3.0 + 2.0 * P * P));
   }
+  PetscCall(PetscLogEventEnd(MS_LMFactor, tao, 0, 0, 0));
   flag = info ? 1.0 : 0.0;
   PetscCallMPI(MPI_Bcast(&flag, 1, MPIU_REAL, 0, PetscObjectComm((PetscObject)tao)));
   *ok = flag == 0.0 ? PETSC_TRUE : PETSC_FALSE;

@@ -77,6 +77,7 @@ struct _p_MSSolver {
   PetscInt         nchain;
   PetscReal        max_seconds;      /* wall-clock budget of one stage's training, 0: none */
   PetscLogDouble   stage_t0;
+  PetscLogDouble   progress_t; /* when the last progress line of a long stage was printed */
   char             output[PETSC_MAX_PATH_LEN], tmpoutput[PETSC_MAX_PATH_LEN];
   PetscBool        write;
   PetscLogDouble   t0, wall;
@@ -153,7 +154,7 @@ PETSC_INTERN void              MSStageRecordSet(MSStageRecord *, PetscInt c, Pet
 PETSC_INTERN PetscReal         MSHistoryRecordGet(const MSHistoryRecord *, PetscInt c);
 PETSC_INTERN void              MSHistoryRecordSet(MSHistoryRecord *, PetscInt c, PetscReal);
 
-PETSC_INTERN PetscLogEvent  MS_Select, MS_Output;
+PETSC_INTERN PetscLogEvent  MS_Select, MS_Output, MS_Spectrum;
 PETSC_INTERN PetscErrorCode MSLogStagePush_Private(const char[]);
 PETSC_INTERN PetscErrorCode MSSolverEvaluate_Private(MSSolver, PetscInt nstages, MSStageRecord *);
 PETSC_INTERN PetscErrorCode MSSolverResidualSpectrum_Private(MSSolver, PetscInt ns, MSSpectrum *);
