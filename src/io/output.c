@@ -72,14 +72,14 @@ PetscErrorCode MSCheckOutputPath_Private(MPI_Comm comm, const char output[], Pet
   PetscFunctionReturn(0);
 }
 
-/* the solver's -output and the files beside it (RUN.xmf, RUN_snapshots.xmf, RUN.csv) against its
+/* the solver's -output and the files beside it (RUN.xmf, RUN.csv, RUN_eval.xmf, RUN_snapshots.xmf) against its
    inputs: -data_file, -reference_file, -mesh, -resume */
 PetscErrorCode MSSolverCheckOutputPath_Private(MSSolver sol)
 {
   const char *opt[]  = {"-data_file", "-reference_file", "-mesh", "-resume"};
   const char *file[] = {sol->prob->datafile, sol->prob->reffile, sol->prob->meshfile, sol->resume};
-  const char *companion[] = {".xmf", ".csv", "_snapshots.xmf"};
-  size_t      ncomp       = sol->prob->timedep && sol->grid ? 3 : 2;
+  const char *companion[] = {".xmf", ".csv", "_eval.xmf", "_snapshots.xmf"};
+  size_t      ncomp       = 2 + (MSSolverHasEvalXdmf_Private(sol) ? 1 : 0) + (MSSolverHasSnapshots_Private(sol) ? 1 : 0);
   char        name[PETSC_MAX_PATH_LEN];
 
   PetscFunctionBegin;
@@ -473,9 +473,9 @@ PetscErrorCode MSSolverWriteOutput(MSSolver sol)
 {
   MPI_Comm    comm = PetscObjectComm((PetscObject)sol);
   char        xmf[PETSC_MAX_PATH_LEN], tmpxmf[PETSC_MAX_PATH_LEN], sxmf[PETSC_MAX_PATH_LEN], tmpsxmf[PETSC_MAX_PATH_LEN];
-  char        csv[PETSC_MAX_PATH_LEN], tmpcsv[PETSC_MAX_PATH_LEN];
-  PetscBool   snap      = MSSolverHasSnapshots_Private(sol);
-  const char *finals[4] = {sol->output, xmf, csv, sxmf};
+  char        csv[PETSC_MAX_PATH_LEN], tmpcsv[PETSC_MAX_PATH_LEN], exmf[PETSC_MAX_PATH_LEN], tmpexmf[PETSC_MAX_PATH_LEN];
+  PetscBool   snap = MSSolverHasSnapshots_Private(sol), evalx = MSSolverHasEvalXdmf_Private(sol); /* (snapshots need the grid) */
+  const char *finals[5] = {sol->output, xmf, csv, exmf, sxmf};
   PetscLogDouble t[2];
 
   PetscFunctionBegin;
@@ -488,19 +488,22 @@ PetscErrorCode MSSolverWriteOutput(MSSolver sol)
      all were written */
   PetscCall(MSSolverCompanionName_Private(sol->output, ".xmf", xmf, sizeof(xmf)));
   PetscCall(MSSolverCompanionName_Private(sol->output, "_snapshots.xmf", sxmf, sizeof(sxmf)));
+  PetscCall(MSSolverCompanionName_Private(sol->output, "_eval.xmf", exmf, sizeof(exmf)));
   PetscCall(MSSolverCompanionName_Private(sol->output, ".csv", csv, sizeof(csv)));
   PetscCall(MSTempName_Private(comm, sol->output, 0, sol->tmpoutput, sizeof(sol->tmpoutput)));
   PetscCall(MSTempName_Private(comm, xmf, 1, tmpxmf, sizeof(tmpxmf)));
   PetscCall(MSTempName_Private(comm, csv, 2, tmpcsv, sizeof(tmpcsv)));
-  if (snap) PetscCall(MSTempName_Private(comm, sxmf, 3, tmpsxmf, sizeof(tmpsxmf)));
+  if (evalx) PetscCall(MSTempName_Private(comm, exmf, 3, tmpexmf, sizeof(tmpexmf)));
+  if (snap) PetscCall(MSTempName_Private(comm, sxmf, 4, tmpsxmf, sizeof(tmpsxmf)));
   PetscCall(MSWriteH5File_Private(comm, sol->tmpoutput, sol->output, MSSolverWriteFileCtx_Private, sol));
-  PetscCall(MSSolverWriteXDMF_Private(sol, tmpxmf, PETSC_FALSE));
+  PetscCall(MSSolverWriteXDMF_Private(sol, tmpxmf, MS_XDMF_FIELDS));
   PetscCall(MSSolverWriteHistoryCSV_Private(sol, tmpcsv));
-  if (snap) PetscCall(MSSolverWriteXDMF_Private(sol, tmpsxmf, PETSC_TRUE));
-  PetscCall(MSTempCommit_Private(comm, snap ? 4 : 3, finals));
+  if (evalx) PetscCall(MSSolverWriteXDMF_Private(sol, tmpexmf, MS_XDMF_EVAL));
+  if (snap) PetscCall(MSSolverWriteXDMF_Private(sol, tmpsxmf, MS_XDMF_SNAPSHOTS));
+  PetscCall(MSTempCommit_Private(comm, 3 + (evalx ? 1 : 0) + (snap ? 1 : 0), finals));
   sol->tmpoutput[0] = 0;
   PetscCall(PetscTime(&t[1]));
-  if (!sol->snapshot) PetscCall(PetscPrintf(comm, " and its .xmf, .csv%s: %.2f s\n", snap ? ", _snapshots.xmf" : "", (double)(t[1] - t[0])));
+  if (!sol->snapshot) PetscCall(PetscPrintf(comm, " and its .xmf, .csv%s%s: %.2f s\n", evalx ? ", _eval.xmf" : "", snap ? ", _snapshots.xmf" : "", (double)(t[1] - t[0])));
   PetscCall(PetscLogEventEnd(MS_Output, sol, 0, 0, 0));
   PetscCall(PetscLogStagePop());
   PetscFunctionReturn(0);

@@ -10,7 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#define MS_TEMP_SLOTS 4 /* files of one output written together (.h5, .xmf, .csv, _snapshots.xmf) */
+#define MS_TEMP_SLOTS 5 /* files of one output written together (.h5, .xmf, .csv, _eval.xmf, _snapshots.xmf) */
 
 static char             ms_temp[MS_TEMP_SLOTS][PETSC_MAX_PATH_LEN];
 static struct sigaction ms_oldint, ms_oldterm;

@@ -1,10 +1,12 @@
 /* XDMF files beside the HDF5 output so that ParaView (File > Open; the Xdmf3 readers or the legacy
-   XDMF reader) shows the fields. RUN.xmf: grid "eval", the evaluation points as a point cloud (geometry
-   /eval/xyz, N x 3 with unused coordinates 0) with u, residual, and exact and error when known; grid
-   "grid", the structured grid of /grid (a CoRectMesh: origin and spacing) with all its fields, or
-   "mesh" for a Gmsh mesh. For time-dependent problems RUN_snapshots.xmf: a temporal collection of the
-   spatial grid with the fields of /snapshots/step_<k>. The HDF5 file is referenced by its name alone,
-   so the files move together. Written on rank 0, atomically (temporary file, then rename). */
+   XDMF reader) shows the fields. One grid per file, as ParaView draws every grid of a file over the others
+   (a point cloud drawn over a surface speckles it): RUN.xmf holds grid "grid", the structured grid of /grid
+   (a CoRectMesh: origin and spacing) with all its fields, or "mesh" for a Gmsh mesh; RUN_eval.xmf grid
+   "eval", the evaluation points as a point cloud (geometry /eval/xyz, N x 3 with unused coordinates 0)
+   with u, residual, and exact and error when known, or the reference's own grid. Without a grid
+   (-grid_write 0) RUN.xmf holds "eval". For time-dependent problems RUN_snapshots.xmf: a temporal
+   collection of the spatial grid with the fields of /snapshots/step_<k>. The HDF5 file is referenced by
+   its name alone, so the files move together. Written on rank 0, atomically (temporary file, then rename). */
 #include <errno.h>
 #include <mspinn/private/solverimpl.h>
 #include <mspinn/private/problemimpl.h>
@@ -145,6 +147,12 @@ PetscErrorCode MSSolverCompanionName_Private(const char output[], const char suf
   PetscFunctionReturn(0);
 }
 
+/* whether the run writes RUN_eval.xmf: the evaluation set has a file of its own when RUN.xmf holds the grid */
+PetscBool MSSolverHasEvalXdmf_Private(MSSolver sol)
+{
+  return sol->grid ? PETSC_TRUE : PETSC_FALSE;
+}
+
 /* whether the run writes /snapshots and so RUN_snapshots.xmf */
 PetscBool MSSolverHasSnapshots_Private(MSSolver sol)
 {
@@ -205,9 +213,9 @@ static PetscErrorCode MSXdmfEval_Private(FILE *f, MSProblem prob, const MSPointS
   PetscFunctionReturn(0);
 }
 
-/* one XDMF file, written by rank 0 to tmp (renamed with the .h5 file by MSSolverWriteOutput): the
-   fields (eval, grid or mesh), or the snapshots in time */
-PetscErrorCode MSSolverWriteXDMF_Private(MSSolver sol, const char tmp[], PetscBool snapshots)
+/* one XDMF file, written by rank 0 to tmp (renamed with the .h5 file by MSSolverWriteOutput): RUN.xmf
+   (the grid or mesh, else the evaluation set), RUN_eval.xmf or RUN_snapshots.xmf */
+PetscErrorCode MSSolverWriteXDMF_Private(MSSolver sol, const char tmp[], MSXdmfKind kind)
 {
   MPI_Comm    comm = PetscObjectComm((PetscObject)sol);
   PetscMPIInt rank;
@@ -225,11 +233,9 @@ PetscErrorCode MSSolverWriteXDMF_Private(MSSolver sol, const char tmp[], PetscBo
     if (!f) err = errno;
     else {
       fprintf(f, "<?xml version=\"1.0\" ?>\n<!DOCTYPE Xdmf SYSTEM \"Xdmf.dtd\" []>\n<Xdmf Version=\"3.0\">\n  <Domain>\n");
-      if (snapshots) PetscCall(MSXdmfSnapshots_Private(f, sol, h5));
-      else {
-        PetscCall(MSXdmfEval_Private(f, sol->prob, ev, h5));
-        if (sol->grid) PetscCall(MSXdmfGrid_Private(f, sol, h5));
-      }
+      if (kind == MS_XDMF_SNAPSHOTS) PetscCall(MSXdmfSnapshots_Private(f, sol, h5));
+      else if (kind == MS_XDMF_FIELDS && sol->grid) PetscCall(MSXdmfGrid_Private(f, sol, h5));
+      else PetscCall(MSXdmfEval_Private(f, sol->prob, ev, h5));
       fprintf(f, "  </Domain>\n</Xdmf>\n");
       if (ferror(f)) err = errno ? errno : EIO;
       if (fclose(f) && !err) err = errno ? errno : EIO;

@@ -204,11 +204,12 @@ keep "-output $work/plain_link.h5: is the input file of -load" "$work/plain.h5" 
 keep "-output $work/plain.h5: is the input file of -resume" "$work/plain.h5" -resume "$work/plain.h5" -stage_max 2 -tao_max_it 2 -output "$work/plain.h5"
 keep "-output $work/plain.h5: is the input file of -reference_file" "$work/plain.h5" -reference_file "$work/plain.h5" -reference_coords /eval/points -reference_values /eval/u -pde_source 1 -pde_boundary 0 -output "$work/plain.h5"
 keep "-output /dev/null: is not a regular file" /dev/null -tao_max_it 2 -stage_max 1 -output /dev/null
-# the files written beside the output (RUN.xmf, RUN.csv) are checked the same way
-ln -sf /dev/null "$work/dev.xmf"; ln -sf /dev/null "$work/dev2.csv"
+# the files written beside the output (RUN.xmf, RUN.csv, RUN_eval.xmf) are checked the same way
+ln -sf /dev/null "$work/dev.xmf"; ln -sf /dev/null "$work/dev2.csv"; ln -sf /dev/null "$work/dev3_eval.xmf"
 keep "-output $work/dev.xmf: is not a regular file" /dev/null -tao_max_it 2 -stage_max 1 -output "$work/dev.h5"
 keep "-output $work/dev2.csv: is not a regular file" /dev/null -tao_max_it 2 -stage_max 1 -output "$work/dev2.h5"
-[ -e "$work/dev.h5" ] || [ -e "$work/dev2.h5" ] && { fail=$((fail+1)); echo "FAIL an output was written beside a refused companion file"; }
+keep "-output $work/dev3_eval.xmf: is not a regular file" /dev/null -tao_max_it 2 -stage_max 1 -output "$work/dev3.h5"
+[ -e "$work/dev.h5" ] || [ -e "$work/dev2.h5" ] || [ -e "$work/dev3.h5" ] && { fail=$((fail+1)); echo "FAIL an output was written beside a refused companion file"; }
 [ -c /dev/null ] || { fail=$((fail+1)); echo "FAIL /dev/null is no longer a device"; }
 # issue 20: options files that include themselves, a directory, an unclosed quote, a stray word
 printf -- '-options_file %s/self.opts\n' "$work" >"$work/self.opts"
@@ -268,16 +269,17 @@ mpicheck "-net_width abc: Input string abc has no integer value" -net_width abc
 mpicheck "-stage_features xx: Unknown option xx" -stage_features xx
 mpicheck "-pde_source: not finite (NaN or Inf)" -pde_exact x -pde_source "log(x)"
 mpicheck "-points_interior_n 4294967316: out of range" -points_interior_n 4294967316
-# an output path of 250 characters (Open MPI's shared file pointers abort on long names: the file is
-# written under a short temporary name); SIGTERM while the output is rewritten every iteration leaves
-# the previous output valid and no temporary file
-long="$work/$(printf 'd%.0s' $(seq 1 250)).h5"
-if "$bin" -output "$long" -tao_max_it 2 -stage_max 1 >stdout.txt 2>stderr.txt && [ -s "$long" ] && [ ! -s stderr.txt ]; then
-  pass=$((pass+1)); echo "ok   an -output name of 250 characters is written"
+# an output file name of 249 characters, the longest whose RUN_eval.xmf fits NAME_MAX (Open MPI's shared
+# file pointers abort on long names: the file is written under a short temporary name); SIGTERM while
+# the output is rewritten every iteration leaves the previous output valid and no temporary file
+long="$work/$(printf 'd%.0s' $(seq 1 246)).h5"
+if "$bin" -output "$long" -tao_max_it 2 -stage_max 1 >stdout.txt 2>stderr.txt && [ -s "$long" ] && [ -s "${long%.h5}_eval.xmf" ] && [ ! -s stderr.txt ]; then
+  pass=$((pass+1)); echo "ok   an -output name of 249 characters is written"
 else
-  fail=$((fail+1)); echo "FAIL an -output name of 250 characters"; head -3 stderr.txt | sed 's/^/     /'
+  fail=$((fail+1)); echo "FAIL an -output name of 249 characters"; head -3 stderr.txt | sed 's/^/     /'
 fi
-rm -f "$long" "${long%.h5}.xmf"
+rm -f "$long" "${long%.h5}.xmf" "${long%.h5}.csv" "${long%.h5}_eval.xmf"
+keep "_eval.xmf, would have a name longer than 255 characters" /dev/null -tao_max_it 2 -stage_max 1 -output "$work/$(printf 'd%.0s' $(seq 1 247)).h5"
 "$bin" -output "$work/term.h5" -tao_max_it 2 -stage_max 1 >/dev/null 2>&1
 "$bin" -output "$work/term.h5" -output_every 1 -net_width 40 -stage_1_features trained >/dev/null 2>&1 & pid=$!
 sleep 3; kill -TERM $pid; wait $pid; rc=$?

@@ -163,7 +163,13 @@ PETSC_INTERN PetscErrorCode MSCheckMemory_Private(MPI_Comm, PetscInt64, PetscRea
 PETSC_INTERN PetscInt       MSSolverRandomWidth_Private(MSSolver);
 PETSC_INTERN PetscErrorCode MSSolverCreateStageNet_Private(MSSolver, PetscInt s, const MSSpectrum *);
 PETSC_INTERN PetscErrorCode MSSolverDataMisfit_Private(MSSolver, PetscInt, PetscInt, PetscReal[3]);
-PETSC_INTERN PetscErrorCode MSSolverWriteXDMF_Private(MSSolver, const char[], PetscBool snapshots);
+typedef enum {
+  MS_XDMF_FIELDS,   /* RUN.xmf: the grid or mesh, else the evaluation set */
+  MS_XDMF_EVAL,     /* RUN_eval.xmf: the evaluation set, when RUN.xmf holds the grid */
+  MS_XDMF_SNAPSHOTS /* RUN_snapshots.xmf */
+} MSXdmfKind;
+PETSC_INTERN PetscErrorCode MSSolverWriteXDMF_Private(MSSolver, const char[], MSXdmfKind);
+PETSC_INTERN PetscBool      MSSolverHasEvalXdmf_Private(MSSolver);
 PETSC_INTERN PetscErrorCode MSSolverCompanionName_Private(const char[], const char suffix[], char[], size_t);
 PETSC_INTERN PetscBool      MSSolverHasSnapshots_Private(MSSolver);
 PETSC_INTERN PetscErrorCode MSSolverWriteHistoryCSV_Private(MSSolver, const char tmp[]);
