@@ -16,10 +16,10 @@ solve() { # NAME OPTIONS_FILE [options]: a run in problems/, its output in $out/
 }
 pv() { # EXPECT FILE.xmf [check.py options]; the X server Xvfb sometimes refuses the connection: retried
   local expect=$1 log=$out/$(basename "$2" .xmf).pv.log rc
-  for attempt in 1 2 3; do
+  for attempt in 1 2 3 4 5; do # (two xvfb-run -a starting together can race for a display: wait and retry)
     xvfb-run -a pvbatch "$here/tests/paraview/check.py" "${@:2}" > "$log" 2>&1; rc=$?
     grep -q "bad X server connection" "$log" || break
-    echo "($(basename "$2"): the X server refused the connection, attempt $attempt)"
+    echo "($(basename "$2"): the X server refused the connection, attempt $attempt)"; sleep $attempt
   done
   grep -E "^(FAIL|png|PASS)" "$log" | sed "s|^|  $(basename "$2"): |"
   if [ "$expect" = pass ] && [ $rc -ne 0 ]; then echo "FAIL $2 (see $log)"; fail=1; fi

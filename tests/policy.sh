@@ -79,6 +79,22 @@ check flat "no full-width solve in a flat valley" $?
 check flat "/stages/select_seconds[1] > 0, integer iterations" $?
 run flat_gains $T1 -stage_max 2 -points_interior_n 2048 -stage_random_kappa_fraction 30 -stage_random_trials 1
 grep -q "^policy: stage 2: random-feature .*; at 1025 features: .* kept" "$out/flat_gains.log"; check flat_gains "a bandwidth that gains: the full width solved and kept" $?
+# the validation watch: a trained stage 2 of Burgers on too few points (2000, no doubling allowed) lowers
+# its loss but not the residual at the evaluation points; the watch ends it once no check has been lower
+# for 200 iterations and puts back the parameters of its best check (the stage's row has that residual)
+problems=$(cd "$(dirname "$0")/../problems" && pwd)
+(cd "$problems" && "$m" -options_file burgers.opts -points_interior_n 2000 -net_width 10 -stage_1_tao_max_it 150 -stage_refine_n 0 -stage_resolve_max 0 \
+  -stage_random_min_gain 1e300 -stage_max 2 -grid_write 0 -output "$out/watch.h5" > "$out/watch.log" 2>&1) || { echo "FAIL watch: mspinn exited $?"; fail=1; }
+line=$(grep "^policy: stage 2 ended at iteration .*: the residual at the evaluation points (RMS .*) has not fallen below .*: back to iteration" "$out/watch.log")
+[ -n "$line" ]; check watch "the watch's line" $?
+best=$(echo "$line" | sed -n 's/.*has not fallen below \([0-9.e+-]*\), at iteration.*/\1/p')
+"$py" - "$out/watch.log" "$best" <<'PY'
+import sys, re
+rows = [l.split() for l in open(sys.argv[1]) if re.match(r"^ +2 +[0-9]+ +[0-9]+ ", l)]
+res, its = float(rows[0][8]), int(rows[0][2])  # the stage table's res_rms and iters columns
+sys.exit(0 if abs(res - float(sys.argv[2])) <= 5e-4 * res and its < 1000 else 1)
+PY
+check watch "stage 2 ends before -tao_max_it with the residual of its best check ($best)" $?
 # stage_max
 run stagemax $T1 -stage_max 1
 [ "$(attr "$out/stagemax.h5" stop_reason)" = stage_max ]; check stage_max "stop_reason stage_max" $?

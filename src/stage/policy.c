@@ -17,6 +17,18 @@
    once it has trained: when it is slower, it is dropped and the stage before trains on
    (MSPolicyTrainOnInstead_Private).
 
+   The validation watch. The loss is measured at the training points; what the stage is kept for is the
+   residual at the evaluation points, which no optimizer sees (a stage that lowers the loss can raise it:
+   it fits its points and not the function between them). Every MS_WATCH_EVERY iterations of a trained
+   stage the composite with the stage as it stands is evaluated there (its RMS residual, as after the
+   stage); when it has not fallen below its lowest value for as many iterations as it took to reach that
+   value (at least MS_WATCH_PATIENCE_MIN), the stage ends and its parameters go back to those of its best
+   check: early stopping on a held-out set, with the patience scaled by the stage's own progress. At
+   iteration 0 the check measures the composite with the stage untrained; a new stage that never does
+   better ends after MS_WATCH_PATIENCE_MIN iterations instead of -tao_max_it, and is dropped (its random
+   start is not kept; a stage training on goes back to where it started). Like the rate rule it
+   stands aside where an iteration count was given, and in trials.
+
    Resolution (-stage_resolve_ratio, -stage_resolve_max). When the residual at the evaluation points,
    which no optimizer sees, is far above the residual at the training points, the stage fits the
    points and oscillates between them: more parameters do not help, more points do. Before the next
@@ -45,6 +57,8 @@
 #define MS_RATE_WINDOW_SHARE 4   /* the window is the last 1/4 of the stage's iterations */
 #define MS_RATE_ITS_MIN      20  /* the rule decides after this many iterations */
 #define MS_RATE_MIN_DROP     1e4 /* and once the loss fell by this factor (two decades of the residual) */
+#define MS_WATCH_EVERY        50  /* iterations between two checks of the validation watch (a check evaluates the composite at every evaluation point) */
+#define MS_WATCH_PATIENCE_MIN 200 /* iterations without a lower residual at the evaluation points before the watch ends a stage, at least */
 
 PetscErrorCode MSPolicySetFromOptions_Private(MSSolver sol, PetscOptionItems *PetscOptionsObject)
 {
@@ -77,6 +91,11 @@ PetscErrorCode MSPolicyStageStart_Private(MSSolver sol, Tao tao)
 {
   PetscFunctionBegin;
   sol->rate_active = (sol->rate_ratio > 0 && !sol->trial && !tao->max_it_changed) ? PETSC_TRUE : PETSC_FALSE;
+  sol->watch_active  = (sol->rate_active && sol->stage_features[sol->model->nstages] != MS_STAGE_FEATURES_RANDOM) ? PETSC_TRUE : PETSC_FALSE;
+  sol->watch_best    = PETSC_MAX_REAL;
+  sol->watch_best_it = 0;
+  sol->watch_restore = PETSC_FALSE;
+  PetscCall(VecDestroy(&sol->watch_x));
   sol->rate_n      = 0;
   sol->rate_note[0] = 0;
   sol->rate_stop    = 0;
@@ -88,6 +107,45 @@ static PetscReal MSPolicyRate_Private(MSSolver sol, PetscInt i, PetscInt j)
 {
   if (j <= i || !(sol->rate_f[i] > 0) || !(sol->rate_f[j] > 0)) return 0.0;
   return PetscLog10Real(sol->rate_f[i] / sol->rate_f[j]) / (PetscReal)(j - i);
+}
+
+/* the validation watch's check at iteration its: the residual RMS at the evaluation points of the composite
+   with the stage in training as it stands (collective; the same value on every rank) */
+static PetscErrorCode MSPolicyWatch_Private(MSSolver sol, Tao tao, PetscInt its)
+{
+  MSStageRecord tmp;
+  PetscInt      s = sol->model->nstages;
+  Vec           x, r;
+
+  PetscFunctionBegin;
+  PetscCall(TaoGetSolution(tao, &x));
+  PetscCall(MSLossGetVectors(sol->loss, NULL, &r, NULL));
+  PetscCall(MSLossResidual(tao, x, r, sol->loss)); /* the network holds x (r is the residual at x again) */
+  sol->model->nstages = s + 1;
+  PetscCall(MSSolverEvaluate_Private(sol, s + 1, &tmp));
+  sol->model->nstages = s;
+  if (tmp.res_rms < sol->watch_best) {
+    sol->watch_best    = tmp.res_rms;
+    sol->watch_best_it = its;
+    if (!sol->watch_x) PetscCall(VecDuplicate(x, &sol->watch_x));
+    PetscCall(VecCopy(x, sol->watch_x));
+  } else if (its - sol->watch_best_it >= PetscMax(MS_WATCH_PATIENCE_MIN, sol->watch_best_it)) {
+    PetscCall(PetscSNPrintf(sol->rate_note, sizeof(sol->rate_note), "iteration %" PetscInt_FMT ": the residual at the evaluation points (RMS %.3e) has not fallen below %.3e, at iteration %" PetscInt_FMT ", for %" PetscInt_FMT " iterations: back to iteration %" PetscInt_FMT, its + sol->its_offset, (double)tmp.res_rms, (double)sol->watch_best, sol->watch_best_it + sol->its_offset, its - sol->watch_best_it, sol->watch_best_it + sol->its_offset));
+    sol->watch_restore = PETSC_TRUE;
+    PetscCall(TaoSetConvergedReason(tao, TAO_CONVERGED_USER));
+  }
+  PetscFunctionReturn(0);
+}
+
+/* after a stage's optimizer: its parameters back to the watch's best check when the watch ended it */
+PetscErrorCode MSPolicyStageFinish_Private(MSSolver sol, Vec x)
+{
+  PetscFunctionBegin;
+  if (sol->watch_restore && sol->watch_x) PetscCall(VecCopy(sol->watch_x, x));
+  sol->watch_nothing = (sol->watch_restore && sol->watch_best_it == 0 && !sol->continuing) ? PETSC_TRUE : PETSC_FALSE;
+  PetscCall(VecDestroy(&sol->watch_x));
+  sol->watch_active = PETSC_FALSE;
+  PetscFunctionReturn(0);
 }
 
 /* called at every iteration (from the convergence test): records the loss and ends the stage when the
@@ -106,6 +164,12 @@ PetscErrorCode MSPolicyStageProgress_Private(MSSolver sol, Tao tao)
     PetscFunctionReturn(0);
   }
   if (!sol->rate_active) PetscFunctionReturn(0);
+  if (sol->watch_active) {
+    PetscInt its;
+    PetscCall(TaoGetIterationNumber(tao, &its));
+    if (its % MS_WATCH_EVERY == 0) PetscCall(MSPolicyWatch_Private(sol, tao, its));
+    if (sol->watch_restore) PetscFunctionReturn(0);
+  }
   PetscCall(TaoGetSolutionStatus(tao, NULL, &f, NULL, NULL, NULL, NULL));
   if (sol->rate_n == sol->rate_max) {
     sol->rate_max = PetscMax(2 * sol->rate_max, 256);

@@ -569,7 +569,7 @@ PetscErrorCode MSSolverTrainStage_Private(MSSolver sol, PetscInt s)
   MSStageRecord *rec = &sol->rec[s];
   PetscReal      f, train_rms, gamma, *base[MS_NUM_SETS];
   PetscInt       its, nchain;
-  PetscBool      random;
+  PetscBool      random, restored;
 
   PetscFunctionBegin;
   PetscCall(PetscTime(&t0));
@@ -623,8 +623,9 @@ PetscErrorCode MSSolverTrainStage_Private(MSSolver sol, PetscInt s)
       PetscCall(VecAssemblyEnd(xu));
     }
   }
-  its = 0;
-  random = sol->stage_features[s] == MS_STAGE_FEATURES_RANDOM ? PETSC_TRUE : PETSC_FALSE;
+  its      = 0;
+  restored = PETSC_FALSE;
+  random   = sol->stage_features[s] == MS_STAGE_FEATURES_RANDOM ? PETSC_TRUE : PETSC_FALSE;
   nchain = random ? 0 : sol->nchain; /* random features: one least-squares optimizer, no chain */
   for (PetscInt k = 0; k < PetscMax(nchain, 1); k++) { /* the optimizer chain, warm-started */
     PetscInt kits;
@@ -681,10 +682,17 @@ PetscErrorCode MSSolverTrainStage_Private(MSSolver sol, PetscInt s)
     sol->optimizer = k + 1;
     PetscCall(TaoSolve(tao));
     PetscCall(TaoGetSolutionStatus(tao, &kits, &f, NULL, NULL, NULL, NULL));
+    restored = sol->watch_restore;
+    PetscCall(MSPolicyStageFinish_Private(sol, x)); /* the validation watch's best parameters, if it ended the stage */
     its += kits;
     if (k + 1 < PetscMax(nchain, 1)) PetscCall(TaoDestroy(&tao));
   }
   PetscCall(MSLossResidual(tao, x, r, sol->loss)); /* leaves the trained parameters in the network */
+  if (restored) { /* the loss at the parameters the watch went back to */
+    PetscReal rn;
+    PetscCall(VecNorm(r, NORM_2, &rn));
+    f = 0.5 * rn * rn;
+  }
   { /* RMS of the equation (or, for a fit, data) residual at the training points */
     PetscReal data, eq;
     PetscBool haseq;
@@ -1010,7 +1018,12 @@ static PetscErrorCode MSSolverStages_Private(MSSolver sol)
       PetscCall(PetscPrintf(comm, "policy: stage %" PetscInt_FMT " raised the residual RMS from %.3e to %.3e: dropped\n", s + 1, (double)sol->rec[s - 1].res_rms, (double)sol->rec[s].res_rms));
       PetscCall(MSSolverDropStage_Private(sol, s));
       dropped = PETSC_TRUE;
+    } else if (s > 0 && sol->watch_nothing) {
+      PetscCall(PetscPrintf(comm, "policy: stage %" PetscInt_FMT " did not lower the residual at the evaluation points below that of its untrained start in %" PetscInt_FMT " iterations: dropped\n", s + 1, sol->rec[s].iterations));
+      PetscCall(MSSolverDropStage_Private(sol, s));
+      dropped = PETSC_TRUE;
     }
+    sol->watch_nothing = PETSC_FALSE;
     sol->trained_dropped = (dropped && sol->stage_features[s] == MS_STAGE_FEATURES_TRAINED) ? PETSC_TRUE : PETSC_FALSE;
     sol->finished = sol->model->nstages;
     PetscCall(MSPolicyStopReason_Private(sol, sol->model->nstages - 1, dropped, &stop));
@@ -1154,6 +1167,7 @@ PetscErrorCode MSSolverDestroy(MSSolver *sol)
   PetscCall(MSNetDestroy(&(*sol)->aside));
   PetscCall(PetscFree((*sol)->plog));
   PetscCall(VecDestroy(&(*sol)->aside_params));
+  PetscCall(VecDestroy(&(*sol)->watch_x));
   PetscCall(MSLossDestroy(&(*sol)->loss));
   PetscCall(PetscFree((*sol)->hist));
   for (PetscInt k = 0; k < (*sol)->nchain; k++) PetscCall(PetscFree((*sol)->chain[k]));

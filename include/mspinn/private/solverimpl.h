@@ -126,6 +126,12 @@ struct _p_MSSolver {
   char             rate_note[256];   /* what the rule measured when it ended the stage */
   PetscReal        rate_stop;        /* the recent rate at which the rule ended the stage in hand (0: it did not) */
   PetscReal        rate_min;         /* a stage training on: it ends when its recent rate falls below this (0: the peak rule) */
+  PetscBool        watch_active;     /* the validation watch applies to the stage in training (a trained stage, the rate rule on) */
+  PetscReal        watch_best;       /* the lowest residual RMS at the evaluation points seen in its checks */
+  PetscInt         watch_best_it;    /* the iteration of that check */
+  Vec              watch_x;          /* the parameters there */
+  PetscBool        watch_restore;    /* the watch ended the stage: its parameters go back to watch_x */
+  PetscBool        watch_nothing;    /* and no check was better than the first: a new stage gained nothing by training */
   PetscReal        budget;           /* -solve_max_seconds: wall-time budget of the whole run (0: none) */
   PetscBool        budget_spent;
   PetscReal        resolve_ratio;    /* -stage_resolve_ratio: under-resolved when eval residual > this x training residual */
@@ -189,6 +195,7 @@ PETSC_INTERN PetscErrorCode MSSolverSetCoefficients_Private(MSSolver, const Pets
 /* the policy (src/stage/policy.c) */
 PETSC_INTERN PetscErrorCode MSPolicySetFromOptions_Private(MSSolver, PetscOptionItems *);
 PETSC_INTERN PetscErrorCode MSPolicyStageStart_Private(MSSolver, Tao);
+PETSC_INTERN PetscErrorCode MSPolicyStageFinish_Private(MSSolver, Vec);
 PETSC_INTERN PetscErrorCode MSPolicyStageProgress_Private(MSSolver, Tao);
 PETSC_INTERN PetscErrorCode MSPolicyStageEnd_Private(MSSolver, PetscInt s);
 PETSC_INTERN PetscErrorCode MSPolicyBeforeStage_Private(MSSolver, PetscInt *K);
