@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Opt-in (needs Debian's paraview and python3-paraview, and xvfb: scripts/install-deps.sh --paraview):
-# the output of poisson2d, a short Burgers run and the disk mesh problem opened in a real ParaView
+# the output of poisson1d, poisson2d, a short Burgers run and the disk mesh problem opened in a real ParaView
 # (tests/paraview/check.py: bounds, arrays, |error|, time steps with all three readers; a PNG that is
-# not blank). A broken variant, poisson2d's file as written before (2D CoRectMesh, a point cloud without
-# connectivity), must fail the same check.
+# not blank; for a 1D grid, a first view that is not empty). The broken variants, poisson2d's files as
+# written before (2D CoRectMesh, a point cloud without connectivity, in one file) and poisson1d's grid as
+# a CoRectMesh, must fail the same check.
 # usage: tests/paraview.sh BUILD_DIR [OUT_DIR]
 set -u
 here=$(cd "$(dirname "$0")/.." && pwd); build=$(cd "$1" && pwd); out=${2:-$(mktemp -d)}; mkdir -p "$out"; out=$(cd "$out" && pwd)
@@ -25,9 +26,11 @@ pv() { # EXPECT FILE.xmf [check.py options]; the X server Xvfb sometimes refuses
   if [ "$expect" = pass ] && [ $rc -ne 0 ]; then echo "FAIL $2 (see $log)"; fail=1; fi
   if [ "$expect" = fail ] && [ $rc -eq 0 ]; then echo "FAIL the broken variant $2 passed the check"; fail=1; fi
 }
+solve poisson1d poisson1d.opts
 solve poisson2d poisson2d.opts
 solve burgers burgers_smooth.opts -stage_1_tao_max_it 5 -stage_max 1
 solve disk poisson_disk.opts -stage_max 1
+pv pass "$out/poisson1d.xmf" --box -1 1 0 0 --arrays u,residual,exact,error --error-max 1e-12 --png "$out/poisson1d.png"
 pv pass "$out/poisson2d.xmf" --box 0 1 0 1 --arrays u,residual,exact,error --error-max 1e-9 --png "$out/poisson2d.png"
 pv pass "$out/poisson2d_eval.xmf" --box 0 1 0 1 --within --arrays u,residual,exact,error --error-max 1e-9
 pv pass "$out/burgers.xmf" --box -1 1 0 0.99 --arrays u,residual,u_x,u_t --png "$out/burgers.png"
@@ -47,5 +50,19 @@ s = re.sub(r'Dimensions="3"( NumberType="Float" Precision="8">)\S+ ', r'Dimensio
 open(sys.argv[3], "w").write(s)
 PY
 pv fail "$out/broken.xmf" --box 0 1 0 1 --arrays u,residual,exact,error
+# the second broken variant: poisson1d's grid as the 3DCoRectMesh written before (ParaView's first view empty)
+python3 - "$out/poisson1d.xmf" "$out/broken1d.xmf" <<'PY'
+import re, sys
+s = open(sys.argv[1]).read()
+n = int(re.search(r'NumberOfElements="(\d+)"', s).group(1)) + 1
+x = re.search(r'<Geometry GeometryType="XYZ">\s*<DataItem[^>]*>(\S+) 0 0 (\S+) ', s)
+x0, h = float(x.group(1)), float(x.group(2)) - float(x.group(1))
+old = f'<Topology TopologyType="3DCoRectMesh" Dimensions="1 1 {n}"/>\n      <Geometry GeometryType="ORIGIN_DXDYDZ">\n' \
+      f'        <DataItem Format="XML" Dimensions="3" NumberType="Float" Precision="8">0 0 {x0!r}</DataItem>\n' \
+      f'        <DataItem Format="XML" Dimensions="3" NumberType="Float" Precision="8">1 1 {h!r}</DataItem>\n      </Geometry>'
+s = re.sub(r'<Topology TopologyType="Polyline".*?</Geometry>', lambda m: old, s, flags=re.S)
+open(sys.argv[2], "w").write(s)
+PY
+pv fail "$out/broken1d.xmf" --box -1 1 0 0 --arrays u,residual,exact,error --png "$out/broken1d.png"
 [ $fail -eq 0 ] && echo PASS || echo FAIL
 exit $fail

@@ -1,7 +1,7 @@
 /* XDMF files beside the HDF5 output so that ParaView (File > Open; the Xdmf3 readers or the legacy
    XDMF reader) shows the fields. One grid per file, as ParaView draws every grid of a file over the others
    (a point cloud drawn over a surface speckles it): RUN.xmf holds grid "grid", the structured grid of /grid
-   (a CoRectMesh: origin and spacing) with all its fields, or "mesh" for a Gmsh mesh; RUN_eval.xmf grid
+   (a CoRectMesh: origin and spacing; a polyline over one input) with all its fields, or "mesh" for a Gmsh mesh; RUN_eval.xmf grid
    "eval", the evaluation points as a point cloud (geometry /eval/xyz, N x 3 with unused coordinates 0)
    with u, residual, and exact and error when known, or the reference's own grid. Without a grid
    (-grid_write 0) RUN.xmf holds "eval". For time-dependent problems RUN_snapshots.xmf: a temporal
@@ -38,13 +38,30 @@ static void MSXdmfVector_Private(FILE *f, PetscInt d, const PetscReal v[], Petsc
   for (PetscInt i = MS_XDMF_DIM - 1; i >= 0; i--) fprintf(f, "%.17g%s", (double)(i < d ? v[i] : pad), i ? " " : "</DataItem>\n");
 }
 
-/* a structured grid over the first d inputs with n[i] nodes, as a 3DCoRectMesh */
+/* a grid over one input with n nodes as a polyline on the x axis, coordinates and segments inline: ParaView
+   shows a 1D CoRectMesh as a slice of no area (nothing), a polyline as a line */
+static void MSXdmfLine_Private(FILE *f, PetscReal lo, PetscReal h, PetscInt n)
+{
+  fprintf(f, "      <Topology TopologyType=\"Polyline\" NodesPerElement=\"2\" NumberOfElements=\"%ld\">\n", (long)(n - 1));
+  fprintf(f, "        <DataItem Format=\"XML\" Dimensions=\"%ld 2\" NumberType=\"Int\">", (long)(n - 1));
+  for (PetscInt i = 0; i + 1 < n; i++) fprintf(f, "%ld %ld%s", (long)i, (long)(i + 1), i + 2 < n ? " " : "");
+  fprintf(f, "</DataItem>\n      </Topology>\n      <Geometry GeometryType=\"XYZ\">\n");
+  fprintf(f, "        <DataItem Format=\"XML\" Dimensions=\"%ld 3\" NumberType=\"Float\" Precision=\"8\">", (long)n);
+  for (PetscInt i = 0; i < n; i++) fprintf(f, "%.17g 0 0%s", (double)(lo + h * i), i + 1 < n ? " " : "");
+  fprintf(f, "</DataItem>\n      </Geometry>\n");
+}
+
+/* a structured grid over the first d inputs with n[i] nodes, as a 3DCoRectMesh (a polyline for d = 1) */
 static void MSXdmfCoRect_Private(FILE *f, MSSolver sol, PetscInt d, const PetscInt n[])
 {
   const PetscReal *lo = sol->prob->lo, *hi = sol->prob->hi;
   PetscReal        h[MS_XDMF_DIM];
 
   for (PetscInt i = 0; i < d; i++) h[i] = (hi[i] - lo[i]) / (n[i] - 1);
+  if (d == 1) {
+    MSXdmfLine_Private(f, lo[0], h[0], n[0]);
+    return;
+  }
   fprintf(f, "      <Topology TopologyType=\"3DCoRectMesh\" Dimensions=\"");
   MSXdmfDims_Private(f, d, n);
   fprintf(f, "\"/>\n      <Geometry GeometryType=\"ORIGIN_DXDYDZ\">\n");
