@@ -44,4 +44,16 @@ with h5py.File(f"{d}/run.h5", "r") as f, h5py.File(f"{d}/eval.h5", "r") as e:
 print("PASS" if ok else "FAIL")
 sys.exit(0 if ok else 1)
 PY
-bash "$xdmf" "$py" "$out/run.h5"
+bash "$xdmf" "$py" "$out/run.h5" || exit 1
+# the same -output again without snapshots, then without the grid: a companion the run no longer writes
+# is removed (an earlier run's run_snapshots.xmf points at datasets the new file lacks); a file of that
+# name that is not this output's companion is left alone
+"$bin" "$@" -stage_max 1 -grid_n 65,33 -grid_snapshots 0 -output "$out/run.h5" >/dev/null || { echo "FAIL: second run exited non-zero"; exit 1; }
+[ ! -e "$out/run_snapshots.xmf" ] && [ -e "$out/run_eval.xmf" ] || { echo "FAIL: run_snapshots.xmf of the first run left beside a file without snapshots"; exit 1; }
+bash "$xdmf" "$py" "$out/run.h5" > /dev/null || { echo "FAIL: XDMF files after the second run"; exit 1; }
+foreign='<Xdmf Version="3.0"><Domain><Grid Name="other"><Attribute><DataItem Format="HDF">other.h5:/u</DataItem></Attribute></Grid></Domain></Xdmf>'
+echo "$foreign" > "$out/run_snapshots.xmf"
+"$bin" "$@" -stage_max 1 -grid_write 0 -output "$out/run.h5" >/dev/null || { echo "FAIL: third run exited non-zero"; exit 1; }
+[ ! -e "$out/run_eval.xmf" ] || { echo "FAIL: run_eval.xmf of an earlier run left beside a file without a grid"; exit 1; }
+[ "$(cat "$out/run_snapshots.xmf")" = "$foreign" ] || { echo "FAIL: a run_snapshots.xmf that points into another file was changed or removed"; exit 1; }
+echo "ok   stale companions removed, a foreign one kept"

@@ -95,6 +95,16 @@ res, its = float(rows[0][8]), int(rows[0][2])  # the stage table's res_rms and i
 sys.exit(0 if abs(res - float(sys.argv[2])) <= 5e-4 * res and its < 1000 else 1)
 PY
 check watch "stage 2 ends before -tao_max_it with the residual of its best check ($best)" $?
+# an ill-conditioned trial's floor does not end the bandwidth search: fitting tanh(20 x), the trial at F = 31.9
+# reaches 1.1e-8 at its own floor, 4e-9 (its features cancel: 1e7 times the floor of their sum without
+# cancellation); the search goes on to F = 63.9 (2.4e-15). The broken variant (-stage_floor_conditioning 0:
+# any floor ends the search) stops at 1.1e-8 and must miss the bound.
+tanh=(-pde_type fit -pde_dim 1 -domain_lower -1 -domain_upper 1 -pde_exact "tanh(20*x)")
+run conditioning "${tanh[@]}"
+grep -q "^policy: stage 1: random-feature bandwidths .*times that without cancellation: ill-conditioned.* kept" "$out/conditioning.log"; check conditioning "the ill-conditioned trial's note" $?
+errl2 "$out/conditioning.h5" "<= 1e-13"; check conditioning "relative L2 $(attr "$out/conditioning.h5" error_l2_rel) <= 1e-13" $?
+run conditioning_broken "${tanh[@]}" -stage_floor_conditioning 0
+errl2 "$out/conditioning_broken.h5" "> 1e-13"; check conditioning_broken "with any floor ending the search the error $(attr "$out/conditioning_broken.h5" error_l2_rel) misses 1e-13" $?
 # stage_max
 run stagemax $T1 -stage_max 1
 [ "$(attr "$out/stagemax.h5" stop_reason)" = stage_max ]; check stage_max "stop_reason stage_max" $?

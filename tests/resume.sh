@@ -24,7 +24,7 @@ compare() { # the resumed run against the uninterrupted one
 import sys, h5py, numpy as np
 a, b = h5py.File(sys.argv[1], "r"), h5py.File(sys.argv[2], "r")
 ok = True
-for k in ("stages", "residual_rms", "residual_max", "residual_floor", "error_l2_rel", "error_max", "complete"):
+for k in ("stages", "residual_rms", "residual_max", "residual_floor", "residual_floor_ideal", "error_l2_rel", "error_max", "complete"):
     x, y = float(a["/summary"].attrs[k]), float(b["/summary"].attrs[k])
     good = abs(x - y) <= 1e-12 * abs(x)
     ok &= good

@@ -1,7 +1,7 @@
 /* HDF5 output of a run, written collectively through PETSc's HDF5 viewer into a temporary file
    that is renamed onto the output path only when complete (no half-written file is ever at the
    output path). Layout (documented in README.md):
-     /summary   attributes: problem, stages, wall_time_s, residual_rms, residual_max, residual_floor,
+     /summary   attributes: problem, stages, wall_time_s, residual_rms, residual_max, residual_floor, residual_floor_ideal,
                 error_l2_rel and error_max (when the exact solution is known), pde_<coefficient>
      /stages    one dataset per column of the per-stage table, length = stages
      /history   one dataset per column of the per-iteration history
@@ -244,6 +244,7 @@ static PetscErrorCode MSSolverWriteSummary_Private(MSSolver sol, PetscViewer v)
   PetscCall(PetscViewerHDF5WriteAttribute(v, "/summary", "residual_rms", PETSC_REAL, &sol->res_rms));
   PetscCall(PetscViewerHDF5WriteAttribute(v, "/summary", "residual_max", PETSC_REAL, &sol->res_max));
   PetscCall(PetscViewerHDF5WriteAttribute(v, "/summary", "residual_floor", PETSC_REAL, &sol->res_floor));
+  PetscCall(PetscViewerHDF5WriteAttribute(v, "/summary", "residual_floor_ideal", PETSC_REAL, &sol->res_floor_ideal));
   if (sol->hasexact) {
     PetscCall(PetscViewerHDF5WriteAttribute(v, "/summary", "error_l2_rel", PETSC_REAL, &sol->err_l2));
     PetscCall(PetscViewerHDF5WriteAttribute(v, "/summary", "error_max", PETSC_REAL, &sol->err_max));
@@ -469,6 +470,56 @@ static PetscErrorCode MSSolverWriteFileCtx_Private(PetscViewer v, void *ctx)
   return MSSolverWriteFile_Private((MSSolver)ctx, v);
 }
 
+#define MS_STALE_MAX_BYTES 16.0e6 /* an old companion larger than this is not read (ours are kilobytes to a few megabytes) */
+
+/* whether file is an XDMF file that points into the HDF5 file h5 (its base name): one an earlier run
+   with the same -output wrote (its first HDF reference may follow inline coordinates: all of it is read) */
+static PetscErrorCode MSIsCompanionOf_Private(const char file[], const char h5[], PetscBool *ours)
+{
+  char        ref[PETSC_MAX_PATH_LEN + 2], *text;
+  struct stat st;
+  FILE       *f;
+  size_t      n;
+
+  PetscFunctionBegin;
+  *ours = PETSC_FALSE;
+  if (lstat(file, &st) || !S_ISREG(st.st_mode) || (double)st.st_size > MS_STALE_MAX_BYTES) PetscFunctionReturn(0);
+  if (snprintf(ref, sizeof(ref), ">%s:/", h5) >= (int)sizeof(ref) || !(f = fopen(file, "r"))) PetscFunctionReturn(0);
+  PetscCall(PetscMalloc1((size_t)st.st_size + 1, &text));
+  n       = fread(text, 1, (size_t)st.st_size, f);
+  text[n] = 0;
+  (void)fclose(f);
+  *ours = (strstr(text, "<Xdmf") && strstr(text, ref)) ? PETSC_TRUE : PETSC_FALSE;
+  PetscCall(PetscFree(text));
+  PetscFunctionReturn(0);
+}
+
+/* RUN_eval.xmf and RUN_snapshots.xmf that this run does not write but an earlier one with the same -output
+   did would point at datasets the new RUN.h5 lacks (ParaView fails on them, or shows the old run's
+   layout): they are removed, on rank 0, once the new files are in place. A file of that name that is not
+   such a companion (not XDMF, or pointing elsewhere) is left alone. */
+static PetscErrorCode MSSolverRemoveStaleXdmf_Private(MSSolver sol, PetscBool evalx, PetscBool snap)
+{
+  const char *suffix[] = {"_eval.xmf", "_snapshots.xmf"};
+  PetscBool   written[] = {evalx, snap};
+  const char *slash     = strrchr(sol->output, '/');
+  PetscMPIInt rank;
+  PetscBool   ours;
+  char        name[PETSC_MAX_PATH_LEN];
+
+  PetscFunctionBegin;
+  PetscCallMPI(MPI_Comm_rank(PetscObjectComm((PetscObject)sol), &rank));
+  if (rank) PetscFunctionReturn(0);
+  for (int k = 0; k < 2; k++) {
+    if (written[k]) continue;
+    PetscCall(MSSolverCompanionName_Private(sol->output, suffix[k], name, sizeof(name)));
+    PetscCall(MSIsCompanionOf_Private(name, slash ? slash + 1 : sol->output, &ours));
+    if (!ours || unlink(name)) continue;
+    PetscCall(PetscPrintf(PETSC_COMM_SELF, "output: removed %s, an earlier run's (this run writes no %s)\n", name, k ? "snapshots" : "grid, so its evaluation set is in the .xmf"));
+  }
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode MSSolverWriteOutput(MSSolver sol)
 {
   MPI_Comm    comm = PetscObjectComm((PetscObject)sol);
@@ -504,6 +555,7 @@ PetscErrorCode MSSolverWriteOutput(MSSolver sol)
   sol->tmpoutput[0] = 0;
   PetscCall(PetscTime(&t[1]));
   if (!sol->snapshot) PetscCall(PetscPrintf(comm, " and its .xmf, .csv%s%s: %.2f s\n", evalx ? ", _eval.xmf" : "", snap ? ", _snapshots.xmf" : "", (double)(t[1] - t[0])));
+  PetscCall(MSSolverRemoveStaleXdmf_Private(sol, evalx, snap));
   PetscCall(PetscLogEventEnd(MS_Output, sol, 0, 0, 0));
   PetscCall(PetscLogStagePop());
   PetscFunctionReturn(0);

@@ -116,19 +116,33 @@ typedef struct {
   const PetscReal  *Xv;
   PetscReal         best, bestscore; /* the best factor so far and its score */
   PetscReal         before, floor;   /* the validation residual before the stage; stage 1: the best trial's floor (0: unknown) */
+  PetscReal         floor0;          /* the round-off floor of the composite before the stage (stage 1: 0) */
   MSNet             keep;            /* the full-width solve at best (NULL: none) */
   MSStageRecord     rec;             /* and its record */
   PetscInt          hist0;           /* the run's history before the search */
 } MSBandwidthSearch;
 
 /* one trial at factor (relative to F_lo) unless the trial budget or the run's budget is spent */
-static PetscErrorCode MSSolverEvaluateAside_Private(MSSolver, PetscInt, MSStageRecord *, PetscReal *);
+static PetscErrorCode MSSolverEvaluateAside_Private(MSSolver, PetscInt, MSStageRecord *, PetscReal *, PetscReal *);
 
 /* Stage 1 has no stages before it to give a round-off floor: a trial that gains MS_FLOOR_PROBE_GAIN
    or more over u = 0 is evaluated for its own floor (that of the composite of its features), which
    then ends the search as the floor of the stages before does later. A floor is eps times the
    magnitudes of the computation, so a trial that gained less is far above its own. */
 #define MS_FLOOR_PROBE_GAIN 1e6
+/* A trial's floor is eps times the magnitudes of its computation, which an ill-conditioned solve inflates: features
+   whose outputs cancel (large coefficients of opposite signs) evaluate their sum with rounding errors far above
+   eps |u|. Such a floor is the trial's, not the problem's: a better-conditioned bandwidth can go below it (a fit
+   of tanh(20 x) on 1024 points: at F = 31.9 the residual is 1.1e-8 at a floor of 4.8e-9, 2e7 times that of an
+   evaluation without cancellation; at F = 63.9 2.4e-15). A floor ends the search only within
+   -stage_floor_conditioning (default MS_FLOOR_CONDITIONING_DEFAULT, solverimpl.h) of the larger of that ideal
+   floor (residual_floor_ideal, evaluate.c) and the floor of the composite before the stage. */
+/* whether a trial's (or the stage's) floor is one to stop at: not inflated by its own conditioning */
+static PetscBool MSBandwidthFloorCounts_Private(const MSBandwidthSearch *bs, PetscReal floor, PetscReal ideal)
+{
+  PetscReal c = bs->sol->floor_conditioning;
+  return floor > 0 && (c == 0 || floor <= c * PetscMax(ideal, bs->floor0)) ? PETSC_TRUE : PETSC_FALSE;
+}
 
 /* one trial at factor (relative to F_lo) unless the trial budget or the run's budget is spent */
 static PetscErrorCode MSBandwidthTry_Private(MSBandwidthSearch *bs, PetscReal factor, PetscReal *score)
@@ -149,9 +163,12 @@ static PetscErrorCode MSBandwidthTry_Private(MSBandwidthSearch *bs, PetscReal fa
     bs->best      = factor;
     if (bs->s == 0 && *score * MS_FLOOR_PROBE_GAIN <= bs->before) {
       MSStageRecord ev;
+      PetscReal     floor, ideal;
       sol->model->net[0] = net;
-      PetscCall(MSSolverEvaluateAside_Private(sol, 1, &ev, &bs->floor));
+      PetscCall(MSSolverEvaluateAside_Private(sol, 1, &ev, &floor, &ideal));
       sol->model->net[0] = NULL;
+      if (MSBandwidthFloorCounts_Private(bs, floor, ideal)) bs->floor = floor;
+      else PetscCall(PetscPrintf(PetscObjectComm((PetscObject)sol), " (floor %.2e, %.2g times that without cancellation: ill-conditioned)", (double)floor, (double)(floor / ideal)));
     }
   }
   PetscCall(MSNetDestroy(&net));
@@ -199,9 +216,9 @@ static PetscErrorCode MSBandwidthSearch_Private(MSBandwidthSearch *bs, PetscReal
 
 /* the evaluation record of the composite of the first ns stages and its round-off floor, the solver's
    evaluated fields (those of the stages kept so far) left as they were */
-static PetscErrorCode MSSolverEvaluateAside_Private(MSSolver sol, PetscInt ns, MSStageRecord *rec, PetscReal *floor)
+static PetscErrorCode MSSolverEvaluateAside_Private(MSSolver sol, PetscInt ns, MSStageRecord *rec, PetscReal *floor, PetscReal *ideal)
 {
-  PetscReal *u = sol->u, *res = sol->res, kept[5] = {sol->res_rms, sol->res_max, sol->res_floor, sol->err_l2, sol->err_max};
+  PetscReal *u = sol->u, *res = sol->res, kept[6] = {sol->res_rms, sol->res_max, sol->res_floor, sol->err_l2, sol->err_max, sol->res_floor_ideal};
   PetscBool  hasexact = sol->hasexact;
 
   PetscFunctionBegin;
@@ -209,6 +226,7 @@ static PetscErrorCode MSSolverEvaluateAside_Private(MSSolver sol, PetscInt ns, M
   sol->res = NULL;
   PetscCall(MSSolverEvaluate_Private(sol, ns, rec));
   *floor = sol->res_floor;
+  if (ideal) *ideal = sol->res_floor_ideal;
   PetscCall(PetscFree(sol->u));
   PetscCall(PetscFree(sol->res));
   sol->u         = u;
@@ -218,6 +236,7 @@ static PetscErrorCode MSSolverEvaluateAside_Private(MSSolver sol, PetscInt ns, M
   sol->res_floor = kept[2];
   sol->err_l2    = kept[3];
   sol->err_max   = kept[4];
+  sol->res_floor_ideal = kept[5];
   sol->hasexact  = hasexact;
   PetscFunctionReturn(0);
 }
@@ -242,7 +261,7 @@ static PetscErrorCode MSBandwidthNarrowAtFloor_Private(MSBandwidthSearch *bs, Pe
 {
   MSSolver      sol = bs->sol;
   PetscInt      h0  = sol->nhist;
-  PetscReal     score, floor = 0, factor = bs->s == 0 ? sol->floor_factor : PetscSqrtReal(sol->floor_factor);
+  PetscReal     score, floor = 0, ideal = 0, factor = bs->s == 0 ? sol->floor_factor : PetscSqrtReal(sol->floor_factor);
   MSNet         net = NULL;
   MSStageRecord rec, ev;
 
@@ -254,9 +273,9 @@ static PetscErrorCode MSBandwidthNarrowAtFloor_Private(MSBandwidthSearch *bs, Pe
   sol->trial_full   = PETSC_FALSE;
   sol->trial_narrow = PETSC_FALSE;
   sol->model->net[bs->s] = net;
-  PetscCall(MSSolverEvaluateAside_Private(sol, bs->s + 1, &ev, &floor));
+  PetscCall(MSSolverEvaluateAside_Private(sol, bs->s + 1, &ev, &floor, &ideal));
   sol->model->net[bs->s] = NULL;
-  *atfloor        = ev.res_rms <= factor * floor ? PETSC_TRUE : PETSC_FALSE;
+  *atfloor        = ev.res_rms <= factor * floor && MSBandwidthFloorCounts_Private(bs, floor, ideal) ? PETSC_TRUE : PETSC_FALSE;
   PetscCall(PetscPrintf(PetscObjectComm((PetscObject)sol), " (evaluation residual %.3e, floor %.3e%s)", (double)ev.res_rms, (double)floor,
       *atfloor ? ": at the floor" : ""));
   if (*atfloor) {
@@ -345,6 +364,7 @@ PetscErrorCode MSSolverSelectFeatures_Private(MSSolver sol, PetscInt s, const MS
   bs.Xv = Xv;
   PetscCall(MSSolverValidationScore_Private(sol, s, bs.Nv, Xv, &before));
   bs.before = before;
+  bs.floor0 = s == 0 ? 0.0 : sol->res_floor;
   if (!(before > 0) || PetscIsInfOrNanReal(before)) { /* nothing left that features could lower (or a residual that is not a number) */
     PetscCall(PetscPrintf(comm, "policy: stage %" PetscInt_FMT ": validation residual RMS %.3e before: no random features tried\n", s + 1,
         (double)before));

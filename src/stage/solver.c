@@ -28,6 +28,7 @@ PetscErrorCode MSSolverCreate(MPI_Comm comm, MSSolver *solver)
   s->stage_max    = 6;
   s->gamma        = 0.0;
   s->floor_factor = 10.0;
+  s->floor_conditioning = MS_FLOOR_CONDITIONING_DEFAULT;
   s->min_gain     = 2.0;
   s->init         = MS_STAGE_INIT_SCALED_SINE;
   s->write          = PETSC_TRUE;
@@ -179,6 +180,8 @@ PetscErrorCode MSSolverSetFromOptions(MSSolver sol)
   PetscCall(PetscOptionsEnum("-stage_init", "First layer of stages 2, 3, ...: sine scaled to the residual's dominant frequency, or spectrum-informed", "MSSolverSolve", MSStageInits, (PetscEnum)sol->init, (PetscEnum *)&sol->init, NULL));
   PetscCall(MSOptionsInt("-stage_refine_n", "Before each stage after the first, add this many collocation points where the residual is largest (0: none)", "MSSolverSolve", sol->refine_n, &sol->refine_n, NULL));
   PetscCall(PetscOptionsReal("-stage_floor_factor", "Stop when the residual RMS is within this factor of its round-off floor", "MSSolverSolve", sol->floor_factor, &sol->floor_factor, NULL));
+  PetscCall(PetscOptionsReal("-stage_floor_conditioning", "A random-feature trial's round-off floor ends the bandwidth search only within this factor of the floor before the stage (an ill-conditioned solve inflates its own; 0: any floor)", "MSSolverSolve", sol->floor_conditioning, &sol->floor_conditioning, NULL));
+  PetscCheck(sol->floor_conditioning >= 0 && !PetscIsInfOrNanReal(sol->floor_conditioning), PetscObjectComm((PetscObject)sol), PETSC_ERR_ARG_OUTOFRANGE, "-stage_floor_conditioning %g: must be a non-negative factor (0: any floor)", (double)sol->floor_conditioning);
   {
     PetscInt n = MS_JET_DIM, def = nin_probe == 1 ? 1001 : (nin_probe == 2 ? 101 : 41);
     PetscBool set;
@@ -267,6 +270,32 @@ PetscErrorCode MSSolverSetFromOptions(MSSolver sol)
 
 #define MS_PROGRESS_SECONDS 60.0 /* without -monitor, a stage in training prints a progress line this often */
 
+/* the composite with the stage in training as it stands (the optimizer's current parameters), evaluated at the
+   evaluation points into *rec; with snapshot, also written as an -output_every snapshot (collective) */
+PetscErrorCode MSSolverEvaluateTraining_Private(MSSolver sol, Tao tao, PetscBool snapshot, MSStageRecord *rec)
+{
+  PetscInt       s = sol->model->nstages;
+  Vec            x, r;
+  PetscLogDouble now;
+
+  PetscFunctionBegin;
+  PetscCall(TaoGetSolution(tao, &x));
+  PetscCall(MSLossGetVectors(sol->loss, NULL, &r, NULL));
+  PetscCall(MSLossResidual(tao, x, r, sol->loss)); /* the network holds x (r is the residual at x again) */
+  sol->model->nstages = s + 1;
+  sol->snapshot       = snapshot;
+  PetscCall(MSSolverEvaluate_Private(sol, s + 1, rec));
+  if (snapshot) {
+    PetscCall(MSSolverProbe_Private(sol));
+    PetscCall(PetscTime(&now));
+    sol->wall = now - sol->t0;
+    PetscCall(MSSolverWriteOutput(sol));
+  }
+  sol->snapshot       = PETSC_FALSE;
+  sol->model->nstages = s;
+  PetscFunctionReturn(0);
+}
+
 static PetscErrorCode MSSolverMonitor_Private(Tao tao, void *ctx)
 {
   MSSolver        sol = (MSSolver)ctx;
@@ -304,17 +333,8 @@ static PetscErrorCode MSSolverMonitor_Private(Tao tao, void *ctx)
   sol->hist[sol->nhist++] = h;
   if (sol->output_every > 0 && sol->write && !sol->trial && its > 0 && its % sol->output_every == 0) { /* a snapshot with the stage as it stands */
     MSStageRecord tmp;
-    PetscInt      s = sol->model->nstages;
-    PetscCall(MSLossResidual(tao, x, r, sol->loss)); /* the network holds x (r is the residual at x again) */
-    sol->model->nstages = s + 1;
-    sol->snapshot = PETSC_TRUE;
-    PetscCall(MSSolverEvaluate_Private(sol, s + 1, &tmp));
-    PetscCall(MSSolverProbe_Private(sol));
+    PetscCall(MSSolverEvaluateTraining_Private(sol, tao, PETSC_TRUE, &tmp));
     PetscCall(PetscTime(&now));
-    sol->wall = now - sol->t0;
-    PetscCall(MSSolverWriteOutput(sol));
-    sol->snapshot = PETSC_FALSE;
-    sol->model->nstages = s;
   }
   if (!sol->monitor && !sol->trial && now - sol->progress_t >= MS_PROGRESS_SECONDS) { /* a long stage is not silent */
     PetscCall(PetscPrintf(PetscObjectComm((PetscObject)sol), "  stage %" PetscInt_FMT ": iteration %" PetscInt_FMT ", loss %.3e, %.0f s\n", h.stage,

@@ -37,6 +37,7 @@ typedef struct {
 } MSSpectrum;
 
 #define MS_RANDOM_TRIAL_WIDTH 512 /* features of a bandwidth trial (-stage_features auto); the stage itself gets its full width */
+#define MS_FLOOR_CONDITIONING_DEFAULT 1e4 /* -stage_floor_conditioning: a floor this far above that of the stages before is the trial's own (kappaselect.c) */
 
 typedef enum {
   MS_STAGE_INIT_SCALED_SINE,
@@ -67,6 +68,7 @@ struct _p_MSSolver {
   PetscReal        gamma;            /* -stage_gamma; 0: balance each stage (NTK traces) */
   PetscReal        gammas[MS_MAX_STAGES];
   PetscReal        floor_factor;     /* stop when the residual is within this factor of the floor */
+  PetscReal        floor_conditioning; /* a trial's floor ends the bandwidth search only within this factor of the floor before its stage (0: any) */
   PetscReal        min_gain;         /* stop when a stage reduces the residual by less than this */
   MSStageInit      init;
   PetscInt         refine_n;         /* -stage_refine_n: residual-based points added before each stage */
@@ -91,6 +93,7 @@ struct _p_MSSolver {
   /* final evaluation on the eval set (local points) */
   PetscReal       *u, *res;
   PetscReal        res_rms, res_max, res_floor, err_l2, err_max;
+  PetscReal        res_floor_ideal;  /* the floor without the representation's cancellation (evaluate.c) */
   PetscBool        hasexact;
   PetscReal        probe[MS_JET_DIM], probe_jet[1 + MS_JET_DIM]; /* -probe: u and its gradient there */
   PetscBool        hasprobe;
@@ -163,6 +166,7 @@ PETSC_INTERN void              MSHistoryRecordSet(MSHistoryRecord *, PetscInt c,
 PETSC_INTERN PetscLogEvent  MS_Select, MS_Output, MS_Spectrum;
 PETSC_INTERN PetscErrorCode MSLogStagePush_Private(const char[]);
 PETSC_INTERN PetscErrorCode MSSolverEvaluate_Private(MSSolver, PetscInt nstages, MSStageRecord *);
+PETSC_INTERN PetscErrorCode MSSolverEvaluateTraining_Private(MSSolver, Tao, PetscBool snapshot, MSStageRecord *);
 PETSC_INTERN PetscErrorCode MSSolverResidualSpectrum_Private(MSSolver, PetscInt ns, MSSpectrum *);
 PETSC_INTERN PetscErrorCode MSSolverCheckOutputPath_Private(MSSolver);
 PETSC_INTERN PetscErrorCode MSCheckMemory_Private(MPI_Comm, PetscInt64, PetscReal, const char[]);
