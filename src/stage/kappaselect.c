@@ -122,7 +122,6 @@ typedef struct {
   PetscInt          hist0;           /* the run's history before the search */
 } MSBandwidthSearch;
 
-/* one trial at factor (relative to F_lo) unless the trial budget or the run's budget is spent */
 static PetscErrorCode MSSolverEvaluateAside_Private(MSSolver, PetscInt, MSStageRecord *, PetscReal *, PetscReal *);
 
 /* Stage 1 has no stages before it to give a round-off floor: a trial that gains MS_FLOOR_PROBE_GAIN
@@ -134,14 +133,11 @@ static PetscErrorCode MSSolverEvaluateAside_Private(MSSolver, PetscInt, MSStageR
    whose outputs cancel (large coefficients of opposite signs) evaluate their sum with rounding errors far above
    eps |u|. Such a floor is the trial's, not the problem's: a better-conditioned bandwidth can go below it (a fit
    of tanh(20 x) on 1024 points: at F = 31.9 the residual is 1.1e-8 at a floor of 4.8e-9, 2e7 times that of an
-   evaluation without cancellation; at F = 63.9 2.4e-15). A floor ends the search only within
-   -stage_floor_conditioning (default MS_FLOOR_CONDITIONING_DEFAULT, solverimpl.h) of the larger of that ideal
-   floor (residual_floor_ideal, evaluate.c) and the floor of the composite before the stage. */
-/* whether a trial's (or the stage's) floor is one to stop at: not inflated by its own conditioning */
+   evaluation without cancellation; at F = 63.9 2.4e-15). So a floor ends the search only when it is not the
+   trial's own (MSPolicyFloorIsOwn_Private) against the larger of that ideal floor and the floor before the stage. */
 static PetscBool MSBandwidthFloorCounts_Private(const MSBandwidthSearch *bs, PetscReal floor, PetscReal ideal)
 {
-  PetscReal c = bs->sol->floor_conditioning;
-  return floor > 0 && (c == 0 || floor <= c * PetscMax(ideal, bs->floor0)) ? PETSC_TRUE : PETSC_FALSE;
+  return floor > 0 && !MSPolicyFloorIsOwn_Private(bs->sol, floor, PetscMax(ideal, bs->floor0)) ? PETSC_TRUE : PETSC_FALSE;
 }
 
 /* one trial at factor (relative to F_lo) unless the trial budget or the run's budget is spent */

@@ -206,14 +206,25 @@ static PetscErrorCode MSPolicyDoublePoints_Private(MSSolver sol, PetscBool *adde
   PetscFunctionReturn(0);
 }
 
-/* whether the composite's round-off floor is its representation's own: more than -stage_floor_conditioning times
-   the floor of the same evaluation without cancellation (evaluate.c). A random-feature stage whose large output
-   weights cancel has such a floor; one solved again on more points is another representation, with another
-   floor (p6_runge2d: 3.8e-9 on 8192 interior points, where the residual at the training points is 200 times
-   below that at the evaluation points) */
-static PetscBool MSPolicyFloorIsOwn_Private(MSSolver sol)
+/* whether a round-off floor is the representation's own: more than -stage_floor_conditioning times ideal, the
+   floor of the same evaluation without cancellation (evaluate.c). Random features whose large output weights
+   cancel have such a floor; another bandwidth, or the stage solved again on more points, is another
+   representation with another floor (p6_runge2d, first solve on 4096 interior points: floor 7.6e-11, 3.9e4
+   times its ideal, residual at the evaluation points 273 times that at the training points). Also used by the
+   bandwidth search (kappaselect.c). */
+PetscBool MSPolicyFloorIsOwn_Private(MSSolver sol, PetscReal floor, PetscReal ideal)
 {
-  return sol->floor_conditioning > 0 && sol->res_floor > sol->floor_conditioning * sol->res_floor_ideal ? PETSC_TRUE : PETSC_FALSE;
+  return sol->floor_conditioning > 0 && floor > sol->floor_conditioning * ideal ? PETSC_TRUE : PETSC_FALSE;
+}
+
+/* " (N times the floor without cancellation: the representation's)" when the composite's floor is its own, else "" */
+static PetscErrorCode MSPolicyOwnFloorNote_Private(MSSolver sol, char note[], size_t len)
+{
+  PetscFunctionBegin;
+  note[0] = 0;
+  if (MSPolicyFloorIsOwn_Private(sol, sol->res_floor, sol->res_floor_ideal))
+    PetscCall(PetscSNPrintf(note, len, " (%.2g times the floor without cancellation: the representation's)", (double)(sol->res_floor / sol->res_floor_ideal)));
+  PetscFunctionReturn(0);
 }
 
 /* after stage s (0-based) was trained and evaluated: report why it ended, and ask for more points if
@@ -228,7 +239,7 @@ PetscErrorCode MSPolicyStageEnd_Private(MSSolver sol, PetscInt s)
   if (sol->rate_note[0]) PetscCall(PetscPrintf(comm, "policy: stage %" PetscInt_FMT " ended at %s\n", s + 1, sol->rate_note));
   sol->pending_add = 0;
   ratio            = rec->train_rms > 0 ? rec->res_rms / rec->train_rms : 0;
-  if (!(ratio > sol->resolve_ratio) || (rec->res_rms <= sol->floor_factor * sol->res_floor && !MSPolicyFloorIsOwn_Private(sol))) PetscFunctionReturn(0);
+  if (!(ratio > sol->resolve_ratio) || (rec->res_rms <= sol->floor_factor * sol->res_floor && !MSPolicyFloorIsOwn_Private(sol, sol->res_floor, sol->res_floor_ideal))) PetscFunctionReturn(0);
   if (sol->resolved >= sol->resolve_max) {
     PetscCall(PetscPrintf(comm, "policy: stage %" PetscInt_FMT " is under-resolved (residual %.2e at the evaluation points, %.2e at the training points), but the points were doubled %" PetscInt_FMT " times already (-stage_resolve_max)\n", s + 1, (double)rec->res_rms, (double)rec->train_rms, sol->resolved));
     PetscFunctionReturn(0);
@@ -241,9 +252,8 @@ PetscErrorCode MSPolicyStageEnd_Private(MSSolver sol, PetscInt s)
   {
     PetscBool   random = sol->stage_features[s] == MS_STAGE_FEATURES_RANDOM ? PETSC_TRUE : PETSC_FALSE;
     const char *what = random ? "it is solved again on" : "it trains on from its parameters on", *where = "spread uniformly";
-    char own[160] = "";
-    if (MSPolicyFloorIsOwn_Private(sol))
-      PetscCall(PetscSNPrintf(own, sizeof(own), " (its floor %.2e is %.2g times that without cancellation: the representation's, not the problem's)", (double)sol->res_floor, (double)(sol->res_floor / sol->res_floor_ideal)));
+    char own[128];
+    PetscCall(MSPolicyOwnFloorNote_Private(sol, own, sizeof(own)));
     PetscCall(PetscPrintf(comm, "policy: stage %" PetscInt_FMT " is under-resolved: residual %.2e at the evaluation points, %.0f times that at the training"
                                 " points (> %g)%s: %s %" PetscInt_FMT " more points, %s\n", s + 1, (double)rec->res_rms, (double)ratio, (double)sol->resolve_ratio,
                           own, what, sol->pending_add, where));
@@ -319,9 +329,9 @@ PetscErrorCode MSPolicyStopReason_Private(MSSolver sol, PetscInt s, PetscBool dr
     PetscCall(MSPolicyDoublePoints_Private(sol, &remedy));
     if (remedy) PetscCall(PetscPrintf(PetscObjectComm((PetscObject)sol), "policy: stage %" PetscInt_FMT " gained less than -stage_min_gain %g: the next stage gets %" PetscInt_FMT " more points, where the residual is largest\n", (dropped ? s + 2 : s + 1), (double)sol->min_gain, sol->pending_add));
   }
-  if (MSPolicyAtFloor_Private(sol, s) && !(remedy && MSPolicyFloorIsOwn_Private(sol))) {
-    char own[128] = "";
-    if (MSPolicyFloorIsOwn_Private(sol)) PetscCall(PetscSNPrintf(own, sizeof(own), " (%.2g times that without cancellation: the representation's floor)", (double)(sol->res_floor / sol->res_floor_ideal)));
+  if (MSPolicyAtFloor_Private(sol, s) && !(remedy && MSPolicyFloorIsOwn_Private(sol, sol->res_floor, sol->res_floor_ideal))) {
+    char own[128];
+    PetscCall(MSPolicyOwnFloorNote_Private(sol, own, sizeof(own)));
     if (r->res_rms <= PetscSqrtReal(sol->floor_factor) * sol->res_floor) PetscCall(PetscSNPrintf(msg, sizeof(msg), "the residual (RMS %.2e) is within sqrt(-stage_floor_factor) of its round-off floor estimate %.2e%s", (double)r->res_rms, (double)sol->res_floor, own));
     else PetscCall(PetscSNPrintf(msg, sizeof(msg), "the residual (RMS %.2e) is within -stage_floor_factor %g of its round-off floor %.2e%s, and the last stage gained less than that", (double)r->res_rms, (double)sol->floor_factor, (double)sol->res_floor, own));
     PetscCall(MSPolicySetStop_Private(sol, "floor", msg));

@@ -37,7 +37,7 @@ typedef struct {
 } MSSpectrum;
 
 #define MS_RANDOM_TRIAL_WIDTH 512 /* features of a bandwidth trial (-stage_features auto); the stage itself gets its full width */
-#define MS_FLOOR_CONDITIONING_DEFAULT 1e4 /* -stage_floor_conditioning: a floor this far above that of the stages before is the trial's own (kappaselect.c) */
+#define MS_FLOOR_CONDITIONING_DEFAULT 1e4 /* -stage_floor_conditioning: a floor this far above the one without cancellation is the representation's own */
 
 typedef enum {
   MS_STAGE_INIT_SCALED_SINE,
@@ -68,7 +68,7 @@ struct _p_MSSolver {
   PetscReal        gamma;            /* -stage_gamma; 0: balance each stage (NTK traces) */
   PetscReal        gammas[MS_MAX_STAGES];
   PetscReal        floor_factor;     /* stop when the residual is within this factor of the floor */
-  PetscReal        floor_conditioning; /* a trial's floor ends the bandwidth search only within this factor of the floor before its stage (0: any) */
+  PetscReal        floor_conditioning; /* a floor more than this times res_floor_ideal is the representation's own (0: none is) */
   PetscReal        min_gain;         /* stop when a stage reduces the residual by less than this */
   MSStageInit      init;
   PetscInt         refine_n;         /* -stage_refine_n: residual-based points added before each stage */
@@ -167,6 +167,7 @@ PETSC_INTERN PetscLogEvent  MS_Select, MS_Output, MS_Spectrum;
 PETSC_INTERN PetscErrorCode MSLogStagePush_Private(const char[]);
 PETSC_INTERN PetscErrorCode MSSolverEvaluate_Private(MSSolver, PetscInt nstages, MSStageRecord *);
 PETSC_INTERN PetscErrorCode MSSolverEvaluateTraining_Private(MSSolver, Tao, PetscBool snapshot, MSStageRecord *);
+PETSC_INTERN PetscBool      MSPolicyFloorIsOwn_Private(MSSolver, PetscReal floor, PetscReal ideal);
 PETSC_INTERN PetscErrorCode MSSolverResidualSpectrum_Private(MSSolver, PetscInt ns, MSSpectrum *);
 PETSC_INTERN PetscErrorCode MSSolverCheckOutputPath_Private(MSSolver);
 PETSC_INTERN PetscErrorCode MSCheckMemory_Private(MPI_Comm, PetscInt64, PetscReal, const char[]);
