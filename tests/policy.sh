@@ -105,6 +105,15 @@ grep -q "^policy: stage 1: random-feature bandwidths .*times that without cancel
 errl2 "$out/conditioning.h5" "<= 1e-13"; check conditioning "relative L2 $(attr "$out/conditioning.h5" error_l2_rel) <= 1e-13" $?
 run conditioning_broken "${tanh[@]}" -stage_floor_conditioning 0
 errl2 "$out/conditioning_broken.h5" "> 1e-13"; check conditioning_broken "with any floor ending the search the error $(attr "$out/conditioning_broken.h5" error_l2_rel) misses 1e-13" $?
+# after random features, no trained stage: on an interior front (tests/suite/p11_front1d.opts), random stage 2
+# halves the residual and features of no bandwidth gain -stage_min_gain on stage 2's: the run stops instead of
+# training a network (one that gained 1.0 in 100 iterations and, with the doubling that followed, took 170 s)
+suite=$(cd "$(dirname "$0")/suite" && pwd)
+"$m" -options_file "$suite/p11_front1d.opts" -grid_write 0 -output "$out/afterrandom.h5" > "$out/afterrandom.log" 2>&1 || { echo "FAIL afterrandom: mspinn exited $?"; fail=1; }
+grep -q "^policy: stage 3: random-feature .*< -stage_min_gain 2. after random features: no trained network" "$out/afterrandom.log"; check afterrandom "the search's line" $?
+grep -q "^stages stopped (no_remedy): random features of no bandwidth lowered the residual of random-feature stage 2 " "$out/afterrandom.log"; check afterrandom "the stop line" $?
+[ "$(grep -c "^ *[0-9] *901 " "$out/afterrandom.log")" = 0 ]; check afterrandom "no trained stage" $?
+[ "$(attr "$out/afterrandom.h5" stop_reason)" = no_remedy ]; check afterrandom "stop_reason no_remedy" $?
 # stage_max
 run stagemax $T1 -stage_max 1
 [ "$(attr "$out/stagemax.h5" stop_reason)" = stage_max ]; check stage_max "stop_reason stage_max" $?

@@ -340,8 +340,8 @@ PetscErrorCode MSSolverSelectFeatures_Private(MSSolver sol, PetscInt s, const MS
 {
   MPI_Comm          comm = PetscObjectComm((PetscObject)sol);
   MSProblem         prob = sol->prob;
-  PetscReal        *Xv, before, fhi, f0;
-  PetscBool         haseq;
+  PetscReal        *Xv, before, fhi, f0, need, gain;
+  PetscBool         haseq, after_random;
   PetscLogDouble    t0, t1;
   MSBandwidthSearch bs = {.sol = sol, .s = s, .spec = spec, .bestscore = PETSC_MAX_REAL, .hist0 = sol->nhist};
 
@@ -376,15 +376,29 @@ PetscErrorCode MSSolverSelectFeatures_Private(MSSolver sol, PetscInt s, const MS
   PetscCall(MSBandwidthSearch_Private(&bs, PetscMax(1.0, fhi / f0), before));
   PetscCall(MSBandwidthFullWidth_Private(&bs, PetscMax(1.0, fhi / f0)));
   sol->trial             = PETSC_FALSE;
-  sol->stage_features[s] = bs.bestscore < PETSC_MAX_REAL && bs.bestscore * sol->random_min_gain <= before ? MS_STAGE_FEATURES_RANDOM : MS_STAGE_FEATURES_TRAINED;
+  /* after random features a trained network is no alternative (below): features are kept when they gain -stage_min_gain, else stop */
+  after_random           = s > 0 && sol->stage_features[s - 1] == MS_STAGE_FEATURES_RANDOM ? PETSC_TRUE : PETSC_FALSE;
+  need                   = after_random ? sol->min_gain : sol->random_min_gain;
+  sol->stage_features[s] = bs.bestscore < PETSC_MAX_REAL && bs.bestscore * need <= before ? MS_STAGE_FEATURES_RANDOM : MS_STAGE_FEATURES_TRAINED;
   PetscCall(PetscTime(&t1));
-  if (sol->stage_features[s] == MS_STAGE_FEATURES_RANDOM) PetscCall(PetscPrintf(comm, "; kept %.3g (gain %.3g >= -stage_random_min_gain %g; %.2f s)\n", (double)(f0 * bs.best), (double)(before / bs.bestscore), (double)sol->random_min_gain, (double)(t1 - t0)));
-  else PetscCall(PetscPrintf(comm, "; best gain %.3g < -stage_random_min_gain %g: a trained network instead (%.2f s)\n", (double)(bs.bestscore < PETSC_MAX_REAL ? before / bs.bestscore : 1.0), (double)sol->random_min_gain, (double)(t1 - t0)));
+  gain = bs.bestscore < PETSC_MAX_REAL ? before / bs.bestscore : 1.0;
+  if (sol->stage_features[s] == MS_STAGE_FEATURES_RANDOM)
+    PetscCall(PetscPrintf(comm, "; kept %.3g (gain %.3g >= %s %g; %.2f s)\n", (double)(f0 * bs.best), (double)gain,
+                          after_random ? "-stage_min_gain" : "-stage_random_min_gain", (double)need, (double)(t1 - t0)));
+  else if (after_random)
+    PetscCall(PetscPrintf(comm, "; best gain %.3g < -stage_min_gain %g after random features: no trained network (%.2f s)\n", (double)gain,
+                          (double)need, (double)(t1 - t0)));
+  else
+    PetscCall(PetscPrintf(comm, "; best gain %.3g < -stage_random_min_gain %g: a trained network instead (%.2f s)\n", (double)gain, (double)need,
+                          (double)(t1 - t0)));
   /* within -stage_floor_factor of the floor and no bandwidth gains: the floor is confirmed, no trained stage */
   sol->floor_confirmed = (s > 0 && sol->stage_features[s] == MS_STAGE_FEATURES_TRAINED && sol->res_rms <= sol->floor_factor * sol->res_floor)
                          ? PETSC_TRUE : PETSC_FALSE;
   /* a trained network was dropped here already, after the same verdict on fewer points: it would be trained again for nothing */
   sol->exhausted = (sol->stage_features[s] == MS_STAGE_FEATURES_TRAINED && sol->trained_dropped) ? PETSC_TRUE : PETSC_FALSE;
+  /* the residual of a random-feature stage that features of no bandwidth lower by -stage_min_gain: a trained network did not
+     either, wherever measured (docs/policy.md, "After random features, no trained stage"), and took minutes to find out */
+  sol->beyond_random = after_random && sol->stage_features[s] == MS_STAGE_FEATURES_TRAINED ? PETSC_TRUE : PETSC_FALSE;
   if (sol->stage_features[s] == MS_STAGE_FEATURES_RANDOM && bs.keep) { /* the full-width solve is the stage */
     sol->model->net[s] = bs.keep;
     sol->rec[s]     = bs.rec;

@@ -280,18 +280,24 @@ static PetscErrorCode MSPolicySetStop_Private(MSSolver sol, const char reason[],
 }
 
 /* stage s (0-based) was prepared on K more points: stop before training it when its random features
-   gained nothing near the floor (the floor is confirmed), or after a trained stage s was dropped already */
+   gained nothing near the floor (the floor is confirmed), after a trained stage s was dropped already, or
+   when it would be a trained stage after random features that no bandwidth improved on */
 PetscErrorCode MSPolicyBeforeTraining_Private(MSSolver sol, PetscInt s, PetscInt K, PetscBool *stop)
 {
   char msg[256];
 
   PetscFunctionBegin;
-  *stop = sol->floor_confirmed || sol->exhausted ? PETSC_TRUE : PETSC_FALSE;
+  *stop = sol->floor_confirmed || sol->exhausted || sol->beyond_random ? PETSC_TRUE : PETSC_FALSE;
   if (sol->floor_confirmed) {
     PetscCall(PetscSNPrintf(msg, sizeof(msg), "the residual (RMS %.2e) is within -stage_floor_factor %g of its round-off floor %.2e, and random features gained nothing more", (double)sol->res_rms, (double)sol->floor_factor, (double)sol->res_floor));
     PetscCall(MSPolicySetStop_Private(sol, "floor", msg));
   } else if (sol->exhausted) {
     PetscCall(PetscSNPrintf(msg, sizeof(msg), "random features gained less than -stage_random_min_gain %g on %" PetscInt_FMT " more points, and a trained stage %" PetscInt_FMT " was dropped before", (double)sol->random_min_gain, K, s + 1));
+    PetscCall(MSPolicySetStop_Private(sol, "no_remedy", msg));
+  } else if (sol->beyond_random) {
+    PetscCall(PetscSNPrintf(msg, sizeof(msg), "random features of no bandwidth lowered the residual of random-feature stage %" PetscInt_FMT
+                            " (RMS %.2e, floor %.2e) by -stage_min_gain %g, and a trained network would not", s, (double)sol->res_rms,
+                            (double)sol->res_floor, (double)sol->min_gain));
     PetscCall(MSPolicySetStop_Private(sol, "no_remedy", msg));
   }
   PetscFunctionReturn(0);

@@ -175,7 +175,9 @@ PetscErrorCode MSSolverSetFromOptions(MSSolver sol)
     PetscCheck(!sol->hasprobe || n == nin_probe, PetscObjectComm((PetscObject)sol), PETSC_ERR_ARG_SIZ, "-probe: %" PetscInt_FMT " values for a %" PetscInt_FMT "-input problem", n, nin_probe);
   }
   PetscCall(PetscOptionsReal("-train_max_seconds", "Stop a stage's training after this many seconds of wall time (0: no limit)", "MSSolverSolve", sol->max_seconds, &sol->max_seconds, NULL));
-  PetscCall(PetscOptionsReal("-stage_gamma", "Weight gamma of the equation residual against the data (0: 1 for stage 1, then balanced by the NTK traces); -stage_<n>_gamma for stage n alone", "MSLossSetGamma", sol->gamma, &sol->gamma, NULL));
+  PetscCall(PetscOptionsReal("-stage_gamma", "Weight gamma of the equation residual against the data "
+                             "(0: 1 for a trained stage 1, else balanced by the NTK traces); -stage_<n>_gamma for stage n alone",
+                             "MSLossSetGamma", sol->gamma, &sol->gamma, NULL));
   PetscCall(MSOptionsInt("-stage_max", "Largest number of stages", "MSSolverSolve", sol->stage_max, &sol->stage_max, NULL));
   PetscCall(PetscOptionsEnum("-stage_init", "First layer of stages 2, 3, ...: sine scaled to the residual's dominant frequency, or spectrum-informed", "MSSolverSolve", MSStageInits, (PetscEnum)sol->init, (PetscEnum *)&sol->init, NULL));
   PetscCall(MSOptionsInt("-stage_refine_n", "Before each stage after the first, add this many collocation points where the residual is largest (0: none)", "MSSolverSolve", sol->refine_n, &sol->refine_n, NULL));
@@ -602,9 +604,10 @@ PetscErrorCode MSSolverTrainStage_Private(MSSolver sol, PetscInt s)
   PetscCall(MSLossSetUp(sol->loss));
   PetscCall(MSSolverRequestedGamma_Private(sol, s, &gamma));
   if (gamma > 0) sol->gammas[s] = gamma;
-  else if (s == 0) sol->gammas[s] = 1.0; /* rows normalized per point set, of comparable size */
-  else { /* later stages: the operator scales the residual by ~(2 pi f)^k; balance the parts so
-            they converge together: gamma = Tr K_data / Tr K_eq */
+  else if (s == 0 && sol->stage_features[0] != MS_STAGE_FEATURES_RANDOM) sol->gammas[s] = 1.0; /* rows normalized per point set, of comparable size */
+  else { /* later stages and random features: the operator scales the residual by ~(2 pi f)^k; balance the parts
+            so they converge together: gamma = Tr K_data / Tr K_eq. With gamma = 1 a random-feature stage 1 left
+            its error on the boundary, where the few data rows weigh little against the equation's (docs/policy.md) */
     PetscReal td, te;
     PetscCall(MSLossNTKTraces(sol->loss, &td, &te));
     sol->gammas[s] = (te > 0 && td > 0) ? td / te : 1.0;
@@ -1058,6 +1061,7 @@ static PetscErrorCode MSSolverStages_Private(MSSolver sol)
   if (!stop) PetscCall(PetscStrncpy(sol->stop_reason, "stage_max", sizeof(sol->stop_reason)));
   sol->floor_confirmed = PETSC_FALSE;
   sol->exhausted       = PETSC_FALSE;
+  sol->beyond_random   = PETSC_FALSE;
   sol->trained_dropped = PETSC_FALSE;
   PetscCall(PetscPrintf(comm, "stages stopped (%s): %s\n", sol->stop_reason, sol->stop_detail));
   PetscFunctionReturn(0);

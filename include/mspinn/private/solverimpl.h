@@ -111,6 +111,7 @@ struct _p_MSSolver {
   PetscBool        trial_narrow;     /* such a trial at MS_RANDOM_TRIAL_WIDTH features */
   PetscBool        trained_dropped;  /* a trained network was dropped at the stage being tried: random features or nothing */
   PetscBool        exhausted;        /* and random features gained nothing again: no remedy left */
+  PetscBool        beyond_random;    /* features of no bandwidth gained -stage_min_gain on the residual of random features */
   PetscBool        pretrained;       /* the next stage's network is the full-width trial kept: evaluated, not solved again */
   PetscReal        kappa_fraction;   /* -stage_kappa_fraction */
   PetscReal        kappa_factor;     /* applied to the spectral kappa by MSSolverCreateStageNet_Private */
