@@ -106,12 +106,20 @@ errl2 "$out/conditioning.h5" "<= 1e-13"; check conditioning "relative L2 $(attr 
 run conditioning_broken "${tanh[@]}" -stage_floor_conditioning 0
 errl2 "$out/conditioning_broken.h5" "> 1e-13"; check conditioning_broken "with any floor ending the search the error $(attr "$out/conditioning_broken.h5" error_l2_rel) misses 1e-13" $?
 # after random features, no trained stage: on an interior front (tests/suite/p11_front1d.opts), random stage 2
-# halves the residual and features of no bandwidth gain -stage_min_gain on stage 2's: the run stops instead of
-# training a network (one that gained 1.0 in 100 iterations and, with the doubling that followed, took 170 s)
+# halves the residual and features of no bandwidth gain -stage_min_gain on stage 2's. Its features are as many as
+# the points allow, so random-feature stage 1 is solved again on twice the points and stage 2 dropped (widen); when
+# the width is given (-stage_random_width 513, as the points gave it) no more features can come, and the run stops
+# instead of training a network (one that gained 1.0 in 100 iterations and, with the doubling that followed, took 170 s)
 suite=$(cd "$(dirname "$0")/suite" && pwd)
-"$m" -options_file "$suite/p11_front1d.opts" -grid_write 0 -output "$out/afterrandom.h5" > "$out/afterrandom.log" 2>&1 || { echo "FAIL afterrandom: mspinn exited $?"; fail=1; }
+"$m" -options_file "$suite/p11_front1d.opts" -grid_write 0 -output "$out/widen.h5" > "$out/widen.log" 2>&1 || { echo "FAIL widen: mspinn exited $?"; fail=1; }
+grep -q "^policy: stage 3: random features of no bandwidth lowered the residual of random-feature stage 2 .*513 features are as many as the points allow: stage 1 is solved again on 1024 more points, spread uniformly, and stage 2 is dropped$" "$out/widen.log"; check widen "the decision line" $?
+[ "$(grep -c "^ *1 *3076 " "$out/widen.log")" = 1 ]; check widen "stage 1 solved again with 1537 features" $?
+[ "$(attr "$out/widen.h5" stages)" = 1 ]; check widen "one stage kept" $?
+[ "$(attr "$out/widen.h5" stop_reason)" = floor ]; check widen "stop_reason floor" $?
+"$m" -options_file "$suite/p11_front1d.opts" -grid_write 0 -stage_random_width 513 -output "$out/afterrandom.h5" > "$out/afterrandom.log" 2>&1 || { echo "FAIL afterrandom: mspinn exited $?"; fail=1; }
 grep -q "^policy: stage 3: random-feature .*< -stage_min_gain 2. after random features: no trained network" "$out/afterrandom.log"; check afterrandom "the search's line" $?
 grep -q "^stages stopped (no_remedy): random features of no bandwidth lowered the residual of random-feature stage 2 " "$out/afterrandom.log"; check afterrandom "the stop line" $?
+! grep -q "solved again on" "$out/afterrandom.log"; check afterrandom "no second solve with the width given" $?
 [ "$(grep -c "^ *[0-9] *901 " "$out/afterrandom.log")" = 0 ]; check afterrandom "no trained stage" $?
 [ "$(attr "$out/afterrandom.h5" stop_reason)" = no_remedy ]; check afterrandom "stop_reason no_remedy" $?
 # stage_max

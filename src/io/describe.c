@@ -70,6 +70,7 @@ static const MSDescription ms_descriptions[] = {
   {"/stages/stage", "stage number (1-based)", NULL},
   {"/stages/seconds", "wall time of the stage's training", "s"},
   {"/stages/select_seconds", "wall time spent choosing the stage before its training (points added, feature and scale trials)", "s"},
+  {"/stages/random_features", "1: a random-feature stage (hidden layer drawn, output layer solved by least squares), 0: trained", NULL},
   {"/stages/residual_rms", "RMS of the PDE residual at the evaluation points after the stage", NULL},
   {"/stages/error_l2", "relative L2 error at the evaluation points after the stage (-1: no exact solution)", NULL},
   {"/stages/error_max", "max error at the evaluation points after the stage (-1: no exact solution)", NULL},

@@ -405,10 +405,13 @@ PetscErrorCode MSSolverSelectFeatures_Private(MSSolver sol, PetscInt s, const MS
     sol->pretrained = PETSC_TRUE;
   } else {
     PetscCall(MSNetDestroy(&bs.keep));
-    sol->nhist        = bs.hist0; /* no trial's history */
-    sol->kappa_factor = sol->stage_features[s] == MS_STAGE_FEATURES_RANDOM ? bs.best : 1.0;
-    PetscCall(MSSolverCreateTrainedNet_Private(sol, s, spec)); /* from its initialization (trials at MS_RANDOM_TRIAL_WIDTH) */
-    sol->kappa_factor = 1.0;
+    sol->nhist = bs.hist0; /* no trial's history */
+    /* (no stage s > 0 is trained after these verdicts: MSPolicyBeforeTraining_Private) */
+    if (s == 0 || !(sol->floor_confirmed || sol->exhausted || sol->beyond_random)) {
+      sol->kappa_factor = sol->stage_features[s] == MS_STAGE_FEATURES_RANDOM ? bs.best : 1.0;
+      PetscCall(MSSolverCreateTrainedNet_Private(sol, s, spec)); /* from its initialization (trials at MS_RANDOM_TRIAL_WIDTH) */
+      sol->kappa_factor = 1.0;
+    }
   }
   PetscCall(PetscFree(Xv));
   PetscCall(PetscLogEventEnd(MS_Select, sol, 0, 0, 0));

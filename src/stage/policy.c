@@ -38,7 +38,9 @@
    goes on training from its parameters on them (MSSolverContinueStage_Private). When a stage gains
    less than -stage_min_gain (or is dropped), the next stage gets twice the points by residual-based
    refinement (points where the residual is largest; Lu et al. 2021): a random-feature stage has half
-   as many features as rows, so more rows also bring more features.
+   as many features as rows, so more rows also bring more features. When random features of no bandwidth
+   gain on the residual of random features whose width the points cap, the first of them is solved again
+   on twice the points (MSPolicyWidenRandom_Private).
 
    What a stage is (src/stage/kappaselect.c): random features when their least-squares solve gains
    -stage_random_min_gain at held-out points, else a trained network; stage 1 of a linear problem
@@ -279,14 +281,53 @@ static PetscErrorCode MSPolicySetStop_Private(MSSolver sol, const char reason[],
   PetscFunctionReturn(0);
 }
 
+/* Random features of no bandwidth gained -stage_min_gain on the residual of random-feature stage s - 1
+   (sol->beyond_random). When the width of random features is set by the points (half the rows, or 3/4 of the
+   interior points, below the cap of MSSolverRandomWidth_Private), what they left may be what that many features
+   cannot represent rather than what features cannot. Then the first of the random-feature stages before s,
+   the one that carries the solution, is solved again on twice the points, with as many more features, and the
+   random-feature stages after it are dropped (they corrected a narrower one), while -stage_resolve_max allows
+   (docs/policy.md, "Random features as wide as the points allow"). A solve again that is not better is undone
+   (MSSolverResolvedCheck_Private). Not when points were added by the residual of a stage that would be dropped
+   (-resume could not place them). Returns the stage to solve again (0-based), -1 for none. */
+static PetscErrorCode MSPolicyWidenRandom_Private(MSSolver sol, PetscInt s, PetscInt K, PetscInt *again)
+{
+  MPI_Comm  comm = PetscObjectComm((PetscObject)sol);
+  PetscInt  W = MSSolverRandomWidth_Private(sol), r = s;
+  PetscBool added;
+
+  PetscFunctionBegin;
+  *again = -1;
+  if (!sol->beyond_random || K > 0) PetscFunctionReturn(0);
+  while (r > 0 && sol->stage_features[r - 1] == MS_STAGE_FEATURES_RANDOM && (r == s || sol->rec[r].added == 0)) r--;
+  if (r == s || !MSSolverRandomWidthGrows_Private(sol)) PetscFunctionReturn(0);
+  if (sol->resolved >= sol->resolve_max || MSPolicyBudgetSpent_Private(sol)) PetscFunctionReturn(0);
+  PetscCall(MSPolicyDoublePoints_Private(sol, &added));
+  if (!added) PetscFunctionReturn(0);
+  *again = r;
+  PetscCall(PetscPrintf(comm, "policy: stage %" PetscInt_FMT ": random features of no bandwidth lowered the residual of random-feature stage"
+                              " %" PetscInt_FMT
+                              " (RMS %.2e, floor %.2e) by -stage_min_gain %g; %" PetscInt_FMT " features are as many as the points allow:",
+                        s + 1, s, (double)sol->res_rms, (double)sol->res_floor, (double)sol->min_gain, W));
+  PetscCall(PetscPrintf(comm, " stage %" PetscInt_FMT " is solved again on %" PetscInt_FMT " more points, spread uniformly", r + 1,
+                        sol->pending_add));
+  if (s - 1 == r + 1) PetscCall(PetscPrintf(comm, ", and stage %" PetscInt_FMT " is dropped", s));
+  if (s - 1 > r + 1) PetscCall(PetscPrintf(comm, ", and stages %" PetscInt_FMT " to %" PetscInt_FMT " are dropped", r + 2, s));
+  PetscCall(PetscPrintf(comm, "\n"));
+  PetscFunctionReturn(0);
+}
+
 /* stage s (0-based) was prepared on K more points: stop before training it when its random features
    gained nothing near the floor (the floor is confirmed), after a trained stage s was dropped already, or
-   when it would be a trained stage after random features that no bandwidth improved on */
-PetscErrorCode MSPolicyBeforeTraining_Private(MSSolver sol, PetscInt s, PetscInt K, PetscBool *stop)
+   when it would be a trained stage after random features that no bandwidth improved on; or solve
+   random-feature stage *again >= 0 again on more points instead (MSPolicyWidenRandom_Private) */
+PetscErrorCode MSPolicyBeforeTraining_Private(MSSolver sol, PetscInt s, PetscInt K, PetscBool *stop, PetscInt *again)
 {
   char msg[256];
 
   PetscFunctionBegin;
+  PetscCall(MSPolicyWidenRandom_Private(sol, s, K, again));
+  if (*again >= 0) sol->beyond_random = PETSC_FALSE;
   *stop = sol->floor_confirmed || sol->exhausted || sol->beyond_random ? PETSC_TRUE : PETSC_FALSE;
   if (sol->floor_confirmed) {
     PetscCall(PetscSNPrintf(msg, sizeof(msg), "the residual (RMS %.2e) is within -stage_floor_factor %g of its round-off floor %.2e, and random features gained nothing more", (double)sol->res_rms, (double)sol->floor_factor, (double)sol->res_floor));

@@ -8,7 +8,8 @@
    (the same networks give the same residuals, hence the same points). Training then goes on with
    stage finished + 1 exactly as an uninterrupted run would. */
 #define MS_RESUME_KEYS 12 /* options that define the problem, besides its coefficients */
-#define MS_FIRST_OPTIONAL_STAGE_COLUMN 15 /* /stages/rate_end, trained_on, select_seconds: a file written before them resumes with 0 */
+/* /stages/rate_end, trained_on, select_seconds, random_features: a file written before them resumes with 0 */
+#define MS_FIRST_OPTIONAL_STAGE_COLUMN 15
 #include <hdf5.h>
 #include <string.h>
 #include <mspinn/private/solverimpl.h>
@@ -224,6 +225,8 @@ PetscErrorCode MSSolverResume_Private(MSSolver sol)
       PetscCheck(sol->rec[s].params == sol->model->net[s]->P, comm, PETSC_ERR_FILE_UNEXPECTED,
                  "-resume %s: /stages/parameters[%" PetscInt_FMT "] does not match /model", sol->resume, s);
       sol->gammas[s] = sol->rec[s].gamma;
+      /* the policy's rules ask what the stages were */
+      sol->stage_features[s] = sol->rec[s].random ? MS_STAGE_FEATURES_RANDOM : MS_STAGE_FEATURES_TRAINED;
     }
   }
   PetscCall(MSPDEGetUnknowns(sol->prob->pde, &nunk, &unk, NULL));

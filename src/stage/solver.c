@@ -548,7 +548,8 @@ static PetscErrorCode MSSolverPrepareStage_Private(MSSolver sol, PetscInt s)
   PetscCall(MSSolverRequestedFeatures_Private(sol, s, &sol->stage_features[s]));
   if (sol->stage_features[s] == MS_STAGE_FEATURES_AUTO) PetscCall(MSSolverSelectFeatures_Private(sol, s, &spec)); /* resolves it */
   else PetscCall(MSSolverCreateStageNet_Private(sol, s, &spec));
-  if (sol->kappa_trials > 1 && sol->stage_features[s] == MS_STAGE_FEATURES_TRAINED) PetscCall(MSSolverSelectKappa_Private(sol, s, &spec));
+  if (sol->kappa_trials > 1 && sol->stage_features[s] == MS_STAGE_FEATURES_TRAINED && sol->model->net[s]) /* (no net: the stages stop) */
+    PetscCall(MSSolverSelectKappa_Private(sol, s, &spec));
   PetscFunctionReturn(0);
 }
 
@@ -730,6 +731,7 @@ PetscErrorCode MSSolverTrainStage_Private(MSSolver sol, PetscInt s)
   for (PetscInt k = 0; k < MS_NUM_SETS; k++) PetscCall(PetscFree(base[k]));
   PetscCall(PetscTime(&t1));
   rec->stage      = s + 1;
+  rec->random     = sol->stage_features[s] == MS_STAGE_FEATURES_RANDOM ? 1 : 0;
   PetscCall(MSNetGetNumParameters(sol->model->net[s], &rec->params));
   rec->iterations = its;
   rec->seconds    = t1 - t0;
@@ -905,6 +907,7 @@ static PetscErrorCode MSSolverRestoreAside_Private(MSSolver sol, PetscInt s)
   }
   PetscCall(MSSolverSetCoefficients_Private(sol, sol->aside_rec.coef)); /* an inverse problem's coefficients with it */
   sol->rec[s]         = sol->aside_rec;
+  sol->stage_features[s] = sol->aside_rec.random ? MS_STAGE_FEATURES_RANDOM : MS_STAGE_FEATURES_TRAINED;
   sol->model->nstages = s + 1;
   sol->rec[s].spread  = sol->spread_stage; /* (the points stay) */
   PetscCall(MSSolverEvaluate_Private(sol, s + 1, &sol->rec[s]));
@@ -976,6 +979,18 @@ static PetscErrorCode MSSolverCheckpoint_Private(MSSolver sol)
   PetscFunctionReturn(0);
 }
 
+/* random-feature stage r < s again, on more points and with more features (MSPolicyWidenRandom_Private); the
+   stages between r and s are dropped */
+static PetscErrorCode MSSolverWidenStage_Private(MSSolver sol, PetscInt s, PetscInt r)
+{
+  PetscFunctionBegin;
+  for (PetscInt j = s - 1; j > r; j--) PetscCall(MSNetDestroy(&sol->model->net[j]));
+  sol->model->nstages = r + 1;
+  sol->spread_stage   = sol->rec[r].spread; /* (the points spread for it so far stay its own) */
+  PetscCall(MSSolverResolveStage_Private(sol, r));
+  PetscFunctionReturn(0);
+}
+
 /* trains stages after the finished ones until a stop rule of the policy holds */
 static PetscErrorCode MSSolverStages_Private(MSSolver sol)
 {
@@ -990,6 +1005,7 @@ static PetscErrorCode MSSolverStages_Private(MSSolver sol)
     if (!sol->continuing) attempts++;
     PetscInt       s = sol->model->nstages, K = 0;
     PetscBool      dropped = PETSC_FALSE, again, pretrained;
+    PetscInt       widen = -1;
     PetscLogDouble tsel[2];
     char           logname[32];
 
@@ -1014,10 +1030,12 @@ static PetscErrorCode MSSolverStages_Private(MSSolver sol)
       if (K) PetscCall(PetscPrintf(comm, "policy: stage %" PetscInt_FMT ": %" PetscInt_FMT " points added where the residual is largest\n", s + 1, K));
       PetscCall(MSSolverRefine_Private(sol, s, K));
       PetscCall(MSSolverPrepareStage_Private(sol, s));
-      PetscCall(MSPolicyBeforeTraining_Private(sol, s, K, &stop));
-      if (stop) {
-        PetscCall(MSNetDestroy(&sol->model->net[s]));
-        break;
+      PetscCall(MSPolicyBeforeTraining_Private(sol, s, K, &stop, &widen));
+      if (stop || widen >= 0) PetscCall(MSNetDestroy(&sol->model->net[s]));
+      if (stop) break;
+      if (widen >= 0) {
+        PetscCall(MSSolverWidenStage_Private(sol, s, widen));
+        continue;
       }
     }
     if (s == 0 && !sol->continuing) PetscCall(MSSolverPrepareFirstStage_Private(sol));

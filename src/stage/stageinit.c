@@ -136,6 +136,12 @@ PetscInt MSSolverRandomWidth_Private(MSSolver sol)
   return PetscMax(MS_RANDOM_WIDTH_MIN, PetscMin(MS_RANDOM_WIDTH_MAX, PetscMin(rows / 2, (PetscInt)(MS_RANDOM_MAIN_SHARE * main))));
 }
 
+/* whether more points bring more features: the width follows the points and is below its cap */
+PetscBool MSSolverRandomWidthGrows_Private(MSSolver sol)
+{
+  return !sol->random_width && MSSolverRandomWidth_Private(sol) < MS_RANDOM_WIDTH_MAX ? PETSC_TRUE : PETSC_FALSE;
+}
+
 /* Creates stage s's network (s >= 1; s = 0 for random features): options prefix stage_<s+1>_ (e.g. -stage_2_net_width),
    first layer sine, initialized from the spectrum of the residual of the stages before; trained or
    random features as sol->stage_features[s] says (set by the caller). */

@@ -16,6 +16,7 @@ typedef struct {
   PetscReal rate_end;             /* the loss's recent rate (decades/iteration) at which the rate rule ended it, 0: it did not */
   PetscInt  trained_on;           /* 1: it trained on once, as the next stage was slower (MSPolicyTrainOnInstead_Private) */
   PetscReal select_seconds;       /* wall time spent choosing the stage before its training: points added, feature and scale trials */
+  PetscInt  random;               /* 1: random features (hidden layers drawn, output layer solved), 0: trained */
 } MSStageRecord;
 
 /* one training iteration (the history) */
@@ -150,7 +151,7 @@ struct _p_MSSolver {
 };
 
 /* the columns of /stages and /history (src/io/columns.c) */
-#define MS_NUM_STAGE_COLUMNS   18
+#define MS_NUM_STAGE_COLUMNS   19
 #define MS_NUM_HISTORY_COLUMNS 9
 /* the kinds of points added (the points log, /checkpoint/points_log) */
 #define MS_POINTS_REFINED 0 /* where the residual is largest (MSSolverRefine_Private) */
@@ -173,6 +174,7 @@ PETSC_INTERN PetscErrorCode MSSolverResidualSpectrum_Private(MSSolver, PetscInt 
 PETSC_INTERN PetscErrorCode MSSolverCheckOutputPath_Private(MSSolver);
 PETSC_INTERN PetscErrorCode MSCheckMemory_Private(MPI_Comm, PetscInt64, PetscReal, const char[]);
 PETSC_INTERN PetscInt       MSSolverRandomWidth_Private(MSSolver);
+PETSC_INTERN PetscBool      MSSolverRandomWidthGrows_Private(MSSolver);
 PETSC_INTERN PetscErrorCode MSSolverCreateStageNet_Private(MSSolver, PetscInt s, const MSSpectrum *);
 PETSC_INTERN PetscErrorCode MSSolverDataMisfit_Private(MSSolver, PetscInt, PetscInt, PetscReal[3]);
 typedef enum {
@@ -207,7 +209,7 @@ PETSC_INTERN PetscErrorCode MSPolicyStageEnd_Private(MSSolver, PetscInt s);
 PETSC_INTERN PetscErrorCode MSPolicyBeforeStage_Private(MSSolver, PetscInt *K);
 PETSC_INTERN PetscErrorCode MSPolicyStopReason_Private(MSSolver, PetscInt s, PetscBool dropped, PetscBool *stop);
 PETSC_INTERN PetscErrorCode MSPolicyTrainOnInstead_Private(MSSolver, PetscInt s, PetscReal *rate_next);
-PETSC_INTERN PetscErrorCode MSPolicyBeforeTraining_Private(MSSolver, PetscInt s, PetscInt K, PetscBool *stop);
+PETSC_INTERN PetscErrorCode MSPolicyBeforeTraining_Private(MSSolver, PetscInt s, PetscInt K, PetscBool *stop, PetscInt *again);
 PETSC_INTERN PetscErrorCode MSPolicyBandwidths_Private(MSSolver, const MSSpectrum *, PetscReal *fmax_hi);
 PETSC_INTERN PetscBool      MSPolicyBudgetSpent_Private(MSSolver);
 PETSC_INTERN PetscErrorCode MSPolicyDestroy_Private(MSSolver);
