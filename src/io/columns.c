@@ -5,13 +5,13 @@
 const char *const MSStageColumns[MS_NUM_STAGE_COLUMNS] = {"stage", "parameters", "iterations", "seconds", "eps", "kappa", "gamma", "loss",
                                                           "residual_rms", "residual_max", "error_l2", "error_max", "points_added",
                                                           "train_residual_rms", "points_spread", "rate_end", "trained_on", "select_seconds",
-                                                          "random_features"};
+                                                          "random_features", "trial_bandwidth", "bandwidth_shifted"};
 const char *const MSHistoryColumns[MS_NUM_HISTORY_COLUMNS] = {"stage", "optimizer", "iteration", "loss", "data", "equation", "damping", "gamma", "time"};
 /* the columns that count or flag (written as integers): stage, parameters, iterations, points_added, points_spread, trained_on,
-   random_features */
+   random_features, bandwidth_shifted */
 #define T PETSC_TRUE
 #define F PETSC_FALSE
-const PetscBool MSStageColumnIsInteger[MS_NUM_STAGE_COLUMNS]     = {T, T, T, F, F, F, F, F, F, F, F, F, T, F, T, F, T, F, T};
+const PetscBool MSStageColumnIsInteger[MS_NUM_STAGE_COLUMNS]     = {T, T, T, F, F, F, F, F, F, F, F, F, T, F, T, F, T, F, T, F, T};
 const PetscBool MSHistoryColumnIsInteger[MS_NUM_HISTORY_COLUMNS] = {T, T, T, F, F, F, F, F, F}; /* stage, optimizer, iteration */
 #undef T
 #undef F
@@ -21,7 +21,8 @@ PetscReal MSStageRecordGet(const MSStageRecord *r, PetscInt c)
   const PetscReal v[MS_NUM_STAGE_COLUMNS] = {r->stage,   r->params,  r->iterations, r->seconds,         r->eps,
                                              r->kappa,   r->gamma,   r->loss,       r->res_rms,         r->res_max,
                                              r->err_l2,  r->err_max, (PetscReal)r->added, r->train_rms, (PetscReal)r->spread,
-                                             r->rate_end, (PetscReal)r->trained_on, r->select_seconds, (PetscReal)r->random};
+                                             r->rate_end, (PetscReal)r->trained_on, r->select_seconds, (PetscReal)r->random,
+                                             r->trial_bandwidth, (PetscReal)r->shifted};
   return v[c];
 }
 
@@ -37,7 +38,9 @@ void MSStageRecordSet(MSStageRecord *r, PetscInt c, PetscReal v)
   else if (c == 15) r->rate_end = v;
   else if (c == 16) r->trained_on = (PetscInt)v;
   else if (c == 17) r->select_seconds = v;
-  else r->random = (PetscInt)v;
+  else if (c == 18) r->random = (PetscInt)v;
+  else if (c == 19) r->trial_bandwidth = v;
+  else r->shifted = (PetscInt)v;
 }
 
 PetscReal MSHistoryRecordGet(const MSHistoryRecord *h, PetscInt c)

@@ -325,6 +325,10 @@ static PetscErrorCode MSBandwidthFullWidth_Private(MSBandwidthSearch *bs, PetscR
   }
   sol->trial_full = PETSC_FALSE;
   win             = score[1] < score[0] ? 1 : 0;
+  if (net[win]) { /* the choice, for a solve again: known when both were solved */
+    rec[win].trial_bandwidth = h[2] > h[1] ? bs->spec->fmax * sol->random_kappa_fraction * bs->best : 0.0;
+    rec[win].shifted         = win;
+  }
   bs->best        = cand[win];
   bs->bestscore   = PetscMin(score[0], score[1]);
   if (!(bs->bestscore < PETSC_MAX_REAL)) bs->bestscore = PETSC_MAX_REAL; /* NaN: no gain */
@@ -333,6 +337,40 @@ static PetscErrorCode MSBandwidthFullWidth_Private(MSBandwidthSearch *bs, PetscR
   bs->keep   = net[win];
   bs->rec    = rec[win];
   PetscCall(MSNetDestroy(&net[1 - win]));
+  PetscFunctionReturn(0);
+}
+
+/* An under-resolved random-feature stage solved again on twice the points (MSSolverResolveStage_Private) keeps its
+   first solve's bandwidth choice: the trials at MS_RANDOM_TRIAL_WIDTH features measure what that many features
+   resolve, not the points (p6_runge2d, v3-like bumps, the atan front: the same best trial on twice the points), and
+   the full-width solve of the first showed which of the two candidates wins. Only that candidate is solved, at the
+   new width, and the trials and the other full-width solve (a third of the stage's choice on p6) are not repeated.
+   The choice is the first solve's record (/stages/trial_bandwidth, bandwidth_shifted), so -resume repeats this.
+   Returns *done = PETSC_FALSE when there is no such choice to keep. */
+static PetscErrorCode MSBandwidthAgain_Private(MSBandwidthSearch *bs, PetscReal f0, PetscReal top, PetscBool *done)
+{
+  MSSolver             sol = bs->sol;
+  const MSStageRecord *first = &sol->aside_rec;
+  PetscInt             s = bs->s, W = MSSolverRandomWidth_Private(sol), d = sol->prob->nin;
+  PetscReal            F;
+
+  PetscFunctionBegin;
+  *done = PETSC_FALSE;
+  if (!sol->aside || sol->model->nstages != s || !first->random || !(first->trial_bandwidth > 0)) PetscFunctionReturn(0);
+  if (W <= MS_RANDOM_TRIAL_WIDTH) PetscFunctionReturn(0);
+  bs->best = first->trial_bandwidth / f0;
+  F        = first->shifted ? PetscMin(top, bs->best * PetscPowReal((PetscReal)W / MS_RANDOM_TRIAL_WIDTH, 1.0 / d)) : bs->best;
+  PetscCall(PetscPrintf(PetscObjectComm((PetscObject)sol), " as the first solve (best %.3g at %d features, %s at full width); at %" PetscInt_FMT
+                                                           " features:",
+                        (double)first->trial_bandwidth, MS_RANDOM_TRIAL_WIDTH, first->shifted ? "shifted" : "kept", W));
+  sol->trial_full = PETSC_TRUE;
+  PetscCall(MSSolverRandomTrial_Private(sol, s, bs->spec, F, bs->Nv, bs->Xv, &bs->bestscore, &bs->keep, &bs->rec));
+  sol->trial_full = PETSC_FALSE;
+  bs->rec.trial_bandwidth = first->trial_bandwidth; /* (a further solve again keeps it too) */
+  bs->rec.shifted         = first->shifted;
+  if (!(bs->bestscore < PETSC_MAX_REAL)) bs->bestscore = PETSC_MAX_REAL; /* NaN: no gain */
+  bs->best = F;
+  *done    = PETSC_TRUE;
   PetscFunctionReturn(0);
 }
 
@@ -373,8 +411,14 @@ PetscErrorCode MSSolverSelectFeatures_Private(MSSolver sol, PetscInt s, const MS
   sol->stage_features[s] = MS_STAGE_FEATURES_RANDOM;
   sol->trial             = PETSC_TRUE;
   PetscCall(PetscPrintf(comm, "policy: stage %" PetscInt_FMT ": random-feature bandwidths %.3g to %.3g (Nyquist of the points), validation residual RMS %.3e before; bandwidth: residual", s + 1, (double)f0, (double)PetscMax(f0, fhi), (double)before));
-  PetscCall(MSBandwidthSearch_Private(&bs, PetscMax(1.0, fhi / f0), before));
-  PetscCall(MSBandwidthFullWidth_Private(&bs, PetscMax(1.0, fhi / f0)));
+  {
+    PetscBool again;
+    PetscCall(MSBandwidthAgain_Private(&bs, f0, PetscMax(1.0, fhi / f0), &again));
+    if (!again) {
+      PetscCall(MSBandwidthSearch_Private(&bs, PetscMax(1.0, fhi / f0), before));
+      PetscCall(MSBandwidthFullWidth_Private(&bs, PetscMax(1.0, fhi / f0)));
+    }
+  }
   sol->trial             = PETSC_FALSE;
   /* after random features a trained network is no alternative (below): features are kept when they gain -stage_min_gain, else stop */
   after_random           = s > 0 && sol->stage_features[s - 1] == MS_STAGE_FEATURES_RANDOM ? PETSC_TRUE : PETSC_FALSE;

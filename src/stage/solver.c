@@ -732,6 +732,8 @@ PetscErrorCode MSSolverTrainStage_Private(MSSolver sol, PetscInt s)
   PetscCall(PetscTime(&t1));
   rec->stage      = s + 1;
   rec->random     = sol->stage_features[s] == MS_STAGE_FEATURES_RANDOM ? 1 : 0;
+  rec->trial_bandwidth = 0; /* (set by the bandwidth search that keeps this solve) */
+  rec->shifted         = 0;
   PetscCall(MSNetGetNumParameters(sol->model->net[s], &rec->params));
   rec->iterations = its;
   rec->seconds    = t1 - t0;

@@ -17,6 +17,9 @@ typedef struct {
   PetscInt  trained_on;           /* 1: it trained on once, as the next stage was slower (MSPolicyTrainOnInstead_Private) */
   PetscReal select_seconds;       /* wall time spent choosing the stage before its training: points added, feature and scale trials */
   PetscInt  random;               /* 1: random features (hidden layers drawn, output layer solved), 0: trained */
+  PetscReal trial_bandwidth;      /* random features: the best bandwidth of the trials at 512 features when two full-width
+                                     candidates were solved (0: not), for a solve again (MSBandwidthAgain_Private) */
+  PetscInt  shifted;              /* and 1: the shifted candidate won at full width, 0: the trials' best */
 } MSStageRecord;
 
 /* one training iteration (the history) */
@@ -151,7 +154,7 @@ struct _p_MSSolver {
 };
 
 /* the columns of /stages and /history (src/io/columns.c) */
-#define MS_NUM_STAGE_COLUMNS   19
+#define MS_NUM_STAGE_COLUMNS   21
 #define MS_NUM_HISTORY_COLUMNS 9
 /* the kinds of points added (the points log, /checkpoint/points_log) */
 #define MS_POINTS_REFINED 0 /* where the residual is largest (MSSolverRefine_Private) */
