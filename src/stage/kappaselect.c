@@ -285,10 +285,16 @@ static PetscErrorCode MSBandwidthNarrowAtFloor_Private(MSBandwidthSearch *bs, Pe
   PetscFunctionReturn(0);
 }
 
+/* the shifted candidate at W features: the trials' best factor times (W / MS_RANDOM_TRIAL_WIDTH)^(1/d), at most top */
+static PetscReal MSBandwidthShifted_Private(MSBandwidthSearch *bs, PetscReal best, PetscInt W, PetscReal top)
+{
+  return PetscMin(top, best * PetscPowReal((PetscReal)W / MS_RANDOM_TRIAL_WIDTH, 1.0 / bs->sol->prob->nin));
+}
+
 static PetscErrorCode MSBandwidthFullWidth_Private(MSBandwidthSearch *bs, PetscReal top)
 {
   MSSolver      sol = bs->sol;
-  PetscInt      W = MSSolverRandomWidth_Private(sol), d = sol->prob->nin, h[3];
+  PetscInt      W = MSSolverRandomWidth_Private(sol), h[3];
   PetscReal     shifted, score[2], cand[2];
   MSNet         net[2] = {NULL, NULL};
   MSStageRecord rec[2];
@@ -305,7 +311,7 @@ static PetscErrorCode MSBandwidthFullWidth_Private(MSBandwidthSearch *bs, PetscR
   }
   PetscCall(MSBandwidthNarrowAtFloor_Private(bs, &atfloor));
   if (atfloor || MSPolicyBudgetSpent_Private(sol)) PetscFunctionReturn(0);
-  shifted = PetscMin(top, bs->best * PetscPowReal((PetscReal)W / MS_RANDOM_TRIAL_WIDTH, 1.0 / d));
+  shifted = MSBandwidthShifted_Private(bs, bs->best, W, top);
   cand[0] = bs->best;
   cand[1] = shifted;
   ncand   = shifted > MS_BANDWIDTH_RESOLUTION * bs->best ? 2 : 1; /* (a shift the bisection does not resolve: one solve) */
@@ -340,7 +346,7 @@ static PetscErrorCode MSBandwidthFullWidth_Private(MSBandwidthSearch *bs, PetscR
   PetscFunctionReturn(0);
 }
 
-/* An under-resolved random-feature stage solved again on twice the points (MSSolverResolveStage_Private) keeps its
+/* A random-feature stage solved again on twice the points (under-resolved or widened: MSSolverResolveStage_Private) keeps its
    first solve's bandwidth choice: the trials at MS_RANDOM_TRIAL_WIDTH features measure what that many features
    resolve, not the points (p6_runge2d, v3-like bumps, the atan front: the same best trial on twice the points), and
    the full-width solve of the first showed which of the two candidates wins. Only that candidate is solved, at the
@@ -351,7 +357,7 @@ static PetscErrorCode MSBandwidthAgain_Private(MSBandwidthSearch *bs, PetscReal 
 {
   MSSolver             sol = bs->sol;
   const MSStageRecord *first = &sol->aside_rec;
-  PetscInt             s = bs->s, W = MSSolverRandomWidth_Private(sol), d = sol->prob->nin;
+  PetscInt             s = bs->s, W = MSSolverRandomWidth_Private(sol);
   PetscReal            F;
 
   PetscFunctionBegin;
@@ -359,7 +365,7 @@ static PetscErrorCode MSBandwidthAgain_Private(MSBandwidthSearch *bs, PetscReal 
   if (!sol->aside || sol->model->nstages != s || !first->random || !(first->trial_bandwidth > 0)) PetscFunctionReturn(0);
   if (W <= MS_RANDOM_TRIAL_WIDTH) PetscFunctionReturn(0);
   bs->best = first->trial_bandwidth / f0;
-  F        = first->shifted ? PetscMin(top, bs->best * PetscPowReal((PetscReal)W / MS_RANDOM_TRIAL_WIDTH, 1.0 / d)) : bs->best;
+  F        = first->shifted ? MSBandwidthShifted_Private(bs, bs->best, W, top) : bs->best;
   PetscCall(PetscPrintf(PetscObjectComm((PetscObject)sol), " as the first solve (best %.3g at %d features, %s at full width); at %" PetscInt_FMT
                                                            " features:",
                         (double)first->trial_bandwidth, MS_RANDOM_TRIAL_WIDTH, first->shifted ? "shifted" : "kept", W));
